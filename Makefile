@@ -1,0 +1,80 @@
+# Isoko: `make hub` runs the platform on 127.0.0.1; `make test` runs every test.
+# Both install whatever is missing first, so they work on a fresh machine.
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+# One Python environment serves the hub, learners' servers and graders. When the hub
+# runs as root, learner accounts must be able to run it, so it lives in a system
+# location rather than in a (possibly private) checkout.
+ifeq ($(shell id -u),0)
+ISOKO_ENV ?= /opt/isoko/env
+else
+ISOKO_ENV ?= $(CURDIR)/.venv
+endif
+# Debian's interpreter is readable by every account; others (pyenv under /root) may not be.
+BASE_PYTHON ?= $(shell test -x /usr/bin/python3 && echo /usr/bin/python3 || command -v python3)
+PY := $(ISOKO_ENV)/bin/python
+PIP := $(PY) -m pip --disable-pip-version-check --quiet
+DEPS_STAMP := $(ISOKO_ENV)/.isoko-deps-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
+PROXY := node_modules/.bin/configurable-http-proxy
+CHROMIUM := /usr/bin/chromium
+
+.PHONY: help hub test install lint format system-packages browser
+
+help:
+	@echo "make hub    run Isoko on http://127.0.0.1:8000 (ISOKO_PORT to change)"
+	@echo "make test   run ruff and every test"
+
+hub: install
+	$(ISOKO_ENV)/bin/isoko hub --checkout "$(CURDIR)"
+
+test: install browser
+	$(ISOKO_ENV)/bin/ruff check .
+	$(ISOKO_ENV)/bin/ruff format --check .
+	$(ISOKO_ENV)/bin/pytest
+
+install: $(DEPS_STAMP) $(PROXY)
+	@# Not editable: learner accounts cannot read a private checkout, so they get a copy.
+	$(PIP) install --no-deps --no-build-isolation --force-reinstall . >/dev/null
+	@rm -rf build
+
+$(DEPS_STAMP): pyproject.toml | system-packages
+	test -x $(PY) || $(BASE_PYTHON) -m venv $(ISOKO_ENV)
+	chmod 755 $(ISOKO_ENV)
+	$(PIP) install --upgrade "pip>=24" "setuptools>=77" wheel
+	$(PIP) install ".[test]"
+	rm -f $(ISOKO_ENV)/.isoko-deps-*
+	touch $@
+
+$(PROXY): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+# The venv module and Node.js come from Debian when this runs as root on a bare machine.
+system-packages:
+	@missing=""; \
+	$(BASE_PYTHON) -c "import ensurepip, venv" 2>/dev/null || missing="$$missing python3-venv"; \
+	command -v npm >/dev/null || missing="$$missing nodejs npm"; \
+	command -v useradd >/dev/null || missing="$$missing passwd"; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	  else echo "Please install:$$missing (Debian packages)"; exit 1; fi; \
+	fi
+
+# Debian's Chromium drives the browser tests; never a browser downloaded by a test tool.
+browser:
+	@if [ ! -x $(CHROMIUM) ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+	  else echo "Browser tests need Debian's chromium: sudo apt-get install chromium"; exit 1; fi; \
+	fi
+
+lint:
+	$(ISOKO_ENV)/bin/ruff check .
+	$(ISOKO_ENV)/bin/ruff format --check .
+
+format:
+	$(ISOKO_ENV)/bin/ruff check --fix .
+	$(ISOKO_ENV)/bin/ruff format .

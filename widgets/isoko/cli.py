@@ -1,0 +1,67 @@
+"""The ``isoko`` command."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import sys
+from pathlib import Path
+
+from isoko.platform.settings import Settings
+
+TRIAL_WARNING = """\
+NOT ISOLATED: the hub is not running as root, so every learner's server runs as
+your own account and can read every other learner's files. Use this as a
+single-user trial only; run `sudo make hub` for one Unix account per learner."""
+
+
+def hub(args: argparse.Namespace) -> int:
+    from isoko.platform.prepare import SetupError, prepare
+
+    environ = dict(os.environ)
+    if args.port:
+        environ["ISOKO_PORT"] = str(args.port)
+    try:
+        s = Settings.from_environ(checkout=args.checkout, environ=environ)
+        print("Preparing Isoko ...", flush=True)
+        prepare(s)
+    except (SetupError, ValueError) as err:
+        print(f"isoko hub: {err}", file=sys.stderr)
+        return 1
+    url = f"http://{s.ip}:{s.port}/"
+    print(f"\nIsoko is starting at {url}")
+    print(f"Demo accounts and passwords: {s.demo_accounts_file}")
+    if not s.as_root:
+        print("\n" + TRIAL_WARNING)
+    print("Press Ctrl-C to stop the hub and every server it started.\n", flush=True)
+    if args.prepare_only:
+        return 0
+    jupyterhub = shutil.which("jupyterhub", path=str(s.bin_dir)) or "jupyterhub"
+    env = {**os.environ, **s.to_environ(), "PATH": f"{s.bin_dir}:{os.environ.get('PATH', '')}"}
+    os.chdir(s.state_dir)
+    os.execve(jupyterhub, [jupyterhub, "-f", str(s.hub_config_file)], env)
+    return 0  # not reached
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="isoko", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    p_hub = sub.add_parser("hub", help="prepare state, accounts and courses, then run the hub")
+    p_hub.add_argument(
+        "--checkout",
+        type=Path,
+        default=Path.cwd(),
+        help="the Isoko checkout (default: the current folder)",
+    )
+    p_hub.add_argument("--port", type=int, help="public port (default 8000 or ISOKO_PORT)")
+    p_hub.add_argument(
+        "--prepare-only", action="store_true", help="prepare everything but do not start the hub"
+    )
+    p_hub.set_defaults(func=hub)
+    args = parser.parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Course tooling: reading course folders, publishing their content, preparing grading."""

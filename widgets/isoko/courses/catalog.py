@@ -1,0 +1,81 @@
+"""Courses are data: each ``courses/<slug>/`` folder has a ``course.yaml`` that tooling reads."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+#: Folders of a course that every learner receives in their home.
+LEARNER_FOLDERS = ("lessons", "apps", "data")
+
+
+class CourseError(ValueError):
+    """A course folder that tooling cannot use, with the reason in plain words."""
+
+
+@dataclass(frozen=True)
+class Assignment:
+    id: str
+    title: str
+    notebooks: list[str]
+    auto_points: float
+    manual_points: float
+
+
+@dataclass(frozen=True)
+class Course:
+    slug: str
+    title: str
+    path: Path
+    summary: str = ""
+    assignments: list[Assignment] = field(default_factory=list)
+
+    @property
+    def source_dir(self) -> Path:
+        return self.path / "source"
+
+    def learner_folders(self) -> list[Path]:
+        return [self.path / name for name in LEARNER_FOLDERS if (self.path / name).is_dir()]
+
+
+def load_course(path: Path) -> Course:
+    meta_file = path / "course.yaml"
+    if not meta_file.is_file():
+        raise CourseError(f"{path}: no course.yaml")
+    try:
+        meta = yaml.safe_load(meta_file.read_text()) or {}
+    except yaml.YAMLError as err:
+        raise CourseError(f"{meta_file}: not valid YAML ({err})") from None
+    slug = meta.get("slug")
+    if slug != path.name:
+        raise CourseError(f"{meta_file}: slug {slug!r} does not match the folder {path.name!r}")
+    assignments = []
+    for entry in meta.get("assignments", []):
+        points = entry.get("points", {})
+        assignments.append(
+            Assignment(
+                id=entry["id"],
+                title=entry.get("title", entry["id"]),
+                notebooks=list(entry.get("notebooks", [])),
+                auto_points=float(points.get("auto", 0)),
+                manual_points=float(points.get("manual", 0)),
+            )
+        )
+    return Course(
+        slug=slug,
+        title=meta.get("title", slug),
+        path=path,
+        summary=meta.get("summary", ""),
+        assignments=assignments,
+    )
+
+
+def load_courses(courses_dir: Path) -> list[Course]:
+    """Every course under ``courses_dir``, in slug order."""
+    return [
+        load_course(path)
+        for path in sorted(courses_dir.iterdir())
+        if path.is_dir() and (path / "course.yaml").exists()
+    ]

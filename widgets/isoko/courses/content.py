@@ -1,0 +1,139 @@
+"""Course content in learners' homes: published once, synced on every server start.
+
+The hub publishes each course's learner folders (lessons, apps, data) to a
+world-readable content directory. When a learner's server starts, a sync run *as the
+learner* copies that content into ``~/<course>/``. A manifest in ``~/.isoko/`` records
+the digest of every file as it was delivered, so a later sync can tell an untouched
+file (safe to update) from one the learner changed (kept; the new version is put
+beside it as ``<name>.updated<suffix>``). Files the learner deleted come back.
+
+Run as the learner: ``python -m isoko.courses.content SOURCE HOME``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import shutil
+import sys
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from isoko.courses.catalog import Course
+
+MANIFEST = Path(".isoko") / "content-manifest.json"
+SKIP_NAMES = {".ipynb_checkpoints", "__pycache__", ".nbgrader.log"}
+
+
+def digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _learner_files(root: Path):
+    for path in sorted(root.rglob("*")):
+        if path.is_file() and not SKIP_NAMES.intersection(path.relative_to(root).parts):
+            yield path
+
+
+def publish(courses: list[Course], content_dir: Path) -> None:
+    """Copy every course's learner folders to ``content_dir/<slug>/``, world-readable.
+
+    Each course is swapped in whole, so a learner's sync never sees half a course.
+    """
+    content_dir.mkdir(parents=True, exist_ok=True)
+    os.chmod(content_dir, 0o755)
+    for course in courses:
+        staging = Path(tempfile.mkdtemp(prefix=f".{course.slug}-", dir=content_dir))
+        for folder in course.learner_folders():
+            for src in _learner_files(folder):
+                dest = staging / folder.name / src.relative_to(folder)
+                dest.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(src, dest)
+                os.chmod(dest, 0o644)
+        for dirpath, _dirs, _files in os.walk(staging):
+            os.chmod(dirpath, 0o755)
+        target = content_dir / course.slug
+        old = content_dir / f".{course.slug}.old"
+        if target.exists():
+            shutil.rmtree(old, ignore_errors=True)
+            target.rename(old)
+        staging.rename(target)
+        shutil.rmtree(old, ignore_errors=True)
+
+
+@dataclass
+class SyncReport:
+    added: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    kept: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        return (
+            f"{len(self.added)} added, {len(self.updated)} updated, "
+            f"{len(self.kept)} kept as the learner changed them"
+        )
+
+
+def updated_name(path: Path) -> Path:
+    return path.with_name(f"{path.stem}.updated{path.suffix}")
+
+
+def sync_home(content_dir: Path, home: Path) -> SyncReport:
+    """Bring ``home`` up to date with ``content_dir`` without losing a learner's change."""
+    manifest_file = home / MANIFEST
+    try:
+        delivered: dict[str, str] = json.loads(manifest_file.read_text())
+    except (FileNotFoundError, json.JSONDecodeError):
+        delivered = {}
+    report = SyncReport()
+    for src in _learner_files(content_dir):
+        rel = src.relative_to(content_dir).as_posix()
+        dest = home / rel
+        new = digest(src)
+        if dest.is_symlink() or (dest.exists() and not dest.is_file()):
+            report.kept.append(rel)
+            continue
+        if not dest.exists():
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(src, dest)
+            delivered[rel] = new
+            report.added.append(rel)
+            continue
+        current = digest(dest)
+        if current == new:
+            delivered[rel] = new
+        elif current == delivered.get(rel):
+            shutil.copyfile(src, dest)
+            delivered[rel] = new
+            report.updated.append(rel)
+        else:
+            # The learner changed it (or it predates the manifest): theirs stays.
+            beside = updated_name(dest)
+            if not beside.exists() or digest(beside) != new:
+                shutil.copyfile(src, beside)
+            report.kept.append(rel)
+    manifest_file.parent.mkdir(parents=True, exist_ok=True)
+    tmp = manifest_file.with_suffix(".tmp")
+    tmp.write_text(json.dumps(delivered, indent=1, sort_keys=True))
+    tmp.replace(manifest_file)
+    return report
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Sync published course content into a home.")
+    parser.add_argument("content_dir", type=Path)
+    parser.add_argument("home", type=Path)
+    args = parser.parse_args(argv)
+    if not args.content_dir.is_dir():
+        print(f"no course content at {args.content_dir}", file=sys.stderr)
+        return 1
+    report = sync_home(args.content_dir, args.home)
+    print(report.summary())
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

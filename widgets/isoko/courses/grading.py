@@ -1,0 +1,156 @@
+"""Preparing each course for grading: its grader account, course directory and release.
+
+The root side (``prepare_graders``) creates the grader account and stages the
+instructor-only sources where only that account's group can read them. The grader
+side (``python -m isoko.courses.grading``), run *as the grader*, fills its own course
+directory: it copies assignments it does not have yet (an instructor's edits are never
+overwritten), generates the student version and releases it to the exchange, each
+step only once, so a restart loses nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from isoko.courses.catalog import Course
+from isoko.platform.settings import Settings
+
+COURSE_CONFIG = """\
+# Written by Isoko at every hub start: course-wide settings live in the course folder.
+c = get_config()  # noqa
+c.CourseDirectory.root = {root!r}
+c.CourseDirectory.course_id = {course!r}
+"""
+
+
+class GradingSetupError(RuntimeError):
+    """Preparing a course for grading failed; the message says which step and why."""
+
+
+def nbgrader(args: list[str], course_dir: Path) -> subprocess.CompletedProcess[str]:
+    cmd = [str(Path(sys.executable).with_name("nbgrader")), *args]
+    return subprocess.run(cmd, cwd=course_dir, capture_output=True, text=True, timeout=600)
+
+
+def _check(result: subprocess.CompletedProcess[str], step: str) -> None:
+    if result.returncode != 0:
+        raise GradingSetupError(f"{step} failed:\n{result.stdout}\n{result.stderr}".strip())
+
+
+def is_released(exchange_dir: Path, course: str, assignment: str) -> bool:
+    return (exchange_dir / course / "outbound" / assignment).is_dir()
+
+
+def prepare_course_dir(
+    course: str, sources: Path, course_dir: Path, exchange_dir: Path
+) -> list[str]:
+    """Fill ``course_dir`` from ``sources``; return what was generated or released."""
+    (course_dir / "nbgrader_config.py").write_text(
+        COURSE_CONFIG.format(root=str(course_dir), course=course)
+    )
+    done = []
+    for src in sorted(p for p in sources.iterdir() if p.is_dir()):
+        assignment = src.name
+        target = course_dir / "source" / assignment
+        if not target.exists():
+            shutil.copytree(src, target, ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
+        if not (course_dir / "release" / assignment).exists():
+            _check(
+                nbgrader(["generate_assignment", assignment], course_dir),
+                f"nbgrader generate_assignment {assignment}",
+            )
+            done.append(f"generated {assignment}")
+        if not is_released(exchange_dir, course, assignment):
+            _check(
+                nbgrader(["release_assignment", assignment], course_dir),
+                f"nbgrader release_assignment {assignment}",
+            )
+            done.append(f"released {assignment}")
+    return done
+
+
+def stage_sources(course: Course, staged: Path, group_gid: int | None) -> None:
+    """Copy a course's ``source/`` where the grader can read it and learners cannot."""
+    if staged.exists():
+        shutil.rmtree(staged)
+    shutil.copytree(course.source_dir, staged, ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
+    for dirpath, dirnames, filenames in os.walk(staged):
+        for name in [*dirnames, *filenames]:
+            path = os.path.join(dirpath, name)
+            if group_gid is not None:
+                os.chown(path, 0, group_gid)
+            os.chmod(path, 0o750 if name in dirnames else 0o640)
+    if group_gid is not None:
+        os.chown(staged, 0, group_gid)
+    os.chmod(staged, 0o750)
+
+
+def prepare_graders(s: Settings, courses: list[Course], log=print) -> None:
+    """Make every course ready for its formgrader, as root or as a single-user trial."""
+    from isoko.platform import unix
+
+    s.graders_dir.mkdir(parents=True, exist_ok=True)
+    os.chmod(s.graders_dir, 0o755)
+    s.course_sources_dir.mkdir(parents=True, exist_ok=True)
+    os.chmod(s.course_sources_dir, 0o711)
+    env = {"JUPYTER_CONFIG_PATH": str(s.grader_config_dir), "PATH": f"{s.bin_dir}:/usr/bin:/bin"}
+    for course in courses:
+        if not course.source_dir.is_dir():
+            continue
+        home = s.grader_home(course.slug)
+        staged = s.course_sources_dir / course.slug
+        cmd = [
+            sys.executable,
+            "-m",
+            "isoko.courses.grading",
+            course.slug,
+            str(staged),
+            str(home),
+            str(s.exchange_dir),
+        ]
+        if s.as_root:
+            account = s.grader_unix_name(course.slug)
+            entry = unix.ensure_account(account, home)
+            stage_sources(course, staged, entry.pw_gid)
+            result = unix.run_as(account, cmd, env=env, cwd=home, timeout=900)
+        else:
+            home.mkdir(parents=True, exist_ok=True)
+            stage_sources(course, staged, None)
+            result = subprocess.run(
+                cmd,
+                env={**os.environ, **env},
+                cwd=home,
+                capture_output=True,
+                text=True,
+                timeout=900,
+            )
+        if result.returncode != 0:
+            raise GradingSetupError(
+                f"course {course.slug}: preparing grading failed\n{result.stderr.strip()}"
+            )
+        log(f"  {course.slug}: {result.stdout.strip() or 'ready'}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Prepare a course directory (run as its grader).")
+    parser.add_argument("course")
+    parser.add_argument("sources", type=Path)
+    parser.add_argument("course_dir", type=Path)
+    parser.add_argument("exchange_dir", type=Path)
+    args = parser.parse_args(argv)
+    try:
+        done = prepare_course_dir(args.course, args.sources, args.course_dir, args.exchange_dir)
+    except GradingSetupError as err:
+        print(err, file=sys.stderr)
+        return 1
+    print(", ".join(done) or "already released")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""JupyterHub configuration for Isoko, built by small functions on a traitlets Config."""

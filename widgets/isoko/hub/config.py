@@ -1,0 +1,196 @@
+"""The hub's configuration, built by small functions that only *set* values.
+
+Each ``update_*`` function takes a traitlets ``Config`` and what it needs, and sets the
+values of one concern; ``configure`` applies them all. Tests call them on a bare
+``Config()`` and check one value at a time.
+"""
+
+from __future__ import annotations
+
+from traitlets.config import Config
+
+from isoko.courses.catalog import Course, load_courses
+from isoko.platform.demo import INSTRUCTOR, LEARNERS
+from isoko.platform.settings import Settings
+
+#: Hub user names become Unix account names, so keep them to what both allow.
+USERNAME_PATTERN = r"^[a-z][a-z0-9_-]{1,23}$"
+
+#: Scopes of the token each learner's server holds: nbgrader's Assignments tab reads
+#: the user's own groups (its courses) and the list of services (the formgraders).
+SERVER_SCOPES = [
+    "users:activity!user",
+    "access:servers!user",
+    "read:users:name!user",
+    "read:users:groups!user",
+    "list:services",
+    "read:services",
+]
+
+IDLE_TIMEOUT_SECONDS = 3600
+
+
+def formgrade_group(course: str) -> str:
+    return f"formgrade-{course}"
+
+
+def student_group(course: str) -> str:
+    return f"nbgrader-{course}"
+
+
+def update_network(c: Config, s: Settings) -> None:
+    c.JupyterHub.ip = s.ip
+    c.JupyterHub.port = s.port
+    # The hub's own API and the proxy's API stay on loopback whatever the public ip.
+    c.JupyterHub.hub_ip = "127.0.0.1"
+    c.JupyterHub.hub_port = s.hub_port
+    c.ConfigurableHTTPProxy.api_url = f"http://127.0.0.1:{s.proxy_api_port}"
+
+
+def update_state(c: Config, s: Settings, proxy_token: str) -> None:
+    c.JupyterHub.db_url = s.db_url
+    c.JupyterHub.cookie_secret_file = str(s.cookie_secret_file)
+    c.JupyterHub.pid_file = str(s.state_dir / "jupyterhub.pid")
+    c.ConfigurableHTTPProxy.auth_token = proxy_token
+    c.ConfigurableHTTPProxy.command = [str(s.proxy_command)]
+    c.ConfigurableHTTPProxy.pid_file = str(s.proxy_pid_file)
+    # Ctrl-C must stop the proxy and every user server: nothing may outlive the hub.
+    c.JupyterHub.cleanup_servers = True
+    c.JupyterHub.cleanup_proxy = True
+
+
+def update_authenticator(c: Config) -> None:
+    c.JupyterHub.authenticator_class = "native"
+    # Sign-up is open to anyone; an admin approves each account before it can log in.
+    c.NativeAuthenticator.open_signup = False
+    # Approval is the gate, so everyone approved may use the hub (JupyterHub 5+ asks).
+    c.Authenticator.allow_all = True
+    c.Authenticator.admin_users = {INSTRUCTOR}
+    c.Authenticator.username_pattern = USERNAME_PATTERN
+    c.NativeAuthenticator.minimum_password_length = 8
+    c.NativeAuthenticator.check_common_password = True
+    # Slow down password guessing without locking a learner out for long.
+    c.NativeAuthenticator.allowed_failed_logins = 10
+    c.NativeAuthenticator.seconds_before_next_try = 60
+
+
+def learner_environment(s: Settings) -> dict[str, str]:
+    return {
+        "PATH": f"{s.bin_dir}:/usr/local/bin:/usr/bin:/bin",
+        "JUPYTER_CONFIG_PATH": str(s.learner_config_dir),
+        "LANG": "C.UTF-8",
+    }
+
+
+def update_spawner(c: Config, s: Settings) -> None:
+    if s.as_root:
+        c.JupyterHub.spawner_class = "isoko.hub.spawner.IsokoUnixSpawner"
+        c.IsokoUnixSpawner.unix_prefix = s.unix_prefix
+        c.IsokoUnixSpawner.homes_dir = str(s.homes_dir)
+    else:
+        c.JupyterHub.spawner_class = "isoko.hub.spawner.IsokoTrialSpawner"
+        c.IsokoTrialSpawner.home_dir_template = str(s.homes_dir / "{username}")
+    c.Spawner.content_dir = str(s.content_dir)
+    c.Spawner.cmd = [str(s.bin_dir / "jupyterhub-singleuser")]
+    c.Spawner.default_url = "/lab"
+    c.Spawner.environment = learner_environment(s)
+    # A cold JupyterLab start with nbgrader and Voilà takes a while on 2 cores.
+    c.Spawner.start_timeout = 120
+    c.Spawner.http_timeout = 90
+
+
+def grader_service(s: Settings, course: Course, port: int) -> dict:
+    service = {
+        "name": course.slug,
+        "display": True,
+        "info": {"title": f"Formgrader: {course.title}"},
+        "url": f"http://127.0.0.1:{port}",
+        "command": [str(s.bin_dir / "jupyterhub-singleuser")],
+        "cwd": str(s.grader_home(course.slug)),
+        "environment": {
+            "JUPYTERHUB_DEFAULT_URL": "/lab",
+            "JUPYTER_CONFIG_PATH": str(s.grader_config_dir),
+            "PATH": f"{s.bin_dir}:/usr/local/bin:/usr/bin:/bin",
+            "LANG": "C.UTF-8",
+        },
+        "oauth_no_confirm": True,
+    }
+    if s.as_root:
+        service["user"] = s.grader_unix_name(course.slug)
+    return service
+
+
+def idle_culler_service(s: Settings) -> dict:
+    return {
+        "name": "idle-culler",
+        "command": [
+            str(s.bin_dir / "python"),
+            "-m",
+            "jupyterhub_idle_culler",
+            f"--timeout={IDLE_TIMEOUT_SECONDS}",
+        ],
+    }
+
+
+def update_services(c: Config, s: Settings, courses: list[Course]) -> None:
+    c.JupyterHub.services = [
+        *(grader_service(s, course, s.service_port_base + i) for i, course in enumerate(courses)),
+        idle_culler_service(s),
+    ]
+
+
+def update_groups(c: Config, courses: list[Course]) -> None:
+    """The demo instructor grades every course; the demo learners take every course."""
+    groups = {}
+    for course in courses:
+        groups[formgrade_group(course.slug)] = {"users": [INSTRUCTOR]}
+        groups[student_group(course.slug)] = {"users": list(LEARNERS)}
+    c.JupyterHub.load_groups = groups
+
+
+def update_roles(c: Config, courses: list[Course]) -> None:
+    roles = [
+        {"name": "server", "scopes": SERVER_SCOPES},
+        {
+            "name": "idle-culler",
+            "scopes": ["list:users", "read:users:activity", "read:servers", "delete:servers"],
+            "services": ["idle-culler"],
+        },
+    ]
+    for course in courses:
+        roles.append(
+            {
+                "name": formgrade_group(course.slug),
+                "description": f"Open the {course.title} formgrader",
+                "scopes": [f"access:services!service={course.slug}"],
+                "groups": [formgrade_group(course.slug)],
+            }
+        )
+        roles.append(
+            {
+                "name": f"grader-{course.slug}",
+                "description": f"Enrol learners in {course.title} from its formgrader",
+                "scopes": [
+                    f"groups!group={student_group(course.slug)}",
+                    "read:users:name",
+                    "read:users:groups",
+                ],
+                "services": [course.slug],
+            }
+        )
+    c.JupyterHub.load_roles = roles
+
+
+def configure(c: Config, s: Settings | None = None) -> Settings:
+    """Apply every part of the configuration to ``c``; return the settings used."""
+    s = s or Settings.from_environ()
+    courses = load_courses(s.courses_dir)
+    proxy_token = s.proxy_token_file.read_text().strip()
+    update_network(c, s)
+    update_state(c, s, proxy_token)
+    update_authenticator(c)
+    update_spawner(c, s)
+    update_services(c, s, courses)
+    update_groups(c, courses)
+    update_roles(c, courses)
+    return s

@@ -1,0 +1,102 @@
+"""Spawners: one Unix account per learner as root, a clearly labelled trial otherwise.
+
+Both deliver the published course content into the learner's home before the server
+starts, so lessons and apps are there on first login and updated on later ones.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import pwd
+import subprocess
+import sys
+from pathlib import Path
+
+from jupyterhub.spawner import LocalProcessSpawner, SimpleLocalProcessSpawner, set_user_setuid
+from traitlets import Unicode
+
+from isoko.platform.settings import unix_account_name
+from isoko.platform.unix import ensure_account
+
+
+class ContentSyncMixin:
+    """Runs the content sync for the learner before the server starts."""
+
+    content_dir = Unicode(config=True, help="Published course content to copy into homes.")
+
+    def _sync_command(self, home: str) -> list[str]:
+        return [sys.executable, "-m", "isoko.courses.content", self.content_dir, home]
+
+    def _log_sync(self, result: subprocess.CompletedProcess[str]) -> None:
+        if result.returncode == 0:
+            self.log.info("Course content for %s: %s", self.user.name, result.stdout.strip())
+        else:
+            # A failed sync must not keep the learner out of their own server.
+            self.log.error(
+                "Course content sync failed for %s: %s",
+                self.user.name,
+                result.stderr.strip()[-2000:],
+            )
+
+
+class IsokoUnixSpawner(ContentSyncMixin, LocalProcessSpawner):
+    """Each hub user runs as their own Unix account, created on first spawn.
+
+    Accounts carry a prefix (``isoko-`` by default) so a hub user called ``root`` or
+    ``www-data`` can never become that system account.
+    """
+
+    unix_prefix = Unicode("isoko-", config=True, help="Prefix of learners' Unix account names.")
+    homes_dir = Unicode(config=True, help="Where learners' homes are created.")
+
+    @property
+    def unix_name(self) -> str:
+        return unix_account_name(self.unix_prefix, self.user.name)
+
+    def _ensure_account(self) -> pwd.struct_passwd:
+        return ensure_account(self.unix_name, Path(self.homes_dir) / self.unix_name)
+
+    def _sync_as_learner(self, entry: pwd.struct_passwd) -> subprocess.CompletedProcess[str]:
+        # Run as the learner, so a symlink in their home can only ever hurt themselves.
+        return subprocess.run(
+            self._sync_command(entry.pw_dir),
+            preexec_fn=set_user_setuid(entry.pw_name),
+            env={"HOME": entry.pw_dir, "PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"},
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+
+    async def start(self):
+        entry = await asyncio.to_thread(self._ensure_account)
+        if self.content_dir:
+            self._log_sync(await asyncio.to_thread(self._sync_as_learner, entry))
+        return await super().start()
+
+    def make_preexec_fn(self, name):
+        return set_user_setuid(self.unix_name)
+
+    def user_env(self, env):
+        entry = pwd.getpwnam(self.unix_name)
+        env["USER"] = entry.pw_name
+        env["HOME"] = entry.pw_dir
+        env["SHELL"] = entry.pw_shell or "/bin/bash"
+        return env
+
+    async def move_certs(self, paths):  # pragma: no cover - internal SSL is not used
+        raise NotImplementedError("internal SSL is not supported by Isoko's spawner")
+
+
+class IsokoTrialSpawner(ContentSyncMixin, SimpleLocalProcessSpawner):
+    """Every learner runs as the hub's own account: a single-user trial, not isolated."""
+
+    def _sync_in_place(self) -> subprocess.CompletedProcess[str]:
+        Path(self.home_dir).mkdir(parents=True, exist_ok=True)
+        return subprocess.run(
+            self._sync_command(self.home_dir), capture_output=True, text=True, timeout=120
+        )
+
+    async def start(self):
+        if self.content_dir:
+            self._log_sync(await asyncio.to_thread(self._sync_in_place))
+        return await super().start()

@@ -1,0 +1,191 @@
+"""Where Isoko keeps things, read once from the environment.
+
+Two kinds of directory matter. The *state directory* holds what only the hub (and
+its operator) may read: the database, the cookie secret, the proxy token and the demo
+credentials. The *system directory* holds what other Unix accounts must reach when
+the hub runs as root: the learners' homes, the course content they receive, the
+nbgrader exchange, the graders' course directories and the Jupyter configuration of
+learner and grader servers. A checkout may sit in a private directory, so when the hub
+runs as root the system directory defaults to a system location, like The Littlest
+JupyterHub does.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+#: The checkout this package was installed from is not known once it is installed,
+#: so the command line passes it in; this is only the fallback for a source tree.
+SOURCE_CHECKOUT = Path(__file__).resolve().parents[3]
+
+DEFAULT_PORT = 8000
+DEFAULT_SYSTEM_DIR_AS_ROOT = Path("/srv/isoko")
+DEFAULT_UNIX_PREFIX = "isoko-"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the hub configuration and the start-up steps need to know."""
+
+    checkout: Path
+    state_dir: Path
+    system_dir: Path
+    env_prefix: Path
+    ip: str = "127.0.0.1"
+    port: int = DEFAULT_PORT
+    hub_port: int = 8081
+    proxy_api_port: int = 8001
+    service_port_base: int = 8101
+    as_root: bool = False
+    unix_prefix: str = DEFAULT_UNIX_PREFIX
+
+    @classmethod
+    def from_environ(
+        cls,
+        checkout: Path | None = None,
+        environ: Mapping[str, str] | None = None,
+        as_root: bool | None = None,
+    ) -> Settings:
+        env = os.environ if environ is None else environ
+        checkout = Path(env.get("ISOKO_CHECKOUT") or checkout or SOURCE_CHECKOUT).resolve()
+        as_root = (os.geteuid() == 0) if as_root is None else as_root
+        state_dir = Path(env.get("ISOKO_STATE_DIR") or checkout / ".isoko").resolve()
+        default_system = DEFAULT_SYSTEM_DIR_AS_ROOT if as_root else state_dir / "system"
+        system_dir = Path(env.get("ISOKO_SYSTEM_DIR") or default_system).resolve()
+        prefix = env.get("ISOKO_UNIX_PREFIX", DEFAULT_UNIX_PREFIX)
+        return cls(
+            checkout=checkout,
+            state_dir=state_dir,
+            system_dir=system_dir,
+            env_prefix=Path(sys.prefix),
+            ip=env.get("ISOKO_IP", "127.0.0.1"),
+            port=_port(env, "ISOKO_PORT", DEFAULT_PORT),
+            hub_port=_port(env, "ISOKO_HUB_PORT", 8081),
+            proxy_api_port=_port(env, "ISOKO_PROXY_API_PORT", 8001),
+            service_port_base=_port(env, "ISOKO_SERVICE_PORT_BASE", 8101),
+            as_root=as_root,
+            unix_prefix=prefix,
+        )
+
+    def to_environ(self) -> dict[str, str]:
+        """The variables that let a child process (the hub) rebuild these settings."""
+        return {
+            "ISOKO_CHECKOUT": str(self.checkout),
+            "ISOKO_STATE_DIR": str(self.state_dir),
+            "ISOKO_SYSTEM_DIR": str(self.system_dir),
+            "ISOKO_IP": self.ip,
+            "ISOKO_PORT": str(self.port),
+            "ISOKO_HUB_PORT": str(self.hub_port),
+            "ISOKO_PROXY_API_PORT": str(self.proxy_api_port),
+            "ISOKO_SERVICE_PORT_BASE": str(self.service_port_base),
+            "ISOKO_UNIX_PREFIX": self.unix_prefix,
+        }
+
+    # --- the state directory (hub only, 0700) -------------------------------------
+    @property
+    def db_url(self) -> str:
+        return f"sqlite:///{self.state_dir / 'jupyterhub.sqlite'}"
+
+    @property
+    def cookie_secret_file(self) -> Path:
+        return self.state_dir / "jupyterhub_cookie_secret"
+
+    @property
+    def proxy_token_file(self) -> Path:
+        return self.state_dir / "proxy_auth_token"
+
+    @property
+    def demo_accounts_file(self) -> Path:
+        return self.state_dir / "demo-accounts.json"
+
+    @property
+    def proxy_pid_file(self) -> Path:
+        return self.state_dir / "jupyterhub-proxy.pid"
+
+    # --- the checkout (read by root only) -----------------------------------------
+    @property
+    def courses_dir(self) -> Path:
+        return self.checkout / "courses"
+
+    @property
+    def hub_config_file(self) -> Path:
+        return self.checkout / "hub_config" / "jupyterhub_config.py"
+
+    @property
+    def proxy_command(self) -> Path:
+        return self.checkout / "node_modules" / ".bin" / "configurable-http-proxy"
+
+    # --- the system directory (reached by learner and grader accounts) ------------
+    @property
+    def homes_dir(self) -> Path:
+        return self.system_dir / "homes"
+
+    @property
+    def content_dir(self) -> Path:
+        """Published lessons and apps, world-readable, copied into learners' homes."""
+        return self.system_dir / "content"
+
+    @property
+    def course_sources_dir(self) -> Path:
+        """Instructor-only assignment sources, readable by each course's grader group."""
+        return self.system_dir / "course-sources"
+
+    @property
+    def graders_dir(self) -> Path:
+        """One nbgrader course directory per course, the home of its grader account."""
+        return self.system_dir / "graders"
+
+    @property
+    def exchange_dir(self) -> Path:
+        return self.system_dir / "exchange"
+
+    @property
+    def learner_config_dir(self) -> Path:
+        """Jupyter config path entry for learner servers."""
+        return self.system_dir / "etc" / "learner"
+
+    @property
+    def grader_config_dir(self) -> Path:
+        """Jupyter config path entry for grader (formgrader) services."""
+        return self.system_dir / "etc" / "grader"
+
+    @property
+    def bin_dir(self) -> Path:
+        return self.env_prefix / "bin"
+
+    def grader_home(self, course: str) -> Path:
+        return self.graders_dir / course
+
+    def unix_name(self, hub_name: str) -> str:
+        return unix_account_name(self.unix_prefix, hub_name)
+
+    def grader_unix_name(self, course: str) -> str:
+        return unix_account_name(self.unix_prefix, f"grader-{course}")
+
+
+def _port(env: Mapping[str, str], name: str, default: int) -> int:
+    text = env.get(name) or str(default)
+    try:
+        port = int(text)
+    except ValueError:
+        raise ValueError(f"{name} must be a port number, not {text!r}") from None
+    if not 0 < port < 65536:
+        raise ValueError(f"{name} must be between 1 and 65535, not {port}")
+    return port
+
+
+def unix_account_name(prefix: str, name: str) -> str:
+    """The Unix account for a hub user or grader: prefixed so it never meets a system one."""
+    account = f"{prefix}{name}"
+    allowed = set("abcdefghijklmnopqrstuvwxyz0123456789-_")
+    if not name or not set(name) <= allowed or not account[0].isalpha():
+        raise ValueError(
+            f"{name!r} cannot be a Unix account name: use lower-case letters, digits, '-' and '_'"
+        )
+    if len(account) > 32:
+        raise ValueError(f"Unix account name {account!r} is longer than 32 characters")
+    return account

@@ -1,0 +1,117 @@
+"""Unix accounts for learners and graders, and running commands as them.
+
+Only used when the hub runs as root. Accounts are made with the distribution's own
+``useradd``/``groupadd`` so that they are ordinary, auditable system accounts.
+"""
+
+from __future__ import annotations
+
+import grp
+import os
+import pwd
+import subprocess
+from collections.abc import Sequence
+from pathlib import Path
+
+
+def group_exists(name: str) -> bool:
+    try:
+        grp.getgrnam(name)
+    except KeyError:
+        return False
+    return True
+
+
+def account_exists(name: str) -> bool:
+    try:
+        pwd.getpwnam(name)
+    except KeyError:
+        return False
+    return True
+
+
+def ensure_group(name: str) -> int:
+    if not group_exists(name):
+        subprocess.run(["groupadd", name], check=True, capture_output=True)
+    return grp.getgrnam(name).gr_gid
+
+
+def ensure_account(name: str, home: Path) -> pwd.struct_passwd:
+    """Create ``name`` with a private home at ``home`` unless it exists; return its entry.
+
+    The account gets no password (it is never logged into directly) and its own group.
+    """
+    if not account_exists(name):
+        home.parent.mkdir(parents=True, exist_ok=True)
+        subprocess.run(
+            [
+                "useradd",
+                "--create-home",
+                "--home-dir",
+                str(home),
+                "--shell",
+                "/bin/bash",
+                "--user-group",
+                "--comment",
+                "Isoko account",
+                name,
+            ],
+            check=True,
+            capture_output=True,
+        )
+    entry = pwd.getpwnam(name)
+    if entry.pw_uid == 0:
+        raise RuntimeError(f"refusing to use {name!r}: it is root")
+    home_path = Path(entry.pw_dir)
+    home_path.mkdir(parents=True, exist_ok=True)
+    os.chown(home_path, entry.pw_uid, entry.pw_gid)
+    # Learners must not read each other's work, and graders' course files are private.
+    os.chmod(home_path, 0o700)
+    return entry
+
+
+def remove_account(name: str) -> None:
+    """Delete ``name`` and its home; used by tests to leave the machine as they found it."""
+    if account_exists(name):
+        subprocess.run(["userdel", "--remove", "--force", name], capture_output=True)
+    if group_exists(name):
+        subprocess.run(["groupdel", name], capture_output=True)
+
+
+def add_to_group(account: str, group: str) -> None:
+    if account not in grp.getgrnam(group).gr_mem:
+        subprocess.run(
+            ["usermod", "--append", "--groups", group, account], check=True, capture_output=True
+        )
+
+
+def run_as(
+    account: str,
+    cmd: Sequence[str],
+    env: dict[str, str] | None = None,
+    cwd: Path | None = None,
+    timeout: float | None = None,
+) -> subprocess.CompletedProcess[str]:
+    """Run ``cmd`` as ``account`` (with its groups), never as root; capture its output."""
+    entry = pwd.getpwnam(account)
+    if entry.pw_uid == 0:
+        raise RuntimeError(f"refusing to run {cmd[0]!r} as root")
+    full_env = {
+        "HOME": entry.pw_dir,
+        "USER": account,
+        "LOGNAME": account,
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "LANG": "C.UTF-8",
+        **(env or {}),
+    }
+    return subprocess.run(
+        list(cmd),
+        user=entry.pw_uid,
+        group=entry.pw_gid,
+        extra_groups=os.getgrouplist(account, entry.pw_gid),
+        env=full_env,
+        cwd=str(cwd or entry.pw_dir),
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
