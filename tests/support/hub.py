@@ -1,0 +1,170 @@
+"""Start the real hub the way ``make hub`` does, on loopback, in temporary directories."""
+
+from __future__ import annotations
+
+import os
+import pwd
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import requests
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def free_port_run(count: int) -> int:
+    """The first of ``count`` consecutive free ports on loopback."""
+    for _ in range(50):
+        base = free_port()
+        if base + count >= 65535:
+            continue
+        try:
+            socks = []
+            for port in range(base, base + count):
+                sock = socket.socket()
+                socks.append(sock)
+                sock.bind(("127.0.0.1", port))
+            return base
+        except OSError:
+            continue
+        finally:
+            for sock in socks:
+                sock.close()
+    raise RuntimeError("no run of free ports on loopback")
+
+
+@dataclass
+class Hub:
+    """A hub process plus where its state lives; ``start``/``stop`` may be repeated."""
+
+    root: Path
+    unix_prefix: str = field(default_factory=lambda: f"t{secrets.token_hex(2)}-")
+    port: int = field(default_factory=free_port)
+    hub_port: int = field(default_factory=free_port)
+    proxy_api_port: int = field(default_factory=free_port)
+    service_port_base: int = field(default_factory=lambda: free_port_run(4))
+    proc: subprocess.Popen | None = None
+    starts: int = 0
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def state_dir(self) -> Path:
+        return self.root / "state"
+
+    @property
+    def system_dir(self) -> Path:
+        return self.root / "system"
+
+    @property
+    def log_file(self) -> Path:
+        return self.root / f"hub-{self.starts}.log"
+
+    @property
+    def demo_accounts(self) -> dict:
+        import json
+
+        return json.loads((self.state_dir / "demo-accounts.json").read_text())
+
+    def environ(self) -> dict[str, str]:
+        return {
+            **os.environ,
+            "ISOKO_STATE_DIR": str(self.state_dir),
+            "ISOKO_SYSTEM_DIR": str(self.system_dir),
+            "ISOKO_UNIX_PREFIX": self.unix_prefix,
+            "ISOKO_PORT": str(self.port),
+            "ISOKO_HUB_PORT": str(self.hub_port),
+            "ISOKO_PROXY_API_PORT": str(self.proxy_api_port),
+            "ISOKO_SERVICE_PORT_BASE": str(self.service_port_base),
+        }
+
+    def start(self, timeout: float = 240) -> None:
+        self.starts += 1
+        isoko = Path(sys.executable).with_name("isoko")
+        log = self.log_file.open("w")
+        self.proc = subprocess.Popen(
+            [str(isoko), "hub", "--checkout", str(REPO)],
+            env=self.environ(),
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"the hub exited with {self.proc.returncode}:\n{self.log_tail()}")
+            try:
+                if requests.get(f"{self.url}/hub/api/", timeout=2).ok and self._services_up():
+                    return
+            except requests.RequestException:
+                pass
+            time.sleep(0.5)
+        raise RuntimeError(f"the hub did not answer within {timeout} s:\n{self.log_tail()}")
+
+    def _services_up(self) -> bool:
+        # The formgrader services start after the hub answers; wait for the first one.
+        try:
+            reply = requests.get(f"{self.url}/services/pricing/api/status", timeout=2,
+                                 allow_redirects=False)
+        except requests.RequestException:
+            return False
+        return reply.status_code in (200, 302, 401, 403)
+
+    def stop(self, timeout: float = 60) -> None:
+        """Stop as Ctrl-C would: the hub stops the proxy and every server it started."""
+        if self.proc is None or self.proc.poll() is not None:
+            return
+        self.proc.send_signal(signal.SIGINT)
+        try:
+            self.proc.wait(timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+            self.proc.wait(10)
+
+    def log_tail(self, lines: int = 60) -> str:
+        try:
+            return "\n".join(self.log_file.read_text().splitlines()[-lines:])
+        except FileNotFoundError:
+            return "(no log)"
+
+    def unix_accounts(self) -> list[str]:
+        return [p.pw_name for p in pwd.getpwall() if p.pw_name.startswith(self.unix_prefix)]
+
+    def remove_unix_accounts(self) -> None:
+        for name in self.unix_accounts():
+            # Anything still running as a test account would keep userdel from working.
+            subprocess.run(["pkill", "-KILL", "-u", name], capture_output=True)
+            subprocess.run(["userdel", "--remove", "--force", name], capture_output=True)
+            subprocess.run(["groupdel", name], capture_output=True)
+
+
+def processes_of(hub_user: str) -> list[tuple[int, int, str]]:
+    """(pid, uid, command) of every single-user server process serving ``hub_user``."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            cmdline = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+            environ = (entry / "environ").read_bytes().split(b"\0")
+            uid = entry.stat().st_uid
+        except (FileNotFoundError, PermissionError, ProcessLookupError):
+            continue
+        if "jupyterhub-singleuser" in cmdline and f"JUPYTERHUB_USER={hub_user}".encode() in environ:
+            found.append((int(entry.name), uid, cmdline))
+    return found
