@@ -1,0 +1,39 @@
+"""Currency conversion between US dollars (USD) and Rwandan francs (RWF).
+
+Exchange rates move (the franc lost 9.68% against the dollar in FY2024/25), so every
+function takes the rate as an argument: quote it as RWF per USD, the way the National
+Bank of Rwanda (BNR) publishes it. Amounts may be negative (a loss converts like a
+profit); the rate must be above zero.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from isoko.econ._checks import FloatArray, as_float_array, out, positive
+
+#: RWF per USD, about mid-2026 (collected late 2026; BNR reference rate 1,456.83 on
+#: 2025-12-08 as reported by Stears). Change it: the rate moves every day.
+RWF_PER_USD_MID_2026 = 1461.0
+
+
+def usd_to_rwf(amount_usd: Any, rwf_per_usd: Any) -> float | FloatArray:
+    """Convert an amount in USD to RWF at ``rwf_per_usd`` (RWF for one USD).
+
+    >>> usd_to_rwf(10, 1461)
+    14610.0
+    """
+    amount = as_float_array("amount_usd", amount_usd)
+    rate = positive("rwf_per_usd", rwf_per_usd)
+    return out(amount * rate)
+
+
+def rwf_to_usd(amount_rwf: Any, rwf_per_usd: Any) -> float | FloatArray:
+    """Convert an amount in RWF to USD at ``rwf_per_usd`` (RWF for one USD).
+
+    >>> rwf_to_usd(14610, 1461)
+    10.0
+    """
+    amount = as_float_array("amount_rwf", amount_rwf)
+    rate = positive("rwf_per_usd", rwf_per_usd)
+    return out(amount / rate)
