@@ -1,0 +1,403 @@
+"""Price and profit: which price per pack earns the most after fees and exchange rate?
+
+The story: a Kigali roaster sells 250 g packs of coffee to buyers abroad on a
+marketplace such as Tmall Global. Buyers see a price in US dollars; the roaster pays
+its costs in Rwandan francs; the marketplace keeps a commission and the payment
+provider a fee, both shares of the price. How many packs sell depends on the price
+(constant elasticity, pinned to one reference sale).
+
+This module is only a view: every number comes from :mod:`isoko.econ.pricing` and
+:mod:`isoko.econ.fx`. Buyers react to the price in USD, so the exchange rate changes
+what the roaster keeps in RWF, not how many packs sell.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from html import escape
+from typing import Any
+
+import ipywidgets as widgets
+import numpy as np
+
+from isoko.econ import fx, pricing
+from isoko.sims import _base
+from isoko.sims._svg import Marker, line_chart
+
+# Defaults. Figures with a source were collected in late 2026; the rest are
+# illustrative assumptions, each a control the learner can change.
+#: Livestream sales in China in 2020: the price per pack rose from USD 8 to 12 (New Times).
+DEFAULT_PRICE_USD = 10.0
+#: Assumption: beans, roasting, bag, freight and delivery for one 250 g pack.
+DEFAULT_UNIT_COST_RWF = 7_000
+#: Tmall Global commission "generally 2-5%" (agency source, uncertain): the upper end.
+DEFAULT_COMMISSION_RATE = 0.05
+#: Tmall Global: plus 1% to Alipay.
+DEFAULT_PAYMENT_FEE_RATE = 0.01
+#: About 1,461 RWF per USD in mid-2026.
+DEFAULT_RWF_PER_USD = fx.RWF_PER_USD_MID_2026
+#: Assumption: a 1% higher price sells about 2.5% fewer packs.
+DEFAULT_ELASTICITY = -2.5
+#: Assumption: 2,000 packs sell at USD 10 (the size of the Jan 2020 livestream sale).
+DEFAULT_REF_PRICE_USD = 10.0
+DEFAULT_REF_QUANTITY = 2_000
+
+#: Price slider and chart range, USD per pack.
+PRICE_RANGE_USD = (4.0, 25.0)
+
+SOURCES = (
+    "Pack price USD 8 to 12 in 2020 livestream sales in China (The New Times). "
+    "Tmall Global commission generally 2-5% plus 1% Alipay (agency source, uncertain; "
+    "collected 2026). About RWF 1,461 per USD in mid-2026 (BNR reference rate 1,456.83 "
+    "on 2025-12-08, via Stears)."
+)
+
+TEXT = {
+    "en": {
+        "title": "Price and profit",
+        "question": (
+            "A Kigali roaster sells 250 g packs of coffee abroad. What price per pack "
+            "earns the most profit after marketplace commission, payment fee and the "
+            "exchange rate?"
+        ),
+        "price_usd": "Your price (USD per 250 g pack)",
+        "costs": "Costs and fees",
+        "unit_cost_rwf": "Cost of one pack, delivered (RWF)",
+        "commission_rate": "Marketplace commission (share of the price)",
+        "payment_fee_rate": "Payment fee (share of the price)",
+        "rwf_per_usd": "Exchange rate (RWF per USD)",
+        "market": "How buyers react",
+        "elasticity": "Price elasticity: a 1% higher price changes sales by this many %",
+        "ref_price_usd": "Reference price (USD per pack)",
+        "ref_quantity": "Packs sold at the reference price",
+        "assumption": "assumption",
+        "profit": "Profit",
+        "about": "about",
+        "loss": "a loss",
+        "packs_at": "{units} packs at {price_usd} ({price_rwf}) each",
+        "keep": "After fees you keep {kept} a pack; it costs {cost}.",
+        "best": "Best price: {price_usd} a pack ({price_rwf})",
+        "best_profit": "profit {profit_rwf} (about {profit_usd})",
+        "best_off_chart": "off the chart",
+        "chart_title": "Profit at each price",
+        "x_label": "Price, USD per 250 g pack",
+        "y_label": "Profit, RWF",
+        "now": "now",
+        "best_short": "best",
+        "cannot": "Cannot work this out: {reason}",
+        "sources": "Sources",
+    }
+}
+
+
+@dataclass(frozen=True)
+class PriceProfitResult:
+    """What the model says for the current controls (money in the unit in each name)."""
+
+    price_usd: float
+    price_rwf: float
+    units_sold: float
+    kept_per_unit_rwf: float
+    profit_rwf: float
+    profit_usd: float
+    optimal_price_rwf: float
+    optimal_price_usd: float
+    optimal_units_sold: float
+    optimal_profit_rwf: float
+    optimal_profit_usd: float
+    curve_price_usd: tuple[float, ...]
+    curve_profit_rwf: tuple[float, ...]
+
+
+def model(
+    price_usd: float,
+    unit_cost_rwf: float,
+    commission_rate: float,
+    payment_fee_rate: float,
+    rwf_per_usd: float,
+    elasticity: float,
+    ref_price_usd: float,
+    ref_quantity: float,
+    price_range_usd: tuple[float, float] = PRICE_RANGE_USD,
+) -> PriceProfitResult:
+    """Run the econ models for one set of inputs (no widgets involved)."""
+    price_rwf = fx.usd_to_rwf(price_usd, rwf_per_usd)
+    ref_price_rwf = fx.usd_to_rwf(ref_price_usd, rwf_per_usd)
+    demand = (ref_price_rwf, ref_quantity, elasticity)
+    fees = (commission_rate, payment_fee_rate)
+
+    best_rwf = pricing.optimal_price_constant_elasticity(unit_cost_rwf, elasticity, *fees)
+    profit_rwf = pricing.profit(price_rwf, unit_cost_rwf, *demand, *fees)
+    best_profit_rwf = pricing.profit(best_rwf, unit_cost_rwf, *demand, *fees)
+    curve_rwf, curve_profit = pricing.profit_curve(
+        fx.usd_to_rwf(price_range_usd[0], rwf_per_usd),
+        fx.usd_to_rwf(price_range_usd[1], rwf_per_usd),
+        unit_cost_rwf,
+        *demand,
+        *fees,
+    )
+    return PriceProfitResult(
+        price_usd=float(price_usd),
+        price_rwf=price_rwf,
+        units_sold=pricing.constant_elasticity_demand(price_rwf, *demand),
+        kept_per_unit_rwf=pricing.net_revenue_per_unit(price_rwf, *fees),
+        profit_rwf=profit_rwf,
+        profit_usd=fx.rwf_to_usd(profit_rwf, rwf_per_usd),
+        optimal_price_rwf=best_rwf,
+        optimal_price_usd=fx.rwf_to_usd(best_rwf, rwf_per_usd),
+        optimal_units_sold=pricing.constant_elasticity_demand(best_rwf, *demand),
+        optimal_profit_rwf=best_profit_rwf,
+        optimal_profit_usd=fx.rwf_to_usd(best_profit_rwf, rwf_per_usd),
+        curve_price_usd=tuple(np.asarray(fx.rwf_to_usd(curve_rwf, rwf_per_usd)).tolist()),
+        curve_profit_rwf=tuple(curve_profit.tolist()),
+    )
+
+
+class PriceProfitSimulator:
+    """A thin ipywidgets view over :func:`model`.
+
+    ``view`` is the widget to display; ``controls`` maps each input name to its
+    widget (``price_usd``, ``unit_cost_rwf``, ``commission_rate``,
+    ``payment_fee_rate``, ``rwf_per_usd``, ``elasticity``, ``ref_price_usd``,
+    ``ref_quantity``). Read the current model through ``result`` and the read-only
+    properties. CSS classes for browser tests: ``isoko-sim`` (view), ``isoko-price``
+    (price slider), ``isoko-chart`` (chart), ``isoko-profit`` (profit figure).
+    """
+
+    def __init__(
+        self,
+        *,
+        price_usd: float = DEFAULT_PRICE_USD,
+        unit_cost_rwf: int = DEFAULT_UNIT_COST_RWF,
+        commission_rate: float = DEFAULT_COMMISSION_RATE,
+        payment_fee_rate: float = DEFAULT_PAYMENT_FEE_RATE,
+        rwf_per_usd: float = DEFAULT_RWF_PER_USD,
+        elasticity: float = DEFAULT_ELASTICITY,
+        ref_price_usd: float = DEFAULT_REF_PRICE_USD,
+        ref_quantity: int = DEFAULT_REF_QUANTITY,
+        language: str = "en",
+    ) -> None:
+        if language not in TEXT:
+            raise ValueError(f"no labels for language {language!r}; have {sorted(TEXT)}")
+        self._text = TEXT[language]
+        t = self._text
+        low, high = PRICE_RANGE_USD
+        # Fail early, with the model's own message, on impossible starting values.
+        model(
+            price_usd,
+            unit_cost_rwf,
+            commission_rate,
+            payment_fee_rate,
+            rwf_per_usd,
+            elasticity,
+            ref_price_usd,
+            ref_quantity,
+        )
+
+        self._controls: dict[str, widgets.ValueWidget] = {
+            "price_usd": _base.float_slider(price_usd, low, high, 0.1, ".2f"),
+            "unit_cost_rwf": _base.int_slider(unit_cost_rwf, 500, 30_000, 100),
+            "commission_rate": _base.float_slider(commission_rate, 0.0, 0.30, 0.005, ".1%"),
+            "payment_fee_rate": _base.float_slider(payment_fee_rate, 0.0, 0.05, 0.001, ".1%"),
+            "rwf_per_usd": _base.float_slider(rwf_per_usd, 1_000.0, 2_000.0, 1.0, ",.0f"),
+            "elasticity": _base.float_slider(elasticity, -6.0, -1.2, 0.1, ".1f"),
+            "ref_price_usd": _base.float_slider(ref_price_usd, low, high, 0.5, ".2f"),
+            "ref_quantity": _base.int_slider(ref_quantity, 100, 10_000, 100),
+        }
+        self._controls["price_usd"].add_class("isoko-price")
+
+        self._chart = widgets.HTML(layout=_base.full_width())
+        self._chart.add_class("isoko-chart")
+        self._figure = widgets.HTML(layout=_base.full_width())
+        self._figure.add_class("isoko-profit")
+
+        c = self._controls
+        assumption = t["assumption"]
+        self.view = _base.sim_view(
+            [
+                _base.heading(t["title"]),
+                _base.paragraph(t["question"]),
+                _base.labelled(t["price_usd"], c["price_usd"]),
+                self._figure,
+                self._chart,
+                _base.heading(t["costs"], level=4),
+                _base.labelled(t["unit_cost_rwf"], c["unit_cost_rwf"], assumption),
+                _base.labelled(t["commission_rate"], c["commission_rate"]),
+                _base.labelled(t["payment_fee_rate"], c["payment_fee_rate"]),
+                _base.labelled(t["rwf_per_usd"], c["rwf_per_usd"]),
+                _base.heading(t["market"], level=4),
+                _base.labelled(t["elasticity"], c["elasticity"], assumption),
+                _base.labelled(t["ref_price_usd"], c["ref_price_usd"], assumption),
+                _base.labelled(t["ref_quantity"], c["ref_quantity"], assumption),
+                widgets.HTML(
+                    f"<p style='color:#555;font-size:0.85em;line-height:1.3'>"
+                    f"<b>{escape(t['sources'])}:</b> {escape(SOURCES)}</p>",
+                    layout=_base.full_width(),
+                ),
+            ]
+        )
+        self._result: PriceProfitResult | None = None
+        self._update()
+        for control in self._controls.values():
+            control.observe(self._on_change, names="value")
+
+    # Read-only view of the model ------------------------------------------------
+    @property
+    def controls(self) -> dict[str, widgets.ValueWidget]:
+        """Input name -> widget (a copy of the mapping; the widgets are live)."""
+        return dict(self._controls)
+
+    @property
+    def result(self) -> PriceProfitResult:
+        """The model for the current controls."""
+        assert self._result is not None
+        return self._result
+
+    @property
+    def price_usd(self) -> float:
+        """Current price, USD per pack."""
+        return self.result.price_usd
+
+    @property
+    def price_rwf(self) -> float:
+        """Current price, RWF per pack."""
+        return self.result.price_rwf
+
+    @property
+    def units_sold(self) -> float:
+        """Packs sold at the current price."""
+        return self.result.units_sold
+
+    @property
+    def profit_rwf(self) -> float:
+        """Profit at the current price, RWF."""
+        return self.result.profit_rwf
+
+    @property
+    def profit_usd(self) -> float:
+        """Profit at the current price, USD."""
+        return self.result.profit_usd
+
+    @property
+    def optimal_price_rwf(self) -> float:
+        """Profit-maximising price, RWF per pack."""
+        return self.result.optimal_price_rwf
+
+    @property
+    def optimal_price_usd(self) -> float:
+        """Profit-maximising price, USD per pack."""
+        return self.result.optimal_price_usd
+
+    @property
+    def optimal_profit_rwf(self) -> float:
+        """Profit at the best price, RWF."""
+        return self.result.optimal_profit_rwf
+
+    @property
+    def chart(self) -> widgets.HTML:
+        """The chart widget (CSS class ``isoko-chart``); its value is the SVG."""
+        return self._chart
+
+    @property
+    def profit_figure(self) -> widgets.HTML:
+        """The profit figure widget (CSS class ``isoko-profit``)."""
+        return self._figure
+
+    @property
+    def chart_svg(self) -> str:
+        """The SVG currently shown in the chart."""
+        return self._chart.value
+
+    @property
+    def profit_html(self) -> str:
+        """The HTML currently shown in the profit figure."""
+        return self._figure.value
+
+    # Updating ------------------------------------------------------------------
+    def _on_change(self, _change: dict[str, Any]) -> None:
+        self._update()
+
+    def _inputs(self) -> dict[str, float]:
+        return {name: control.value for name, control in self._controls.items()}
+
+    def _update(self) -> None:
+        try:
+            result = model(**self._inputs())
+        except ValueError as error:
+            message = self._text["cannot"].format(reason=error)
+            self._figure.value = f"<p style='color:#b00020'>{escape(message)}</p>"
+            return
+        self._result = result
+        self._figure.value = self._render_figure(result)
+        self._chart.value = self._render_chart(result)
+
+    def _render_figure(self, r: PriceProfitResult) -> str:
+        t = self._text
+        money = _base.money
+        colour = "#1e7b34" if r.profit_rwf >= 0 else "#b00020"
+        loss = f" ({t['loss']})" if r.profit_rwf < 0 else ""
+        low, high = PRICE_RANGE_USD
+        off_chart = "" if low <= r.optimal_price_usd <= high else f" ({t['best_off_chart']})"
+        packs = t["packs_at"].format(
+            units=f"{r.units_sold:,.0f}",
+            price_usd=money(r.price_usd, "USD", 2),
+            price_rwf=money(r.price_rwf, "RWF"),
+        )
+        keep = t["keep"].format(
+            kept=money(r.kept_per_unit_rwf, "RWF"),
+            cost=money(self._inputs()["unit_cost_rwf"], "RWF"),
+        )
+        best = t["best"].format(
+            price_usd=money(r.optimal_price_usd, "USD", 2),
+            price_rwf=money(r.optimal_price_rwf, "RWF"),
+        )
+        best_profit = t["best_profit"].format(
+            profit_rwf=money(r.optimal_profit_rwf, "RWF"),
+            profit_usd=money(r.optimal_profit_usd, "USD"),
+        )
+        return (
+            "<div style='line-height:1.35;margin:0.4em 0'>"
+            f"<div style='font-size:1.45em;font-weight:700;color:{colour}'>"
+            f"{escape(t['profit'])}: <span class='isoko-profit-rwf'>"
+            f"{escape(money(r.profit_rwf, 'RWF'))}</span>{escape(loss)}</div>"
+            f"<div>{escape(t['about'])} <span class='isoko-profit-usd'>"
+            f"{escape(money(r.profit_usd, 'USD'))}</span> &middot; {escape(packs)}</div>"
+            f"<div>{escape(keep)}</div>"
+            f"<div><b>{escape(best)}</b>{escape(off_chart)}: {escape(best_profit)}</div>"
+            "</div>"
+        )
+
+    def _render_chart(self, r: PriceProfitResult) -> str:
+        t = self._text
+        profits = np.asarray(r.curve_profit_rwf)
+        top = float(profits.max())
+        y_range = None
+        if top > 0:
+            # Keep the peak readable: losses far below it are cut off at -top.
+            bottom = min(max(float(profits.min()), -top), r.profit_rwf, 0.0)
+            y_range = (bottom - 0.04 * (top - bottom), top + 0.12 * (top - bottom))
+        markers = [
+            Marker(
+                r.optimal_price_usd,
+                r.optimal_profit_rwf,
+                f"{t['best_short']} {_base.money(r.optimal_price_usd, 'USD', 2)}",
+                "#1e7b34",
+            ),
+            Marker(
+                r.price_usd,
+                r.profit_rwf,
+                f"{t['now']} {_base.money(r.price_usd, 'USD', 2)}",
+                "#c0392b",
+            ),
+        ]
+        return line_chart(
+            r.curve_price_usd,
+            r.curve_profit_rwf,
+            x_label=t["x_label"],
+            y_label=t["y_label"],
+            title=t["chart_title"],
+            markers=markers,
+            x_range=PRICE_RANGE_USD,
+            y_range=y_range,
+            x_format=lambda v: f"{v:g}",
+        )
