@@ -1,0 +1,114 @@
+"""The pricing course's lesson and app run top to bottom in a fresh kernel."""
+
+import os
+from pathlib import Path
+
+import nbformat
+import pytest
+import yaml
+from nbclient import NotebookClient
+
+REPO = Path(__file__).resolve().parents[2]
+COURSE = REPO / "courses" / "pricing"
+LESSON = COURSE / "lessons" / "01-price-after-fees.ipynb"
+APP = COURSE / "apps" / "price-and-profit.ipynb"
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+
+
+@pytest.fixture
+def isolated_kernel_env(tmp_path, monkeypatch):
+    """A kernel that imports isoko from this checkout and reads no personal config."""
+    home = tmp_path / "home"
+    home.mkdir()
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("JUPYTER_CONFIG_DIR", str(tmp_path / "jupyter-config"))
+    monkeypatch.setenv("JUPYTER_DATA_DIR", str(tmp_path / "jupyter-data"))
+    monkeypatch.setenv("JUPYTER_RUNTIME_DIR", str(tmp_path / "jupyter-runtime"))
+    monkeypatch.setenv("IPYTHONDIR", str(tmp_path / "ipython"))
+    monkeypatch.setenv("JUPYTER_NO_CONFIG", "1")
+    monkeypatch.setenv("MPLBACKEND", "agg")
+    paths = [str(REPO / "widgets"), os.environ.get("PYTHONPATH", "")]
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join(p for p in paths if p))
+    return tmp_path
+
+
+def run(path: Path, workdir: Path) -> nbformat.NotebookNode:
+    nb = nbformat.read(path, as_version=4)
+    client = NotebookClient(
+        nb,
+        timeout=60,
+        startup_timeout=60,
+        kernel_name="python3",
+        allow_errors=False,
+        resources={"metadata": {"path": str(workdir)}},
+    )
+    client.execute()
+    return nb
+
+
+def outputs(nb):
+    return [out for cell in nb.cells if cell.cell_type == "code" for out in cell.outputs]
+
+
+@pytest.mark.parametrize("path", [LESSON, APP], ids=["lesson", "app"])
+def test_committed_without_outputs(path):
+    nb = nbformat.read(path, as_version=4)
+    nbformat.validate(nb)
+    assert nb.metadata.kernelspec.name == "python3"
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            assert cell.outputs == [] and cell.execution_count is None
+
+
+def test_lesson_runs_top_to_bottom(isolated_kernel_env):
+    nb = run(LESSON, isolated_kernel_env)
+    outs = outputs(nb)
+    assert not [o for o in outs if o.output_type == "error"]
+    text = "".join(o.get("text", "") for o in outs if o.output_type == "stream")
+    # the worked example: USD 10 at RWF 1,461, 6% fees, cost RWF 7,000
+    assert "Price: RWF 14,610 a pack" in text
+    assert "You keep: RWF 13,733 a pack" in text
+    assert "Packs to sell each year to cover it: 905" in text
+    tables = [o for o in outs if "text/html" in o.get("data", {})]
+    assert tables, "the lesson shows a table"
+
+
+def test_lesson_ends_with_dated_sources_and_labels_assumptions():
+    nb = nbformat.read(LESSON, as_version=4)
+    markdown = [c.source for c in nb.cells if c.cell_type == "markdown"]
+    sources = [s for s in markdown if s.splitlines()[0].strip() == "## Sources"]
+    assert len(sources) == 1
+    assert nb.cells[-1].source == sources[0]
+    assert "2018" in sources[0] and "2026" in sources[0]
+    assert "Assumptions" in sources[0]
+    code = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
+    assert "unit_cost_rwf = 7_000  # ASSUMPTION" in code
+
+
+def test_lesson_cells_are_short():
+    nb = nbformat.read(LESSON, as_version=4)
+    for cell in nb.cells:
+        assert len(cell.source.splitlines()) <= 25, cell.source[:60]
+
+
+def test_app_is_one_cell_that_shows_a_widget(isolated_kernel_env):
+    nb = nbformat.read(APP, as_version=4)
+    assert [c.cell_type for c in nb.cells] == ["code"]
+    nb = run(APP, isolated_kernel_env)
+    outs = outputs(nb)
+    assert not [o for o in outs if o.output_type == "error"]
+    assert any(WIDGET_VIEW in o.get("data", {}) for o in outs)
+
+
+def test_course_yaml_lists_what_exists():
+    meta = yaml.safe_load((COURSE / "course.yaml").read_text())
+    assert meta["slug"] == "pricing" and meta["language"] == "en"
+    for key in ("title", "summary", "audience", "level", "hours", "outcomes"):
+        assert meta[key], key
+    for rel in meta["lessons"] + meta["apps"]:
+        assert (COURSE / rel).is_file(), rel
+    (assignment,) = meta["assignments"]
+    assert assignment["id"] == "a01-pricing-basics"
+    assert assignment["points"] == {"auto": 6, "manual": 2}
+    for name in assignment["notebooks"]:
+        assert (COURSE / "source" / assignment["id"] / f"{name}.ipynb").is_file()
