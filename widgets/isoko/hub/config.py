@@ -60,18 +60,18 @@ def update_state(c: Config, s: Settings, proxy_token: str) -> None:
 
 
 def update_authenticator(c: Config) -> None:
-    c.JupyterHub.authenticator_class = "native"
+    c.JupyterHub.authenticator_class = "isoko.hub.auth.IsokoAuthenticator"
     # Sign-up is open to anyone; an admin approves each account before it can log in.
-    c.NativeAuthenticator.open_signup = False
+    c.IsokoAuthenticator.open_signup = False
     # Approval is the gate, so everyone approved may use the hub (JupyterHub 5+ asks).
     c.Authenticator.allow_all = True
     c.Authenticator.admin_users = {INSTRUCTOR}
     c.Authenticator.username_pattern = USERNAME_PATTERN
-    c.NativeAuthenticator.minimum_password_length = 8
-    c.NativeAuthenticator.check_common_password = True
+    c.IsokoAuthenticator.minimum_password_length = 8
+    c.IsokoAuthenticator.check_common_password = True
     # Slow down password guessing without locking a learner out for long.
-    c.NativeAuthenticator.allowed_failed_logins = 10
-    c.NativeAuthenticator.seconds_before_next_try = 60
+    c.IsokoAuthenticator.allowed_failed_logins = 10
+    c.IsokoAuthenticator.seconds_before_next_try = 60
 
 
 def learner_environment(s: Settings) -> dict[str, str]:
@@ -109,6 +109,7 @@ def grader_service(s: Settings, course: Course, port: int) -> dict:
         "cwd": str(s.grader_home(course.slug)),
         "environment": {
             "JUPYTERHUB_DEFAULT_URL": "/lab",
+            "ISOKO_COURSE": course.slug,
             "JUPYTER_CONFIG_PATH": str(s.grader_config_dir),
             "PATH": f"{s.bin_dir}:/usr/local/bin:/usr/bin:/bin",
             "LANG": "C.UTF-8",
