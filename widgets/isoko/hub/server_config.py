@@ -19,7 +19,16 @@ c.Exchange.root = {exchange!r}
 # Several courses share one exchange, each under its own name (nbgrader's multi-course setup).
 c.Exchange.path_includes_course = True
 # Courses come from the hub groups nbgrader-<course> and formgrade-<course>.
-c.Authenticator.plugin_class = "nbgrader.auth.JupyterHubAuthPlugin"
+c.Authenticator.plugin_class = {auth_plugin!r}
+"""
+LEARNER_AUTH_PLUGIN = "nbgrader.auth.JupyterHubAuthPlugin"
+GRADER_AUTH_PLUGIN = "isoko.courses.nbgrader_auth.GraderServiceAuthPlugin"
+
+#: Learners run as prefixed Unix accounts; submissions must carry the hub name the
+#: instructor knows (and that "Manage Students" enrols), not the Unix one.
+LEARNER_IDENTITY = """\
+import os
+c.CourseDirectory.student_id = os.environ.get("JUPYTERHUB_USER", "*")
 """
 
 #: Learners get the Assignments tab and validation, not the instructor's tools.
@@ -45,9 +54,13 @@ def _write(path: Path, text: str) -> None:
 
 
 def write_server_configs(s: Settings) -> None:
-    nbgrader_config = NBGRADER_CONFIG.format(exchange=str(s.exchange_dir))
     learner, grader = s.learner_config_dir, s.grader_config_dir
-    _write(learner / "nbgrader_config.py", nbgrader_config)
+    exchange = str(s.exchange_dir)
+    _write(
+        learner / "nbgrader_config.py",
+        NBGRADER_CONFIG.format(exchange=exchange, auth_plugin=LEARNER_AUTH_PLUGIN)
+        + LEARNER_IDENTITY,
+    )
     _write(
         learner / "jupyter_server_config.json",
         json.dumps({"ServerApp": {"jpserver_extensions": LEARNER_SERVER_EXTENSIONS}}, indent=2),
@@ -56,7 +69,10 @@ def write_server_configs(s: Settings) -> None:
         learner / "labconfig" / "page_config.json",
         json.dumps({"disabledExtensions": LEARNER_DISABLED_LAB_PLUGINS}, indent=2),
     )
-    _write(grader / "nbgrader_config.py", nbgrader_config)
+    _write(
+        grader / "nbgrader_config.py",
+        NBGRADER_CONFIG.format(exchange=exchange, auth_plugin=GRADER_AUTH_PLUGIN),
+    )
     _write(
         grader / "jupyter_server_config.json",
         json.dumps({"ServerApp": {"tornado_settings": {"headers": GRADER_HEADERS}}}, indent=2),
