@@ -13,13 +13,13 @@ import sys
 from pathlib import Path
 
 from jupyterhub.spawner import LocalProcessSpawner, SimpleLocalProcessSpawner, set_user_setuid
-from traitlets import Unicode
+from traitlets import HasTraits, Unicode
 
 from isoko.platform.settings import unix_account_name
 from isoko.platform.unix import ensure_account
 
 
-class ContentSyncMixin:
+class ContentSyncMixin(HasTraits):
     """Runs the content sync for the learner before the server starts."""
 
     content_dir = Unicode(config=True, help="Published course content to copy into homes.")
