@@ -21,7 +21,7 @@ def artifacts_dir() -> Path:
 
 
 @pytest.fixture(scope="session")
-def hub():
+def hub(artifacts_dir):
     """The real hub, started by the same code path as ``make hub``, as root on loopback."""
     if os.geteuid() != 0:
         pytest.skip("needs root: the hub creates a real Unix account per learner")
@@ -36,4 +36,7 @@ def hub():
     finally:
         hub.stop()
         hub.remove_unix_accounts()
+        # Keep the hub's logs: they are what explains a failure.
+        for log in root.glob("hub-*.log"):
+            shutil.copy(log, artifacts_dir / log.name)
         shutil.rmtree(root, ignore_errors=True)

@@ -107,7 +107,9 @@ class Hub:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
-                raise RuntimeError(f"the hub exited with {self.proc.returncode}:\n{self.log_tail()}")
+                raise RuntimeError(
+                    f"the hub exited with {self.proc.returncode}:\n{self.log_tail()}"
+                )
             try:
                 if requests.get(f"{self.url}/hub/api/", timeout=2).ok and self._services_up():
                     return
@@ -119,8 +121,9 @@ class Hub:
     def _services_up(self) -> bool:
         # The formgrader services start after the hub answers; wait for the first one.
         try:
-            reply = requests.get(f"{self.url}/services/pricing/api/status", timeout=2,
-                                 allow_redirects=False)
+            reply = requests.get(
+                f"{self.url}/services/pricing/api/status", timeout=2, allow_redirects=False
+            )
         except requests.RequestException:
             return False
         return reply.status_code in (200, 302, 401, 403)

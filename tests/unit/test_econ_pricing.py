@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+
 from isoko.econ import fx, pricing
 from isoko.econ.pricing import (
     break_even_units,

@@ -6,6 +6,7 @@ from unittest import mock
 
 import ipywidgets as widgets
 import pytest
+
 from isoko.econ import pricing
 from isoko.sims import SimEntry, catalog
 from isoko.sims import pricing as sim_module

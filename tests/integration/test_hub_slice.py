@@ -1,0 +1,212 @@
+"""One course slice end to end against the real hub, as root with real Unix accounts.
+
+The steps run in order and share the hub: a learner logs in, finds the lesson, opens
+the simulator app, fetches and submits the assignment; the instructor collects and
+autogrades it; a restart of the hub keeps users, submissions and grades.
+"""
+
+from __future__ import annotations
+
+import json
+import pwd
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from support.client import HubUser
+from support.hub import REPO, processes_of
+
+pytestmark = pytest.mark.integration
+
+COURSE = "pricing"
+ASSIGNMENT = "a01-pricing-basics"
+NOTEBOOK = "pricing-basics.ipynb"
+LESSON = f"{COURSE}/lessons/01-price-after-fees.ipynb"
+APP = f"{COURSE}/apps/price-and-profit.ipynb"
+SOURCE = REPO / "courses" / COURSE / "source" / ASSIGNMENT / NOTEBOOK
+
+
+def expected_auto_points() -> float:
+    """What the instructor's solution earns on autograded cells, read from the source."""
+    nb = nbformat.read(SOURCE, as_version=4)
+    return sum(
+        float(cell.metadata["nbgrader"].get("points", 0))
+        for cell in nb.cells
+        if cell.metadata.get("nbgrader", {}).get("grade") and cell.cell_type == "code"
+    )
+
+
+def answered(released: dict) -> dict:
+    """The released notebook with each answer cell replaced by the instructor's solution."""
+    solutions = {
+        cell.metadata["nbgrader"]["grade_id"]: cell.source
+        for cell in nbformat.read(SOURCE, as_version=4).cells
+        if cell.metadata.get("nbgrader", {}).get("solution")
+    }
+    for cell in released["cells"]:
+        grade_id = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
+        if cell.get("metadata", {}).get("nbgrader", {}).get("solution") and grade_id in solutions:
+            cell["source"] = solutions[grade_id]
+    return released
+
+
+@pytest.fixture(scope="module")
+def accounts(hub):
+    return hub.demo_accounts
+
+
+@pytest.fixture(scope="module")
+def learner(hub, accounts):
+    demo = accounts["learners"][0]
+    user = HubUser(hub.url, demo["username"], demo["password"])
+    reply = user.login()
+    assert "/hub/login" not in reply.url, "the demo learner could not log in"
+    return user
+
+
+@pytest.fixture(scope="module")
+def instructor(hub, accounts):
+    demo = accounts["instructor"]
+    user = HubUser(hub.url, demo["username"], demo["password"])
+    user.login()
+    return user
+
+
+def test_demo_credentials_are_private(hub, accounts):
+    path = hub.state_dir / "demo-accounts.json"
+    assert path.stat().st_mode & 0o777 == 0o600
+    assert accounts["instructor"]["username"] == "instructor"
+    assert len(accounts["learners"]) == 3
+    for secret in ("jupyterhub_cookie_secret", "proxy_auth_token"):
+        assert (hub.state_dir / secret).stat().st_mode & 0o777 == 0o600
+
+
+def test_wrong_password_is_refused(hub, accounts):
+    demo = accounts["learners"][1]
+    user = HubUser(hub.url, demo["username"], "not-" + demo["password"])
+    reply = user.login()
+    assert "Invalid username or password" in reply.text
+    assert user.hub_api("GET", f"/users/{demo['username']}").status_code == 403
+
+
+def test_signup_waits_for_approval(hub):
+    user = HubUser(hub.url, "newseller", "Kigali-coffee-2026")
+    reply = user.signup()
+    assert reply.ok
+    assert "information has been sent to the admin" in reply.text
+    reply = user.login()
+    assert "has not been authorized by an administrator yet" in reply.text
+
+
+def test_learner_logs_in_and_server_runs_as_own_account(hub, learner):
+    learner.start_server()
+    procs = processes_of(learner.username)
+    assert procs, "no single-user server process for the learner"
+    expected = pwd.getpwnam(f"{hub.unix_prefix}{learner.username}")
+    for _pid, uid, _cmd in procs:
+        assert uid != 0
+        assert uid == expected.pw_uid
+    home = Path(expected.pw_dir)
+    assert home.stat().st_mode & 0o777 == 0o700, "a learner's home must be private"
+
+
+def test_lesson_and_app_are_in_the_learners_home(learner):
+    listing = learner.server("GET", f"/api/contents/{COURSE}/lessons").json()
+    assert "01-price-after-fees.ipynb" in [item["name"] for item in listing["content"]]
+    lesson = learner.server("GET", f"/api/contents/{LESSON}").json()
+    assert lesson["type"] == "notebook"
+    assert learner.server("GET", f"/api/contents/{APP}").ok
+
+
+def test_voila_app_renders_its_widgets(learner):
+    reply = learner.server("GET", f"/voila/render/{APP}", timeout=120)
+    assert reply.status_code == 200, reply.text[-2000:]
+    assert "application/vnd.jupyter.widget-view+json" in reply.text
+    assert "Traceback" not in reply.text
+    assert "isoko-sim" in reply.text or "Price" in reply.text
+
+
+def test_learner_fetches_and_submits(hub, learner):
+    listed = learner.server("GET", "/assignments", params={"course_id": COURSE}).json()
+    released = [a for a in listed["value"] if a["assignment_id"] == ASSIGNMENT]
+    assert released and released[0]["status"] == "released", listed
+    form = {"course_id": COURSE, "assignment_id": ASSIGNMENT}
+    fetched = learner.server("POST", "/assignments/fetch", data=form)
+    assert fetched.ok, fetched.text
+    path = f"{COURSE}/{ASSIGNMENT}/{NOTEBOOK}"
+    model = learner.server("GET", f"/api/contents/{path}").json()
+    assert model["type"] == "notebook"
+    saved = learner.server(
+        "PUT",
+        f"/api/contents/{path}",
+        data=json.dumps(
+            {"type": "notebook", "format": "json", "content": answered(model["content"])}
+        ),
+    )
+    assert saved.ok, saved.text
+    submitted = learner.server("POST", "/assignments/submit", data=form)
+    assert submitted.ok, submitted.text
+    statuses = {a["status"] for a in submitted.json()["value"] if a["assignment_id"] == ASSIGNMENT}
+    assert "submitted" in statuses, submitted.text
+
+
+def formgrader(instructor: HubUser, method: str, path: str, **kwargs):
+    return instructor.server(
+        method, f"/formgrader/api{path}", prefix=f"/services/{COURSE}", **kwargs
+    )
+
+
+def test_learner_cannot_open_the_formgrader(learner):
+    reply = learner.session.get(learner.url(f"/services/{COURSE}/formgrader"))
+    assert reply.status_code == 403
+    assert f"You do not have permission to access JupyterHub service {COURSE}" in reply.text
+
+
+def test_instructor_collects_and_autogrades(instructor, learner):
+    page = instructor.session.get(instructor.url(f"/services/{COURSE}/formgrader"))
+    assert page.status_code == 200, page.text[-1000:]
+    collected = formgrader(instructor, "POST", f"/assignment/{ASSIGNMENT}/collect")
+    assert collected.ok and collected.json()["success"], collected.text
+    graded = formgrader(
+        instructor, "POST", f"/submission/{ASSIGNMENT}/{learner.username}/autograde", timeout=300
+    )
+    assert graded.ok and graded.json()["success"], graded.text
+    assert_grade(instructor, learner.username, expected_auto_points())
+
+
+def assert_grade(instructor: HubUser, student: str, points: float) -> None:
+    submissions = formgrader(instructor, "GET", f"/submissions/{ASSIGNMENT}").json()
+    mine = [s for s in submissions if s["student"] == student]
+    assert mine, submissions
+    assert mine[0]["autograded"]
+    assert mine[0]["score"] == pytest.approx(points), mine[0]
+
+
+def test_restart_keeps_users_submissions_and_grades(hub, accounts, learner):
+    lesson_edit = "A note the learner wrote."
+    model = learner.server("GET", f"/api/contents/{LESSON}").json()
+    model["content"]["cells"].append(nbformat.v4.new_markdown_cell(lesson_edit))
+    assert learner.server(
+        "PUT",
+        f"/api/contents/{LESSON}",
+        data=json.dumps({"type": "notebook", "content": model["content"]}),
+    ).ok
+
+    hub.stop()
+    assert not processes_of(learner.username), "Ctrl-C must stop the learners' servers too"
+    hub.start()
+
+    again = HubUser(hub.url, learner.username, learner.password)
+    again.login()
+    assert again.hub_api("GET", f"/users/{learner.username}").ok
+    again.start_server()
+    lesson = again.server("GET", f"/api/contents/{LESSON}").json()
+    assert lesson_edit in json.dumps(lesson["content"]), "the learner's own change was lost"
+
+    teacher = HubUser(
+        hub.url, accounts["instructor"]["username"], accounts["instructor"]["password"]
+    )
+    teacher.login()
+    teacher.session.get(teacher.url(f"/services/{COURSE}/formgrader"))
+    assert_grade(teacher, learner.username, expected_auto_points())
