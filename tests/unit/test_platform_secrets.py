@@ -1,0 +1,42 @@
+"""Secrets and demo credentials: made once, kept, and readable only by their owner."""
+
+import json
+
+from isoko.platform import demo
+from isoko.platform.secrets import ensure_secret
+
+
+def test_secret_is_made_once_and_private(tmp_path):
+    path = tmp_path / "cookie"
+    first = ensure_secret(path)
+    assert len(first) == 64
+    assert path.stat().st_mode & 0o777 == 0o600
+    assert ensure_secret(path) == first
+
+
+def test_demo_credentials_file_has_the_documented_shape(tmp_path):
+    path = tmp_path / "demo-accounts.json"
+    accounts = demo.ensure_credentials(path)
+    data = json.loads(path.read_text())
+    assert path.stat().st_mode & 0o777 == 0o600
+    assert data["instructor"]["username"] == "instructor"
+    assert [x["username"] for x in data["learners"]] == ["learner1", "learner2", "learner3"]
+    assert len({x["password"] for x in [data["instructor"], *data["learners"]]}) == 4
+    assert demo.ensure_credentials(path) == accounts, "a restart must keep the passwords"
+
+
+def test_demo_accounts_are_approved_in_the_hub_database(tmp_path):
+    from jupyterhub import orm
+    from nativeauthenticator.orm import UserInfo
+
+    accounts = demo.ensure_credentials(tmp_path / "demo.json")
+    url = f"sqlite:///{tmp_path / 'hub.sqlite'}"
+    demo.ensure_in_hub_db(url, accounts)
+    demo.ensure_in_hub_db(url, accounts)  # idempotent
+    session = orm.new_session_factory(url)()
+    rows = UserInfo.all_users(session)
+    assert sorted(r.username for r in rows) == ["instructor", "learner1", "learner2", "learner3"]
+    learner = UserInfo.find(session, "learner1")
+    assert learner.is_authorized
+    assert learner.is_valid_password(accounts.learners[0]["password"])
+    assert not learner.is_valid_password("wrong")

@@ -1,0 +1,44 @@
+from pathlib import Path
+
+import pytest
+
+from isoko.platform.settings import Settings, unix_account_name
+
+
+def test_defaults_as_root_use_system_locations(tmp_path):
+    s = Settings.from_environ(checkout=tmp_path, environ={}, as_root=True)
+    assert s.state_dir == tmp_path / ".isoko"
+    assert s.system_dir == Path("/srv/isoko")
+    assert s.port == 8000
+
+
+def test_defaults_without_root_stay_in_the_state_dir(tmp_path):
+    s = Settings.from_environ(checkout=tmp_path, environ={}, as_root=False)
+    assert s.system_dir == tmp_path / ".isoko" / "system"
+
+
+def test_one_variable_moves_the_state_dir(tmp_path):
+    s = Settings.from_environ(checkout=tmp_path, environ={"ISOKO_STATE_DIR": "/var/x"})
+    assert s.state_dir == Path("/var/x")
+    assert s.demo_accounts_file == Path("/var/x/demo-accounts.json")
+
+
+@pytest.mark.parametrize("port", ["eighty", "0", "70000"])
+def test_a_bad_port_gets_a_clear_message(tmp_path, port):
+    with pytest.raises(ValueError, match="ISOKO_PORT"):
+        Settings.from_environ(checkout=tmp_path, environ={"ISOKO_PORT": port})
+
+
+def test_settings_survive_the_trip_to_the_hub_process(tmp_path):
+    s = Settings.from_environ(checkout=tmp_path, environ={"ISOKO_PORT": "8200"}, as_root=False)
+    again = Settings.from_environ(environ=s.to_environ(), as_root=False)
+    assert again == s
+
+
+def test_unix_names_are_prefixed_and_checked():
+    assert unix_account_name("isoko-", "amina") == "isoko-amina"
+    for bad in ["", "a/b", "Amina", "a b"]:
+        with pytest.raises(ValueError):
+            unix_account_name("isoko-", bad)
+    with pytest.raises(ValueError, match="longer than 32"):
+        unix_account_name("isoko-", "x" * 30)
