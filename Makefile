@@ -15,6 +15,8 @@ endif
 # Debian's interpreter is readable by every account; others (pyenv under /root) may not be.
 BASE_PYTHON ?= $(shell test -x /usr/bin/python3 && echo /usr/bin/python3 || command -v python3)
 PY := $(ISOKO_ENV)/bin/python
+# Tools called by name from inside (nbgrader runs alembic) come from the same environment.
+export PATH := $(ISOKO_ENV)/bin:$(PATH)
 PIP := $(PY) -m pip --disable-pip-version-check --quiet
 DEPS_STAMP := $(ISOKO_ENV)/.isoko-deps-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
 PROXY := node_modules/.bin/configurable-http-proxy
