@@ -27,13 +27,13 @@ APP = f"{COURSE}/apps/price-and-profit.ipynb"
 SOURCE = REPO / "courses" / COURSE / "source" / ASSIGNMENT / NOTEBOOK
 
 
-def expected_auto_points() -> float:
-    """What the instructor's solution earns on autograded cells, read from the source."""
-    nb = nbformat.read(SOURCE, as_version=4)
+def source_points(autograded_only: bool) -> float:
+    """Points of the instructor's source notebook: the autograded ones, or all."""
     return sum(
         float(cell.metadata["nbgrader"].get("points", 0))
-        for cell in nb.cells
-        if cell.metadata.get("nbgrader", {}).get("grade") and cell.cell_type == "code"
+        for cell in nbformat.read(SOURCE, as_version=4).cells
+        if cell.metadata.get("nbgrader", {}).get("grade")
+        and (cell.cell_type == "code" or not autograded_only)
     )
 
 
@@ -172,7 +172,23 @@ def test_instructor_collects_and_autogrades(instructor, learner):
         instructor, "POST", f"/submission/{ASSIGNMENT}/{learner.username}/autograde", timeout=300
     )
     assert graded.ok and graded.json()["success"], graded.text
-    assert_grade(instructor, learner.username, expected_auto_points())
+    assert_grade(instructor, learner.username, source_points(autograded_only=True))
+
+
+def test_instructor_releases_feedback_and_learner_reads_it(instructor, learner):
+    for step in ("generate_feedback", "release_feedback"):
+        reply = formgrader(instructor, "POST", f"/assignment/{ASSIGNMENT}/{step}", timeout=300)
+        assert reply.ok and reply.json()["success"], reply.text
+    form = {"course_id": COURSE, "assignment_id": ASSIGNMENT}
+    fetched = learner.server("POST", "/assignments/fetch_feedback", data=form)
+    assert fetched.ok, fetched.text
+    folder = learner.server("GET", f"/api/contents/{COURSE}/{ASSIGNMENT}/feedback").json()
+    assert folder.get("type") == "directory", folder
+    (attempt,) = [item["path"] for item in folder["content"]]
+    report = learner.server("GET", f"/api/contents/{attempt}/pricing-basics.html").json()
+    # The written answer is not graded yet, so the total counts autograded points only.
+    earned, possible = source_points(autograded_only=True), source_points(autograded_only=False)
+    assert f"Score: {earned:.1f} / {possible:.1f}" in report["content"]
 
 
 def assert_grade(instructor: HubUser, student: str, points: float) -> None:
@@ -209,4 +225,4 @@ def test_restart_keeps_users_submissions_and_grades(hub, accounts, learner):
     )
     teacher.login()
     teacher.session.get(teacher.url(f"/services/{COURSE}/formgrader"))
-    assert_grade(teacher, learner.username, expected_auto_points())
+    assert_grade(teacher, learner.username, source_points(autograded_only=True))
