@@ -15,7 +15,7 @@ import nbformat
 import pytest
 
 from support.client import HubUser
-from support.hub import REPO, processes_of
+from support.hub import REPO, servers_run_by
 
 pytestmark = pytest.mark.integration
 
@@ -101,13 +101,10 @@ def test_signup_waits_for_approval(hub):
 
 def test_learner_logs_in_and_server_runs_as_own_account(hub, learner):
     learner.start_server()
-    procs = processes_of(learner.username)
-    assert procs, "no single-user server process for the learner"
-    expected = pwd.getpwnam(f"{hub.unix_prefix}{learner.username}")
-    for _pid, uid, _cmd in procs:
-        assert uid != 0
-        assert uid == expected.pw_uid
-    home = Path(expected.pw_dir)
+    account = pwd.getpwnam(f"{hub.unix_prefix}{learner.username}")
+    assert account.pw_uid != 0
+    assert servers_run_by(account.pw_name), "the learner's server is not running as their account"
+    home = Path(account.pw_dir)
     assert home.stat().st_mode & 0o777 == 0o700, "a learner's home must be private"
 
 
@@ -210,7 +207,9 @@ def test_restart_keeps_users_submissions_and_grades(hub, accounts, learner):
     ).ok
 
     hub.stop()
-    assert not processes_of(learner.username), "Ctrl-C must stop the learners' servers too"
+    assert not servers_run_by(f"{hub.unix_prefix}{learner.username}"), (
+        "Ctrl-C must stop the learners' servers too"
+    )
     hub.start()
 
     again = HubUser(hub.url, learner.username, learner.password)

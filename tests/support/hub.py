@@ -156,18 +156,19 @@ class Hub:
             subprocess.run(["groupdel", name], capture_output=True)
 
 
-def processes_of(hub_user: str) -> list[tuple[int, int, str]]:
-    """(pid, uid, command) of every single-user server process serving ``hub_user``."""
+def servers_run_by(account: str) -> list[tuple[int, str]]:
+    """(pid, command) of every single-user server process running as Unix ``account``."""
+    uid = pwd.getpwnam(account).pw_uid
     found = []
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
         try:
+            if entry.stat().st_uid != uid:
+                continue
             cmdline = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
-            environ = (entry / "environ").read_bytes().split(b"\0")
-            uid = entry.stat().st_uid
         except (FileNotFoundError, PermissionError, ProcessLookupError):
             continue
-        if "jupyterhub-singleuser" in cmdline and f"JUPYTERHUB_USER={hub_user}".encode() in environ:
-            found.append((int(entry.name), uid, cmdline))
+        if "jupyterhub-singleuser" in cmdline:
+            found.append((int(entry.name), cmdline))
     return found
