@@ -59,8 +59,9 @@ def nice_ticks(low: float, high: float, count: int = 6) -> list[float]:
 
 
 def _text_width(text: str, font_size: float = 11) -> float:
-    """Rough width of bold sans-serif text, for laying out the legend."""
-    return len(text) * font_size * 0.6
+    """Width of bold sans-serif text for laying out the legend; the legend text is
+    drawn at exactly this width (``textLength``), so dots never overlap labels."""
+    return len(text) * font_size * 0.66
 
 
 def compact_number(value: float) -> str:
@@ -200,7 +201,8 @@ def line_chart(
             )
         parts.append(
             f'<text x="{legend_x:.1f}" y="{top - 9}" font-size="11" font-weight="bold" '
-            f'text-anchor="end" fill="{marker.color}" style="{_FONT}">'
+            f'text-anchor="end" fill="{marker.color}" style="{_FONT}" '
+            f'textLength="{_text_width(marker.label):.1f}" lengthAdjust="spacingAndGlyphs">'
             f"{escape(marker.label)}</text>"
         )
         legend_x -= _text_width(marker.label) + 10
