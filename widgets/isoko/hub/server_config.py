@@ -36,7 +36,10 @@ LEARNER_SERVER_EXTENSIONS = {
     "nbgrader.server_extensions.formgrader": False,
     "nbgrader.server_extensions.course_list": False,
 }
+#: Nobody on an offline classroom hub should be asked to fetch news from the internet.
+NO_NEWS = {"@jupyterlab/apputils-extension:announcements": True}
 LEARNER_DISABLED_LAB_PLUGINS = {
+    **NO_NEWS,
     "@jupyter/nbgrader:formgrader": True,
     "@jupyter/nbgrader:course-list": True,
     "@jupyter/nbgrader:create-assignment": True,
@@ -77,7 +80,18 @@ def write_server_configs(s: Settings) -> None:
         grader / "jupyter_server_config.json",
         json.dumps({"ServerApp": {"tornado_settings": {"headers": GRADER_HEADERS}}}, indent=2),
     )
-    for path in (s.system_dir, s.system_dir / "etc", learner, learner / "labconfig", grader):
+    _write(
+        grader / "labconfig" / "page_config.json",
+        json.dumps({"disabledExtensions": NO_NEWS}, indent=2),
+    )
+    for path in (
+        s.system_dir,
+        s.system_dir / "etc",
+        learner,
+        learner / "labconfig",
+        grader,
+        grader / "labconfig",
+    ):
         os.chmod(path, 0o755)
 
 
