@@ -45,6 +45,10 @@ def free_port_run(count: int) -> int:
     raise RuntimeError("no run of free ports on loopback")
 
 
+def _ignore_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 @dataclass
 class Hub:
     """A hub process plus where its state lives; ``start``/``stop`` may be repeated."""
@@ -103,6 +107,9 @@ class Hub:
             stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL,
             start_new_session=True,
+            # Start it the way a shell starts a background job, with SIGINT ignored:
+            # the hub must still stop every server it started when interrupted.
+            preexec_fn=_ignore_sigint,
         )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
@@ -128,7 +135,7 @@ class Hub:
             return False
         return reply.status_code in (200, 302, 401, 403)
 
-    def stop(self, timeout: float = 60) -> None:
+    def stop(self, timeout: float = 30) -> None:
         """Stop as Ctrl-C would: the hub stops the proxy and every server it started."""
         if self.proc is None or self.proc.poll() is not None:
             return

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
+import signal
 import sys
 from pathlib import Path
 
@@ -40,6 +41,10 @@ def hub(args: argparse.Namespace) -> int:
     jupyterhub = shutil.which("jupyterhub", path=str(s.bin_dir)) or "jupyterhub"
     env = {**os.environ, **s.to_environ(), "PATH": f"{s.bin_dir}:{os.environ.get('PATH', '')}"}
     os.chdir(s.state_dir)
+    # A shell that starts `make hub` in the background makes it ignore SIGINT, and
+    # every server the hub starts would inherit that and sit out the hub's Ctrl-C
+    # until it is killed. Servers must stop when asked.
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
     os.execve(jupyterhub, [jupyterhub, "-f", str(s.hub_config_file)], env)
     return 0  # not reached
 
