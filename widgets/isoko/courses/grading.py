@@ -78,7 +78,12 @@ def stage_sources(course: Course, staged: Path, group_gid: int | None) -> None:
     """Copy a course's ``source/`` where the grader can read it and learners cannot."""
     if staged.exists():
         shutil.rmtree(staged)
-    shutil.copytree(course.source_dir, staged, ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
+    if course.source_dir.is_dir():
+        shutil.copytree(
+            course.source_dir, staged, ignore=shutil.ignore_patterns(".ipynb_checkpoints")
+        )
+    else:
+        staged.mkdir()
     for dirpath, dirnames, filenames in os.walk(staged):
         for name in [*dirnames, *filenames]:
             path = os.path.join(dirpath, name)
@@ -100,8 +105,7 @@ def prepare_graders(s: Settings, courses: list[Course], log=print) -> None:
     os.chmod(s.course_sources_dir, 0o711)
     env = {"JUPYTER_CONFIG_PATH": str(s.grader_config_dir), "PATH": f"{s.bin_dir}:/usr/bin:/bin"}
     for course in courses:
-        if not course.source_dir.is_dir():
-            continue
+        # Every course gets its grader and formgrader, even before it has assignments.
         home = s.grader_home(course.slug)
         staged = s.course_sources_dir / course.slug
         cmd = [
