@@ -59,6 +59,9 @@ class Hub:
     hub_port: int = field(default_factory=free_port)
     proxy_api_port: int = field(default_factory=free_port)
     service_port_base: int = field(default_factory=lambda: free_port_run(4))
+    checkout: Path = REPO
+    #: Run the hub as this Unix account instead of the current one (a trial as non-root).
+    account: str | None = None
     proc: subprocess.Popen | None = None
     starts: int = 0
 
@@ -94,15 +97,23 @@ class Hub:
             "ISOKO_HUB_PORT": str(self.hub_port),
             "ISOKO_PROXY_API_PORT": str(self.proxy_api_port),
             "ISOKO_SERVICE_PORT_BASE": str(self.service_port_base),
+            **({"HOME": str(self.root / "home"), "USER": self.account} if self.account else {}),
         }
 
     def start(self, timeout: float = 240) -> None:
         self.starts += 1
         isoko = Path(sys.executable).with_name("isoko")
         log = self.log_file.open("w")
+        if self.account:
+            os.chown(self.log_file, pwd.getpwnam(self.account).pw_uid, -1)
+        as_account = {}
+        if self.account:
+            entry = pwd.getpwnam(self.account)
+            as_account = {"user": entry.pw_uid, "group": entry.pw_gid, "extra_groups": []}
         self.proc = subprocess.Popen(
-            [str(isoko), "hub", "--checkout", str(REPO)],
+            [str(isoko), "hub", "--checkout", str(self.checkout)],
             env=self.environ(),
+            **as_account,
             stdout=log,
             stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL,
