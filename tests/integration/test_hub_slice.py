@@ -14,6 +14,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from isoko.platform.unix import run_as
 from support.client import HubUser
 from support.hub import REPO, servers_run_by
 
@@ -146,6 +147,29 @@ def test_learner_fetches_and_submits(hub, learner):
     assert submitted.ok, submitted.text
     statuses = {a["status"] for a in submitted.json()["value"] if a["assignment_id"] == ASSIGNMENT}
     assert "submitted" in statuses, submitted.text
+
+
+def test_learner_cannot_read_solutions_gradebook_or_others_work(hub, accounts, learner):
+    other = accounts["learners"][1]
+    neighbour = HubUser(hub.url, other["username"], other["password"])
+    neighbour.login()
+    neighbour.start_server()
+    grader_home = hub.system_dir / "graders" / COURSE
+    private = {
+        "the instructor's source": grader_home / "source" / ASSIGNMENT / NOTEBOOK,
+        "the staged source": hub.system_dir / "course-sources" / COURSE / ASSIGNMENT / NOTEBOOK,
+        "the gradebook": grader_home / "gradebook.db",
+        "another learner's home": hub.system_dir
+        / "homes"
+        / f"{hub.unix_prefix}{other['username']}",
+        "the demo passwords": hub.state_dir / "demo-accounts.json",
+    }
+    for what, path in private.items():
+        assert path.exists(), f"{what} should exist at {path}"
+        reply = run_as(
+            f"{hub.unix_prefix}{learner.username}", ["cat" if path.is_file() else "ls", str(path)]
+        )
+        assert reply.returncode != 0 and "Permission denied" in reply.stderr, what
 
 
 def formgrader(instructor: HubUser, method: str, path: str, **kwargs):
