@@ -1,5 +1,7 @@
 """The price-and-profit simulator, headless: widgets driven from Python, no browser."""
 
+import ast
+import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
 from unittest import mock
@@ -7,6 +9,7 @@ from unittest import mock
 import ipywidgets as widgets
 import pytest
 
+from isoko import i18n
 from isoko.econ import pricing
 from isoko.sims import SimEntry, catalog
 from isoko.sims import pricing as sim_module
@@ -179,6 +182,102 @@ def test_catalog_ids_and_apps_are_unique():
     entries = catalog()
     assert len({e.id for e in entries}) == len(entries)
     assert len({e.app for e in entries}) == len(entries)
+
+
+# --- labels in French -------------------------------------------------------------------
+
+NBSP = "\u00a0"
+PO = i18n.LOCALE_DIR / "fr" / "LC_MESSAGES" / "isoko-pricing.po"
+
+
+def texts(widget) -> str:
+    """Every HTML and label string shown in a widget tree, joined."""
+    own = getattr(widget, "value", "")
+    parts = [own] if isinstance(own, str) else []
+    for child in getattr(widget, "children", ()):
+        parts.append(texts(child))
+    return "\n".join(parts)
+
+
+def messages_in_code() -> set[str]:
+    """The message ids pricing.py passes to ``_`` (literals, or module constants)."""
+    tree = ast.parse(Path(sim_module.__file__).read_text())
+    constants = {
+        target.id: node.value.value
+        for node in tree.body
+        if isinstance(node, ast.Assign) and isinstance(node.value, ast.Constant)
+        for target in node.targets
+        if isinstance(target, ast.Name)
+    }
+    found = set()
+    for node in ast.walk(tree):
+        if (
+            isinstance(node, ast.Call)
+            and getattr(node.func, "id", getattr(node.func, "attr", None)) == "_"
+        ):
+            (arg,) = node.args
+            found.add(arg.value if isinstance(arg, ast.Constant) else constants[arg.id])
+    return found
+
+
+def test_french_shows_french_labels_and_french_numbers():
+    sim = PriceProfitSimulator(language="fr")
+    shown = texts(sim.view)
+    assert "Prix et bénéfice" in shown
+    assert "Votre prix (USD par paquet de 250" in shown
+    assert "Commission de la plateforme (part du prix)" in shown
+    assert "hypothèse" in shown and "assumption" not in shown
+    assert "Your price" not in shown and "Profit" not in shown
+    # the same economics, written the French way: 13 466 800 RWF, 8,50 USD
+    assert sim.profit_rwf == pytest.approx(13_466_800)
+    assert f"Bénéfice{NBSP}: <span class='isoko-profit-rwf'>13{NBSP}466{NBSP}800{NBSP}RWF" in (
+        sim.profit_html
+    )
+    assert f"Meilleur prix{NBSP}: 8,50{NBSP}USD le paquet" in sim.profit_html
+    texts_in_chart = [t.text for t in ET.fromstring(sim.chart_svg).iter(f"{SVG}text")]
+    assert f"Prix, USD par paquet de 250{NBSP}g" in texts_in_chart
+    assert "Bénéfice, RWF" in texts_in_chart
+    assert markers(sim.chart_svg)["actuel"][0] == pytest.approx(10.0)
+    # slider readouts without thousands commas ("1,461" would read as 1.461)
+    assert "," not in sim.controls["rwf_per_usd"].readout_format
+
+
+def test_french_covers_a_loss_an_optimum_off_the_chart_and_an_error(monkeypatch):
+    sim = PriceProfitSimulator(language="fr")
+    sim.controls["price_usd"].value = 4.0
+    loss = f"{abs(econ_profit_rwf(4.0)):,.0f}".replace(",", NBSP)
+    assert f"\u2212{loss}{NBSP}RWF</span> (une perte)" in sim.profit_html
+    sim.controls["unit_cost_rwf"].value = 30_000  # the best price is above USD 25
+    assert "hors du graphique" in sim.profit_html
+    small = PriceProfitSimulator(language="fr", ref_quantity=200)  # ticks every RWF 0.5M
+    ticks = [t.text for t in ET.fromstring(small.chart_svg).iter(f"{SVG}text")]
+    assert "1,5M" in ticks and "1.5M" not in ticks, ticks
+
+    def refuse(**_inputs):
+        raise ValueError("no finite best price")
+
+    monkeypatch.setattr(sim_module, "model", refuse)
+    sim.controls["price_usd"].value = 5.0
+    assert f"Calcul impossible{NBSP}: no finite best price" in sim.profit_html
+
+
+def test_every_message_has_a_french_translation_and_none_is_stale():
+    catalogue = i18n.read_po(PO)
+    in_code = messages_in_code()
+    assert len(in_code) > 20
+    assert sorted(in_code - catalogue.keys()) == []  # untranslated
+    assert sorted(catalogue.keys() - in_code - {""}) == []  # stale
+    for msgid, msgstr in catalogue.items():
+        if msgid:
+            assert msgstr, f"empty translation of {msgid!r}"
+            # a translation may drop a placeholder, never invent one the code does not pass
+            extra = set(re.findall(r"{(\w+)}", msgstr)) - set(re.findall(r"{(\w+)}", msgid))
+            assert extra <= {"price"}, (msgid, extra)
+
+
+def test_unknown_language_is_refused():
+    with pytest.raises(ValueError, match="no labels for language 'rw'"):
+        PriceProfitSimulator(language="rw")
 
 
 # --- the SVG renderer on its own --------------------------------------------------------

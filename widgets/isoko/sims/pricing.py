@@ -20,9 +20,10 @@ from typing import Any
 import ipywidgets as widgets
 import numpy as np
 
+from isoko import i18n
 from isoko.econ import fx, pricing
 from isoko.sims import _base
-from isoko.sims._svg import Marker, line_chart
+from isoko.sims._svg import Marker, compact_number, line_chart
 
 # Defaults. Figures with a source were collected in late 2026; the rest are
 # illustrative assumptions, each a control the learner can change.
@@ -52,42 +53,8 @@ SOURCES = (
     "on 2025-12-08, via Stears)."
 )
 
-TEXT = {
-    "en": {
-        "title": "Price and profit",
-        "question": (
-            "A Kigali roaster sells 250 g packs of coffee abroad. What price per pack "
-            "earns the most profit after marketplace commission, payment fee and the "
-            "exchange rate?"
-        ),
-        "price_usd": "Your price (USD per 250 g pack)",
-        "costs": "Costs and fees",
-        "unit_cost_rwf": "Cost of one pack, delivered (RWF)",
-        "commission_rate": "Marketplace commission (share of the price)",
-        "payment_fee_rate": "Payment fee (share of the price)",
-        "rwf_per_usd": "Exchange rate (RWF per USD)",
-        "market": "How buyers react",
-        "elasticity": "Price elasticity: a 1% higher price changes sales by this many %",
-        "ref_price_usd": "Reference price (USD per pack)",
-        "ref_quantity": "Packs sold at the reference price",
-        "assumption": "assumption",
-        "profit": "Profit",
-        "about": "about",
-        "loss": "a loss",
-        "packs_at": "{units} packs at {price_usd} ({price_rwf}) each",
-        "keep": "After fees you keep {kept} a pack; it costs {cost}.",
-        "best": "Best price: {price_usd} a pack ({price_rwf})",
-        "best_profit": "profit {profit_rwf} (about {profit_usd})",
-        "best_off_chart": "off the chart",
-        "chart_title": "Profit at each price",
-        "x_label": "Price, USD per 250 g pack",
-        "y_label": "Profit, RWF",
-        "now": "now",
-        "best_short": "best",
-        "cannot": "Cannot work this out: {reason}",
-        "sources": "Sources",
-    }
-}
+#: gettext domain of this simulator's labels (``locale/<lang>/LC_MESSAGES/isoko-pricing.po``).
+DOMAIN = "isoko-pricing"
 
 
 @dataclass(frozen=True)
@@ -162,6 +129,10 @@ class PriceProfitSimulator:
     ``ref_quantity``). Read the current model through ``result`` and the read-only
     properties. CSS classes for browser tests: ``isoko-sim`` (view), ``isoko-price``
     (price slider), ``isoko-chart`` (chart), ``isoko-profit`` (profit figure).
+
+    ``language`` picks the labels (``"en"`` or ``"fr"``, through gettext) and how
+    numbers are written: ``RWF 14,610`` and ``USD 8.50`` in English, ``14 610 RWF``
+    and ``8,50 USD`` in French, where a comma is the decimal mark.
     """
 
     def __init__(
@@ -177,10 +148,8 @@ class PriceProfitSimulator:
         ref_quantity: int = DEFAULT_REF_QUANTITY,
         language: str = "en",
     ) -> None:
-        if language not in TEXT:
-            raise ValueError(f"no labels for language {language!r}; have {sorted(TEXT)}")
-        self._text = TEXT[language]
-        t = self._text
+        self._ = _ = i18n.translator(DOMAIN, language)
+        self.language = language
         low, high = PRICE_RANGE_USD
         # Fail early, with the model's own message, on impossible starting values.
         model(
@@ -205,6 +174,10 @@ class PriceProfitSimulator:
             "ref_quantity": _base.int_slider(ref_quantity, 100, 10_000, 100),
         }
         self._controls["price_usd"].add_class("isoko-price")
+        if language != "en":
+            # "1,461" reads as one and a bit where a comma is the decimal mark: no grouping.
+            for control in self._controls.values():
+                control.readout_format = control.readout_format.replace(",", "")
 
         self._chart = widgets.HTML(layout=_base.full_width())
         self._chart.add_class("isoko-chart")
@@ -212,26 +185,42 @@ class PriceProfitSimulator:
         self._figure.add_class("isoko-profit")
 
         c = self._controls
-        assumption = t["assumption"]
+        assumption = _("assumption")
+        sources = f"<b>{escape(_('Sources:'))}</b> {escape(_(SOURCES))}"
         self.view = _base.sim_view(
             [
-                _base.heading(t["title"]),
-                _base.paragraph(t["question"]),
-                _base.labelled(t["price_usd"], c["price_usd"]),
+                _base.heading(_("Price and profit")),
+                _base.paragraph(
+                    _(
+                        "A Kigali roaster sells 250 g packs of coffee abroad. What price per "
+                        "pack earns the most profit after marketplace commission, payment fee "
+                        "and the exchange rate?"
+                    )
+                ),
+                _base.labelled(_("Your price (USD per 250 g pack)"), c["price_usd"]),
                 self._figure,
                 self._chart,
-                _base.heading(t["costs"], level=4),
-                _base.labelled(t["unit_cost_rwf"], c["unit_cost_rwf"], assumption),
-                _base.labelled(t["commission_rate"], c["commission_rate"]),
-                _base.labelled(t["payment_fee_rate"], c["payment_fee_rate"]),
-                _base.labelled(t["rwf_per_usd"], c["rwf_per_usd"]),
-                _base.heading(t["market"], level=4),
-                _base.labelled(t["elasticity"], c["elasticity"], assumption),
-                _base.labelled(t["ref_price_usd"], c["ref_price_usd"], assumption),
-                _base.labelled(t["ref_quantity"], c["ref_quantity"], assumption),
+                _base.heading(_("Costs and fees"), level=4),
+                _base.labelled(
+                    _("Cost of one pack, delivered (RWF)"), c["unit_cost_rwf"], assumption
+                ),
+                _base.labelled(
+                    _("Marketplace commission (share of the price)"), c["commission_rate"]
+                ),
+                _base.labelled(_("Payment fee (share of the price)"), c["payment_fee_rate"]),
+                _base.labelled(_("Exchange rate (RWF per USD)"), c["rwf_per_usd"]),
+                _base.heading(_("How buyers react"), level=4),
+                _base.labelled(
+                    _("Price elasticity: a 1% higher price changes sales by this many %"),
+                    c["elasticity"],
+                    assumption,
+                ),
+                _base.labelled(_("Reference price (USD per pack)"), c["ref_price_usd"], assumption),
+                _base.labelled(
+                    _("Packs sold at the reference price"), c["ref_quantity"], assumption
+                ),
                 widgets.HTML(
-                    f"<p style='color:#555;font-size:0.85em;line-height:1.3'>"
-                    f"<b>{escape(t['sources'])}:</b> {escape(SOURCES)}</p>",
+                    f"<p style='color:#555;font-size:0.85em;line-height:1.3'>{sources}</p>",
                     layout=_base.full_width(),
                 ),
             ]
@@ -324,51 +313,83 @@ class PriceProfitSimulator:
         try:
             result = model(**self._inputs())
         except ValueError as error:
-            message = self._text["cannot"].format(reason=error)
+            message = self._("Cannot work this out: {reason}").format(reason=error)
             self._figure.value = f"<p style='color:#b00020'>{escape(message)}</p>"
             return
         self._result = result
         self._figure.value = self._render_figure(result)
         self._chart.value = self._render_chart(result)
 
+    # Words and numbers in the learner's language -----------------------------------
+    def _number(self, value: float, decimals: int = 0) -> str:
+        """``14,610.5`` in English; ``14 610,5`` (no-break space) where a comma is decimal."""
+        text = f"{value:,.{decimals}f}"
+        if self.language == "en":
+            return text
+        return text.translate({ord(","): "\u00a0", ord("."): ","})
+
+    def _money(self, amount: float, currency: str, decimals: int = 0) -> str:
+        """``RWF 14,610`` in English; ``14 610 RWF`` in French."""
+        if self.language == "en":
+            return _base.money(amount, currency, decimals)
+        sign = "\u2212" if round(amount, decimals) < 0 else ""
+        return f"{sign}{self._number(abs(amount), decimals)}\u00a0{currency}"
+
+    def _prices(self, usd: float) -> dict[str, str]:
+        return {"price_usd": self._money(usd, "USD", 2), "price": self._number(usd, 2)}
+
+    def _tick(self, value: float) -> str:
+        text = compact_number(value)
+        return text if self.language == "en" else text.replace(".", ",")
+
+    def _label(self, label_html: str, value_html: str) -> str:
+        """``label: value`` (French puts a no-break space before the colon); HTML parts."""
+        # The message is escaped before the (already escaped) parts go in.
+        return escape(self._("{label}: {value}")).format(label=label_html, value=value_html)
+
+    # Rendering -----------------------------------------------------------------------
     def _render_figure(self, r: PriceProfitResult) -> str:
-        t = self._text
-        money = _base.money
+        _, money = self._, self._money
         colour = "#1e7b34" if r.profit_rwf >= 0 else "#b00020"
-        loss = f" ({t['loss']})" if r.profit_rwf < 0 else ""
+        loss = f" ({_('a loss')})" if r.profit_rwf < 0 else ""
         low, high = PRICE_RANGE_USD
-        off_chart = "" if low <= r.optimal_price_usd <= high else f" ({t['best_off_chart']})"
-        packs = t["packs_at"].format(
-            units=f"{r.units_sold:,.0f}",
+        off_chart = "" if low <= r.optimal_price_usd <= high else f" ({_('off the chart')})"
+        packs = _("{units} packs at {price_usd} ({price_rwf}) each").format(
+            units=self._number(r.units_sold),
             price_usd=money(r.price_usd, "USD", 2),
             price_rwf=money(r.price_rwf, "RWF"),
         )
-        keep = t["keep"].format(
+        keep = _("After fees you keep {kept} a pack; it costs {cost}.").format(
             kept=money(r.kept_per_unit_rwf, "RWF"),
             cost=money(self._inputs()["unit_cost_rwf"], "RWF"),
         )
-        best = t["best"].format(
+        best = _("Best price: {price_usd} a pack ({price_rwf})").format(
             price_usd=money(r.optimal_price_usd, "USD", 2),
             price_rwf=money(r.optimal_price_rwf, "RWF"),
         )
-        best_profit = t["best_profit"].format(
+        best_profit = _("profit {profit_rwf} (about {profit_usd})").format(
             profit_rwf=money(r.optimal_profit_rwf, "RWF"),
             profit_usd=money(r.optimal_profit_usd, "USD"),
+        )
+        profit = self._label(
+            escape(_("Profit")),
+            f"<span class='isoko-profit-rwf'>{escape(money(r.profit_rwf, 'RWF'))}</span>",
+        )
+        about = escape(_("about {amount}")).format(
+            amount=f"<span class='isoko-profit-usd'>{escape(money(r.profit_usd, 'USD'))}</span>"
         )
         return (
             "<div style='line-height:1.35;margin:0.4em 0'>"
             f"<div style='font-size:1.45em;font-weight:700;color:{colour}'>"
-            f"{escape(t['profit'])}: <span class='isoko-profit-rwf'>"
-            f"{escape(money(r.profit_rwf, 'RWF'))}</span>{escape(loss)}</div>"
-            f"<div>{escape(t['about'])} <span class='isoko-profit-usd'>"
-            f"{escape(money(r.profit_usd, 'USD'))}</span> &middot; {escape(packs)}</div>"
+            f"{profit}{escape(loss)}</div>"
+            f"<div>{about} &middot; {escape(packs)}</div>"
             f"<div>{escape(keep)}</div>"
-            f"<div><b>{escape(best)}</b>{escape(off_chart)}: {escape(best_profit)}</div>"
-            "</div>"
+            f"<div>{self._label(f'<b>{escape(best)}</b>{escape(off_chart)}', escape(best_profit))}"
+            "</div></div>"
         )
 
     def _render_chart(self, r: PriceProfitResult) -> str:
-        t = self._text
+        _ = self._
         profits = np.asarray(r.curve_profit_rwf)
         top = float(profits.max())
         y_range = None
@@ -376,28 +397,31 @@ class PriceProfitSimulator:
             # Keep the peak readable: losses far below it are cut off at -top.
             bottom = min(max(float(profits.min()), -top), r.profit_rwf, 0.0)
             y_range = (bottom - 0.04 * (top - bottom), top + 0.12 * (top - bottom))
+        # Legend labels: {price} is the number alone, for languages whose words are long
+        # (the legend shares the top line with the y-axis label on a phone).
         markers = [
             Marker(
                 r.optimal_price_usd,
                 r.optimal_profit_rwf,
-                f"{t['best_short']} {_base.money(r.optimal_price_usd, 'USD', 2)}",
+                _("best {price_usd}").format(**self._prices(r.optimal_price_usd)),
                 "#1e7b34",
             ),
             Marker(
                 r.price_usd,
                 r.profit_rwf,
-                f"{t['now']} {_base.money(r.price_usd, 'USD', 2)}",
+                _("now {price_usd}").format(**self._prices(r.price_usd)),
                 "#c0392b",
             ),
         ]
         return line_chart(
             r.curve_price_usd,
             r.curve_profit_rwf,
-            x_label=t["x_label"],
-            y_label=t["y_label"],
-            title=t["chart_title"],
+            x_label=_("Price, USD per 250 g pack"),
+            y_label=_("Profit, RWF"),
+            title=_("Profit at each price"),
             markers=markers,
             x_range=PRICE_RANGE_USD,
             y_range=y_range,
-            x_format=lambda v: f"{v:g}",
+            x_format=lambda v: f"{v:g}" if self.language == "en" else f"{v:g}".replace(".", ","),
+            y_format=self._tick,
         )
