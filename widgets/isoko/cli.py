@@ -49,6 +49,31 @@ def hub(args: argparse.Namespace) -> int:
     return 0  # not reached
 
 
+def course_check(args: argparse.Namespace) -> int:
+    import time
+
+    from isoko.courses.check import check_courses
+
+    courses_dir = args.checkout / "courses"
+    names = args.courses or sorted(
+        p.name for p in courses_dir.iterdir() if (p / "course.yaml").exists()
+    )
+    paths = [Path(name) if "/" in name else courses_dir / name for name in names]
+    unknown = [str(p) for p in paths if not p.is_dir()]
+    if unknown:
+        print(f"isoko course check: no course at {', '.join(unknown)}", file=sys.stderr)
+        return 2
+    started = time.monotonic()
+    print(f"Checking {len(paths)} course(s): {', '.join(p.name for p in paths)}", flush=True)
+    problems = check_courses(paths, log=lambda line: print(line, flush=True))
+    took = time.monotonic() - started
+    for problem in problems:
+        print(f"FAIL {problem}")
+    verdict = "all good" if not problems else f"{len(problems)} problem(s)"
+    print(f"Course check: {verdict} in {took:.0f} s")
+    return 1 if problems else 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="isoko", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -64,6 +89,18 @@ def main(argv: list[str] | None = None) -> int:
         "--prepare-only", action="store_true", help="prepare everything but do not start the hub"
     )
     p_hub.set_defaults(func=hub)
+    p_course = sub.add_parser("course", help="course tooling").add_subparsers(
+        dest="course_command", required=True
+    )
+    p_check = p_course.add_parser("check", help="prove courses work before release")
+    p_check.add_argument("courses", nargs="*", help="course slugs or folders (default: all)")
+    p_check.add_argument(
+        "--checkout",
+        type=Path,
+        default=Path.cwd(),
+        help="the Isoko checkout (default: the current folder)",
+    )
+    p_check.set_defaults(func=course_check)
     args = parser.parse_args(argv)
     return args.func(args)
 

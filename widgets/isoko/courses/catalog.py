@@ -31,6 +31,10 @@ class Course:
     path: Path
     summary: str = ""
     assignments: list[Assignment] = field(default_factory=list)
+    lessons: list[str] = field(default_factory=list)
+    apps: list[str] = field(default_factory=list)
+    #: The metadata as written, for checks that need more than the fields above.
+    meta: dict = field(default_factory=dict)
 
     @property
     def source_dir(self) -> Path:
@@ -69,6 +73,9 @@ def load_course(path: Path) -> Course:
         path=path,
         summary=meta.get("summary", ""),
         assignments=assignments,
+        lessons=list(meta.get("lessons") or []),
+        apps=list(meta.get("apps") or []),
+        meta=meta,
     )
 
 
