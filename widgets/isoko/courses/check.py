@@ -36,7 +36,8 @@ REQUIRED_METADATA = ("title", "summary", "audience", "level", "hours", "language
 BLANK_STUDENT = "blank-release"
 SOLUTION_STUDENT = "instructor-solution"
 SOLUTION_MARKERS = ("### BEGIN SOLUTION", "### END SOLUTION")
-HIDDEN_MARKERS = ("### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS")
+# Loose on purpose: a misspelt marker ("TEST") is what leaks hidden tests.
+HIDDEN_MARKERS = ("### BEGIN HIDDEN", "### END HIDDEN")
 #: A number with a unit or currency: a figure that needs a source.
 FIGURE = re.compile(
     r"\b(?:RWF|USD|US\$|CNY|RMB|EUR)\s?\d[\d,.]*|\d[\d,.]*\s?(?:%|RWF|USD|CNY|RMB|kg|tonnes?\b|t\b)"
@@ -333,9 +334,11 @@ class CourseChecker:
 
 
 def last_error(result: subprocess.CompletedProcess[str]) -> str:
-    lines = [ln for ln in (result.stderr + result.stdout).splitlines() if ln.strip()]
-    errors = [ln for ln in lines if "ERROR" in ln or "Error" in ln]
-    return (errors or lines or ["no output"])[-1].strip()[:300]
+    """The line of a failed command that says what went wrong (the exception, if any)."""
+    lines = [ln.strip() for ln in (result.stderr + result.stdout).splitlines() if ln.strip()]
+    exceptions = [ln for ln in lines if re.match(r"[\w.]+(Error|Exception): ", ln)]
+    errors = [ln for ln in lines if "ERROR" in ln]
+    return (exceptions or errors or lines or ["no output"])[-1][:300]
 
 
 def check_course(path: Path, log=print) -> list[Problem]:

@@ -212,3 +212,57 @@ def line_chart(
         legend_x -= 10
     parts.append("</svg>")
     return "".join(parts)
+
+
+def bar_chart(
+    labels: Sequence[str],
+    values: Sequence[float],
+    *,
+    title: str,
+    value_format: Callable[[float], str] = compact_number,
+    width: int = 360,
+    bar_color: str = "#1f6f8b",
+) -> str:
+    """Render horizontal bars (one per label, top to bottom) as an SVG string.
+
+    Each row has its label above the bar and the formatted value after it, so long
+    labels never squeeze the bars on a phone. Bars are scaled to the largest value;
+    values must be finite and 0 or more. Each bar carries ``data-label`` and
+    ``data-value`` for tests. ``title`` becomes the accessible name of the image.
+    """
+    rows = [(str(label), float(value)) for label, value in zip(labels, values, strict=True)]
+    if not rows:
+        raise ValueError("a bar chart needs at least one bar")
+    if any(not math.isfinite(v) or v < 0 for _, v in rows):
+        raise ValueError("bar values must be finite numbers, 0 or more")
+    left, right, top, row_h, bar_h = 6, 70, 8, 36, 14
+    plot_w = width - left - right
+    height = top + row_h * len(rows) + 4
+    largest = max(v for _, v in rows) or 1.0
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
+        f'width="100%" preserveAspectRatio="xMidYMid meet" role="img" '
+        f'aria-label="{escape(title)}" '
+        f'style="max-width:{width * 2}px;height:auto;display:block">',
+        f"<title>{escape(title)}</title>",
+    ]
+    for i, (label, value) in enumerate(rows):
+        y = top + i * row_h
+        bar_w = value / largest * plot_w
+        parts.append(
+            f'<text x="{left}" y="{y + 11}" font-size="11" fill="#222" '
+            f'style="{_FONT}">{escape(label)}</text>'
+        )
+        parts.append(
+            f'<rect x="{left}" y="{y + 15}" width="{plot_w}" height="{bar_h}" fill="#eef2f4"/>'
+        )
+        parts.append(
+            f'<rect x="{left}" y="{y + 15}" width="{bar_w:.1f}" height="{bar_h}" '
+            f'fill="{bar_color}" data-label="{escape(label)}" data-value="{value:.6g}"/>'
+        )
+        parts.append(
+            f'<text x="{left + plot_w + 4}" y="{y + 26}" font-size="11" font-weight="bold" '
+            f'fill="#222" style="{_FONT}">{escape(value_format(value))}</text>'
+        )
+    parts.append("</svg>")
+    return "".join(parts)
