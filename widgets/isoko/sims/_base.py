@@ -84,3 +84,54 @@ def money(amount: float, currency: str, decimals: int = 0) -> str:
     """``RWF 14,610`` or ``USD 8.49``; a minus sign in front for negative amounts."""
     sign = "\u2212" if round(amount, decimals) < 0 else ""
     return f"{sign}{currency} {abs(amount):,.{decimals}f}"
+
+
+# Numbers in the learner's language ------------------------------------------------------
+# English writes 14,610.5; French writes 14 610,5 (no-break spaces between thousands,
+# a comma as the decimal mark) and puts the currency after the amount.
+
+
+def number_in(value: float, language: str, decimals: int = 0) -> str:
+    """``14,610.5`` in English; ``14 610,5`` (no-break spaces) in French."""
+    text = f"{value:,.{decimals}f}"
+    if language == "en":
+        return text
+    return text.translate({ord(","): "\u00a0", ord("."): ","})
+
+
+def money_in(amount: float, currency: str, language: str, decimals: int = 0) -> str:
+    """``RWF 14,610`` in English (as :func:`money`); ``14 610 RWF`` in French."""
+    if language == "en":
+        return money(amount, currency, decimals)
+    sign = "\u2212" if round(amount, decimals) < 0 else ""
+    return f"{sign}{number_in(abs(amount), language, decimals)}\u00a0{currency}"
+
+
+def share_in(value: float, language: str, decimals: int = 0) -> str:
+    """``2.5%`` in English; ``2,5 %`` (no-break space) in French."""
+    text = number_in(value * 100, language, decimals)
+    return f"{text}%" if language == "en" else f"{text}\u00a0%"
+
+
+def ungrouped_readouts(controls: dict[str, widgets.Widget], language: str) -> None:
+    """Drop thousands commas from slider readouts where a comma is the decimal mark."""
+    if language == "en":
+        return
+    for control in controls.values():
+        fmt = getattr(control, "readout_format", None)
+        if isinstance(fmt, str):
+            control.readout_format = fmt.replace(",", "")
+
+
+def dropdown(options: list[tuple[str, str]], value: str) -> widgets.Dropdown:
+    """A full-width choice between labelled options (``(label, value)`` pairs)."""
+    return widgets.Dropdown(options=options, value=value, layout=full_width())
+
+
+def sources_note(label: str, text: str) -> widgets.HTML:
+    """The small grey "Sources: ..." paragraph at the foot of a simulator."""
+    return widgets.HTML(
+        f"<p style='color:#555;font-size:0.85em;line-height:1.3'><b>{escape(label)}</b> "
+        f"{escape(text)}</p>",
+        layout=full_width(),
+    )
