@@ -34,6 +34,7 @@ hub: install
 test: install browser
 	$(ISOKO_ENV)/bin/ruff check .
 	$(ISOKO_ENV)/bin/ruff format --check .
+	$(ISOKO_ENV)/bin/isoko course check
 	$(ISOKO_ENV)/bin/pytest
 
 install: $(DEPS_STAMP) $(PROXY)

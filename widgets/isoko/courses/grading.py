@@ -21,11 +21,15 @@ from isoko.courses.catalog import Course
 from isoko.platform.settings import Settings
 
 COURSE_CONFIG = """\
-# Written by Isoko at every hub start: course-wide settings live in the course folder.
+# Written by Isoko at every hub start from the course folder's nbgrader_config.py:
+# change that file, not this one.
 c = get_config()  # noqa
+{course_settings}
 c.CourseDirectory.root = {root!r}
 c.CourseDirectory.course_id = {course!r}
 """
+#: The course's own nbgrader settings travel with its staged sources under this name.
+COURSE_SETTINGS = "nbgrader_config.py"
 
 
 class GradingSetupError(RuntimeError):
@@ -50,8 +54,13 @@ def prepare_course_dir(
     course: str, sources: Path, course_dir: Path, exchange_dir: Path
 ) -> list[str]:
     """Fill ``course_dir`` from ``sources``; return what was generated or released."""
+    settings = sources / COURSE_SETTINGS
     (course_dir / "nbgrader_config.py").write_text(
-        COURSE_CONFIG.format(root=str(course_dir), course=course)
+        COURSE_CONFIG.format(
+            course_settings=settings.read_text() if settings.is_file() else "",
+            root=str(course_dir),
+            course=course,
+        )
     )
     done = []
     for src in sorted(p for p in sources.iterdir() if p.is_dir()):
@@ -84,6 +93,9 @@ def stage_sources(course: Course, staged: Path, group_gid: int | None) -> None:
         )
     else:
         staged.mkdir()
+    settings = course.path / COURSE_SETTINGS
+    if settings.is_file():
+        shutil.copyfile(settings, staged / COURSE_SETTINGS)
     for dirpath, dirnames, filenames in os.walk(staged):
         for name in [*dirnames, *filenames]:
             path = os.path.join(dirpath, name)
