@@ -1,0 +1,381 @@
+"""The air-or-sea simulator, headless: widgets driven from Python, no browser."""
+
+import ast
+import dataclasses
+import os
+import string
+import xml.etree.ElementTree as ET
+from datetime import date
+from pathlib import Path
+from unittest import mock
+
+import ipywidgets as widgets
+import nbformat
+import pytest
+from nbclient import NotebookClient
+
+from isoko import i18n
+from isoko.econ import logistics
+from isoko.sims import catalog
+from isoko.sims import freight as sim_module
+from isoko.sims._base import money
+from isoko.sims._svg import Segment, stacked_bar_chart
+from isoko.sims.freight import AirOrSeaSimulator
+
+REPO = Path(__file__).resolve().parents[2]
+APP = REPO / "courses" / "logistics" / "apps" / "air-or-sea.ipynb"
+SVG = "{http://www.w3.org/2000/svg}"
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+
+# The default shipment: 2,000 packs, 0.28 kg, 40 to a 40 x 30 x 30 cm carton, USD 8.
+SHIPMENT = (0.28, 40, 40, 30, 30, 8.0)
+
+
+def bar_totals(svg: str) -> dict[str, float]:
+    """Bar label (mode name) -> the total printed after the bar."""
+    root = ET.fromstring(svg)
+    labels = [t.text for t in root.iter(f"{SVG}text") if t.get("y") and t.text and "days" in t.text]
+    totals = [float(t.get("data-total")) for t in root.iter(f"{SVG}text") if t.get("data-total")]
+    return dict(zip(labels, totals, strict=True))
+
+
+def pieces(svg: str) -> dict[tuple[str, str], float]:
+    """(bar label, segment) -> value of each piece of the stacked bars."""
+    root = ET.fromstring(svg)
+    return {
+        (r.get("data-bar"), r.get("data-segment")): float(r.get("data-value"))
+        for r in root.iter(f"{SVG}rect")
+        if r.get("data-bar")
+    }
+
+
+@pytest.fixture
+def sim():
+    return AirOrSeaSimulator()
+
+
+def test_defaults_come_from_the_facts(sim):
+    c = sim.controls
+    assert c["units"].value == 2_000  # the January 2020 livestream sale
+    assert c["goods_value_usd"].value == 8.0  # USD 8 to 12 a pack in 2020
+    assert c["route"].value == "dar"  # Dar handles 65-70% of Rwanda's sea trade
+    assert c["shipped_on"].value == date(2024, 12, 1)  # zero tariff for LDCs
+    assert c["mfn_duty_rate"].value == pytest.approx(0.15)  # roasted coffee before
+    assert c["rwf_per_usd"].value == 1461
+    assert c["rwf_per_cny"].value == 203
+    assert c["air_rate_usd_per_kg"].value == pytest.approx(2.5)  # assumption
+
+
+def test_initial_figures_are_the_econ_result(sim):
+    # Air: 560 kg chargeable at USD 2.5 = USD 1,400; landed RWF 14,515.76 a pack (see
+    # test_econ_logistics for the hand calculation); sea cheapest at 36 days.
+    assert sim.landed_cost_rwf["air"] == pytest.approx(14_515.755273)
+    assert sim.cheapest == "sea"
+    assert sim.door_to_door_days == {"air": 6, "sea": 36, "courier": 5}
+    html = sim.figure_html
+    assert "Cheapest: Sea via Dar es Salaam" in html
+    assert "RWF 14,516 a pack landed (USD 9.94), 6 days" in html
+    assert "50 cartons, 560 kg, 1.80 CBM" in html and "volume weight, 300 kg" in html
+    assert "Duty 0.0% of the CIF value, import VAT 13.0%" in html
+    expected = logistics.compare_modes(2_000, *SHIPMENT)
+    totals = bar_totals(sim.chart_svg)
+    assert totals["Air via Kigali: 6 days"] == pytest.approx(
+        expected.air.all_in_per_unit_rwf, rel=1e-5
+    )
+    assert totals["Sea via Dar es Salaam: 36 days"] == pytest.approx(
+        expected.sea.all_in_per_unit_rwf, rel=1e-5
+    )
+
+
+def test_bar_pieces_are_the_landed_cost_breakdown(sim):
+    parts = pieces(sim.chart_svg)
+    air = sim.comparison.air
+    bar = "Air via Kigali: 6 days"
+    assert parts[(bar, "Goods")] == pytest.approx(11_688)
+    assert parts[(bar, "Freight")] == pytest.approx(1_022.7)
+    assert parts[(bar, "Import VAT")] == pytest.approx(air.landed.vat, rel=1e-5)
+    assert parts[(bar, "Fees")] == pytest.approx(109.575)
+    assert parts[(bar, "Cash tied up")] == pytest.approx(air.transit_cost_per_unit_rwf, rel=1e-5)
+    bar_total = sum(v for (b, _), v in parts.items() if b == bar)
+    assert bar_total == pytest.approx(air.all_in_per_unit_rwf, rel=1e-5)
+
+
+def test_changing_the_shipment_size_updates_in_place(sim):
+    chart, figure, size_chart = sim.chart, sim.figure, sim.size_chart
+    before_html, before_svg, before_size = sim.figure_html, sim.chart_svg, sim.size_chart_svg
+    seen = mock.Mock()
+    chart.observe(seen, names="value")
+
+    sim.controls["units"].value = 40
+
+    expected = logistics.compare_modes(40, *SHIPMENT)
+    assert sim.landed_cost_rwf["sea"] == pytest.approx(float(expected.sea.landed.total))
+    # one carton: sea fees USD 450 / 40 packs = RWF 16,436 a pack, air fees USD 150 / 40 =
+    # RWF 5,479; the courier charges 11.2 kg * USD 12 / 40 = RWF 4,909 a pack and no fees
+    assert sim.cheapest == str(expected.cheapest) == "courier"
+    assert "Cheapest: Courier, door to door" in sim.figure_html
+    assert money(float(expected.sea.landed.total), "RWF") in sim.figure_html
+    assert sim.figure_html != before_html
+    assert sim.chart_svg != before_svg and sim.size_chart_svg != before_size
+    assert bar_totals(sim.chart_svg)["Sea via Dar es Salaam: 36 days"] == pytest.approx(
+        float(expected.sea.all_in_per_unit_rwf), rel=1e-5
+    )
+    root = ET.fromstring(sim.size_chart_svg)
+    (dot,) = [c for c in root.iter(f"{SVG}circle") if c.get("data-label")]
+    assert dot.get("data-label") == "now: 40 packs"
+    best = float(expected.courier.all_in_per_unit_rwf)
+    assert float(dot.get("data-y")) == pytest.approx(best, rel=1e-5)
+    assert sim.chart is chart and sim.figure is figure and sim.size_chart is size_chart
+    assert seen.call_count == 1
+
+
+def test_route_changes_sea_days_cost_and_labels(sim):
+    dar = sim.landed_cost_rwf["sea"]
+    sim.controls["route"].value = "mombasa"
+    # a USD 4,000 truck instead of 3,500: 1.8 / 67 * 500 * 1,461 / 2,000 = RWF 19.62 a pack
+    # more freight before insurance and VAT; 37 days instead of 36
+    assert sim.door_to_door_days["sea"] == 37
+    assert sim.landed_cost_rwf["sea"] > dar
+    assert "Sea via Mombasa: 37 days" in bar_totals(sim.chart_svg)
+    assert "Sea via Mombasa" in sim.figure_html
+
+
+def test_tariff_before_the_zero_tariff_treatment(sim):
+    sim.controls["shipped_on"].value = date(2024, 11, 30)
+    air = sim.comparison.air
+    assert air.landed.duty == pytest.approx(0.15 * air.landed.cif)
+    assert "Duty 15.0% of the CIF value" in sim.figure_html
+    assert pieces(sim.chart_svg)[("Air via Kigali: 6 days", "Duty")] == pytest.approx(
+        float(air.landed.duty), rel=1e-5
+    )
+
+
+def test_cross_border_channel_and_its_limit(sim):
+    sim.controls["shipped_on"].value = date(2024, 11, 30)
+    sim.controls["cross_border_retail"].value = True
+    # 4 packs an order: 4 * 8 * 1,461 / 203 = CNY 230 -> no duty, VAT 0.7 * 13% = 9.1%
+    assert sim.comparison.duty_rate == 0 and sim.comparison.vat_rate == pytest.approx(0.091)
+    assert "worth CNY 230, within the CNY 5,000 limit" in sim.figure_html
+    assert "import VAT 9.1%" in sim.figure_html
+    sim.controls["units_per_order"].value = 100  # CNY 5,758
+    assert sim.comparison.fits_cbec_limits is False
+    assert sim.comparison.duty_rate == pytest.approx(0.15)
+    assert "over the CNY 5,000 limit" in sim.figure_html
+
+
+def test_bulky_goods_pay_by_volume_weight(sim):
+    # agaseke baskets: 0.3 kg each, 4 to a 50 x 50 x 40 cm carton:
+    # 500 cartons * 100,000 cm3 / 6,000 = 8,333 kg volume weight against 600 kg actual
+    sim.controls["unit_weight_kg"].value = 0.3
+    sim.controls["units_per_carton"].value = 4
+    for name, value in (
+        ("carton_length_cm", 50),
+        ("carton_width_cm", 50),
+        ("carton_height_cm", 40),
+    ):
+        sim.controls[name].value = value
+    assert sim.comparison.air.billed_quantity == pytest.approx(500 * 100_000 / 6_000)
+    assert "Air charges for 8,333 kg" in sim.figure_html
+
+
+def test_the_view_delegates_economics_to_econ(sim, monkeypatch):
+    real = logistics.compare_modes
+    calls = []
+
+    def fake(units, *args, **kwargs):
+        calls.append((units, args, kwargs))
+        result = real(units, *args, **kwargs)
+        if isinstance(units, int):  # the shipment itself, not the size curve
+            result = dataclasses.replace(result, air=dataclasses.replace(result.air, days=99.0))
+        return result
+
+    monkeypatch.setattr(sim_module.logistics, "compare_modes", fake)
+    sim.controls["goods_value_usd"].value = 9.0
+    units, args, kwargs = calls[0]
+    assert units == 2_000 and args[-1] == 9.0 and kwargs["route"] == "dar"
+    assert sim.door_to_door_days["air"] == 99
+    assert "Air via Kigali: 99 days" in bar_totals(sim.chart_svg)
+
+
+def test_an_impossible_value_shows_a_message_and_keeps_the_last_result(sim, monkeypatch):
+    def refuse(*args, **kwargs):
+        raise ValueError("units must be a whole number of at least 1")
+
+    before = sim.result
+    monkeypatch.setattr(sim_module.logistics, "compare_modes", refuse)
+    sim.controls["units"].value = 100
+    assert "Cannot work this out: units must be" in sim.figure_html
+    assert sim.result is before
+
+
+def test_callbacks_print_nothing(sim, capsys):
+    for name, value in [("units", 500), ("route", "mombasa"), ("cross_border_retail", True)]:
+        sim.controls[name].value = value
+    captured = capsys.readouterr()
+    assert captured.out == "" and captured.err == ""
+
+
+def test_css_classes_and_phone_layout(sim):
+    assert "isoko-sim" in sim.view._dom_classes
+    main = sim.controls["units"]
+    assert "isoko-main-control" in main._dom_classes and "isoko-units" in main._dom_classes
+    assert "isoko-chart" in sim.chart._dom_classes
+    assert "isoko-chart" in sim.size_chart._dom_classes
+    assert "isoko-figure" in sim.figure._dom_classes
+    assert sim.view.layout.width == "100%" and sim.view.layout.max_width == "720px"
+    for control in sim.controls.values():
+        assert control.layout.width == "100%"
+        if isinstance(control, widgets.IntSlider | widgets.FloatSlider):
+            assert control.continuous_update is False
+    for svg in (sim.chart_svg, sim.size_chart_svg):
+        root = ET.fromstring(svg)
+        assert root.get("width") == "100%" and root.get("viewBox").startswith("0 0 360 ")
+
+
+def test_results_are_read_only(sim):
+    with pytest.raises(AttributeError):
+        sim.cheapest = "air"
+    with pytest.raises(AttributeError):
+        sim.result.comparison.air.days = 1
+
+
+def test_french_labels():
+    fr = AirOrSeaSimulator(language="fr")
+    texts = " ".join(w.value for w in _all_html(fr.view))
+    assert "Avion ou bateau" in texts
+    assert "Paquets dans l&#x27;envoi" in texts or "Paquets dans l'envoi" in texts
+    assert "Le moins cher : Mer via Dar es Salaam" in fr.figure_html
+    assert "Marchandises" in fr.chart_svg and "Argent immobilisé" in fr.chart_svg
+    assert "Packs in the shipment" not in texts
+    assert fr.cheapest == "sea"
+
+
+def test_every_label_has_a_french_translation():
+    po = i18n.LOCALE_DIR / "fr" / "LC_MESSAGES" / "isoko-freight.po"
+    assert po.read_text(encoding="utf-8").startswith(
+        'msgid ""\nmsgstr "Content-Type: text/plain; charset=UTF-8\\n"\n'
+    )
+    french = i18n.read_po(po)
+    for msgid in _msgids(sim_module.__file__) | {sim_module.SOURCES}:
+        assert french.get(msgid), f"no French for {msgid!r}"
+        assert set(_fields(msgid)) == set(_fields(french[msgid])), msgid
+
+
+def test_unknown_language_is_refused():
+    with pytest.raises(ValueError, match="no labels for language 'rw'"):
+        AirOrSeaSimulator(language="rw")
+
+
+def test_impossible_start_values_are_refused():
+    with pytest.raises(ValueError, match="units_per_carton must be a whole number"):
+        AirOrSeaSimulator(units_per_carton=0)
+
+
+def test_catalog_entry_builds_the_simulator():
+    (entry,) = [e for e in catalog() if e.id == "air-or-sea"]
+    assert entry.course == "logistics" and entry.app == "courses/logistics/apps/air-or-sea.ipynb"
+    assert isinstance(entry.factory(), AirOrSeaSimulator)
+
+
+# --- the app notebook -----------------------------------------------------------------
+
+
+def test_app_is_one_cell_committed_without_outputs():
+    nb = nbformat.read(APP, as_version=4)
+    nbformat.validate(nb)
+    assert nb.metadata.kernelspec.name == "python3"
+    (cell,) = nb.cells
+    assert cell.cell_type == "code" and cell.outputs == [] and cell.execution_count is None
+    assert cell.source.splitlines()[0] == "from isoko.sims.freight import AirOrSeaSimulator"
+
+
+def test_app_runs_in_a_fresh_kernel_and_shows_a_widget(tmp_path, monkeypatch):
+    _isolate_kernel(tmp_path, monkeypatch)
+    nb = nbformat.read(APP, as_version=4)
+    NotebookClient(
+        nb,
+        timeout=60,
+        startup_timeout=60,
+        kernel_name="python3",
+        resources={"metadata": {"path": str(tmp_path)}},
+    ).execute()
+    outs = [out for cell in nb.cells for out in cell.outputs]
+    assert not [o for o in outs if o.output_type == "error"]
+    assert any(WIDGET_VIEW in o.get("data", {}) for o in outs)
+
+
+# --- helpers ----------------------------------------------------------------------------
+
+
+def _isolate_kernel(tmp_path, monkeypatch):
+    """A kernel that imports isoko from this checkout and reads no personal config."""
+    home = tmp_path / "home"
+    home.mkdir()
+    monkeypatch.setenv("HOME", str(home))
+    for name, folder in [
+        ("JUPYTER_CONFIG_DIR", "jupyter-config"),
+        ("JUPYTER_DATA_DIR", "jupyter-data"),
+        ("JUPYTER_RUNTIME_DIR", "jupyter-runtime"),
+        ("IPYTHONDIR", "ipython"),
+    ]:
+        monkeypatch.setenv(name, str(tmp_path / folder))
+    monkeypatch.setenv("JUPYTER_NO_CONFIG", "1")
+    paths = [str(REPO / "widgets"), os.environ.get("PYTHONPATH", "")]
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join(p for p in paths if p))
+
+
+def _all_html(widget):
+    if isinstance(widget, widgets.HTML):
+        yield widget
+    for child in getattr(widget, "children", ()):
+        yield from _all_html(child)
+
+
+def _msgids(path) -> set[str]:
+    """Every literal passed to ``_(...)`` in a module."""
+    tree = ast.parse(Path(path).read_text(encoding="utf-8"))
+    return {
+        node.args[0].value
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Name)
+        and node.func.id == "_"
+        and isinstance(node.args[0], ast.Constant)
+    }
+
+
+def _fields(text: str) -> list[str]:
+    return [name for _, name, _, _ in string.Formatter().parse(text) if name]
+
+
+# --- the stacked bar renderer on its own --------------------------------------------------
+
+
+def test_stacked_bar_chart_adds_segments_and_escapes_labels():
+    segments = [Segment("a <b>", [1, 2], "#111"), Segment("c", [3, 0], "#222")]
+    svg = stacked_bar_chart(["first & one", "second"], segments, title="t")
+    root = ET.fromstring(svg)  # valid XML: labels were escaped
+    totals = [float(t.get("data-total")) for t in root.iter(f"{SVG}text") if t.get("data-total")]
+    assert totals == [4, 2]
+    widths = {
+        (r.get("data-bar"), r.get("data-segment")): float(r.get("width"))
+        for r in root.iter(f"{SVG}rect")
+        if r.get("data-bar")
+    }
+    # one scale for all bars: the largest total (4) fills the plot; 3/4 of it is "c"
+    assert widths[("first & one", "c")] == pytest.approx(3 * widths[("second", "a <b>")] / 2)
+    assert svg == stacked_bar_chart(["first & one", "second"], segments, title="t")
+
+
+@pytest.mark.parametrize(
+    ("labels", "segments", "words"),
+    [
+        ([], [("a", [], "#000")], "at least one bar"),
+        (["x"], [("a", [1, 2], "#000")], "one value per bar"),
+        (["x"], [("a", [-1], "#000")], "0 or more"),
+        (["x"], [("a", [float("nan")], "#000")], "finite"),
+    ],
+)
+def test_stacked_bar_chart_refuses_bad_data(labels, segments, words):
+    with pytest.raises(ValueError, match=words):
+        stacked_bar_chart(labels, [Segment(*s) for s in segments], title="t")
