@@ -321,6 +321,8 @@ def test_shop_accepts_sales_that_change_by_day():
         ({"orders_per_day": -1}, "orders_per_day cannot be negative"),
         ({"payout_delay_days": 2.5}, "payout_delay_days must be a whole number"),
         ({"opening_balance": float("nan")}, "not NaN"),
+        ({"orders_per_day": [1, 2, 3]}, "one number per day \\(30 numbers\\)"),
+        ({"order_value": [[8_000]]}, "order_value must be one number or one number per day"),
     ],
 )
 def test_shop_rejects_impossible_input(change, words):

@@ -222,6 +222,9 @@ def cash_balance(opening_balance: float, inflows: Any, outflows: Any) -> FloatAr
 def first_negative_day(closing_balance: Any) -> int | None:
     """The first day (numbered from 1) that ends with less than zero cash, or ``None``.
 
+    A balance within a millionth of a franc below zero counts as zero: that is float
+    rounding in the sums, not debt.
+
     >>> first_negative_day([150, 30, -20, 5])
     3
     >>> first_negative_day([0, 10]) is None
@@ -400,8 +403,8 @@ def shop_cash_flow(
     opening_cash = as_float_array("opening_balance", opening_balance)
     if opening_cash.ndim != 0 or not np.isfinite(opening_cash):
         raise ValueError("opening_balance must be one finite number")
-    orders = np.broadcast_to(non_negative("orders_per_day", orders_per_day), (horizon,))
-    value = np.broadcast_to(non_negative("order_value", order_value), (horizon,))
+    orders = _per_day("orders_per_day", orders_per_day, horizon)
+    value = _per_day("order_value", order_value, horizon)
     market = _single_share("marketplace_share", marketplace_share)
     momo = _single_share("momo_share", momo_share)
     commission = float(rate("marketplace_commission_rate", marketplace_commission_rate))
@@ -478,6 +481,17 @@ def shop_cash_flow(
         owed_to_supplier=float(deliveries.sum() - supplier.sum()),
         profit=float(profit),
     )
+
+
+def _per_day(name: str, value: Any, horizon: int) -> FloatArray:
+    """One number for every day, or one number per day."""
+    array = non_negative(name, value)
+    if array.ndim > 1 or (array.ndim == 1 and array.size != horizon):
+        raise ValueError(
+            f"{name} must be one number or one number per day ({horizon} numbers), "
+            f"got shape {array.shape}"
+        )
+    return np.broadcast_to(array, (horizon,))
 
 
 def _single_share(name: str, value: Any) -> float:
