@@ -108,8 +108,6 @@ def model(
 ) -> StorefrontResult:
     """Run the econ models for one set of inputs (no widgets involved)."""
     steps = [view_rate, basket_rate, pay_rate]
-    from_ads = customers.ad_visitors(ad_spend_rwf, cost_per_click_rwf)
-    visitors = organic_visitors + from_ads
     margin = customers.margin_per_order(order_value_rwf, margin_rate)
     clv = customers.customer_lifetime_value(margin, retention_rate, discount_rate)
     cac = customers.paid_acquisition_cost(cost_per_click_rwf, steps)
@@ -124,10 +122,11 @@ def model(
         retention_rate=retention_rate,
         fixed_costs=fixed_costs_rwf,
     )
-    new = customers.funnel_orders(visitors, steps)
+    # Every month has the same visitors here: read them from month 1.
+    new = float(shop.new_customers[0])
     return StorefrontResult(
-        funnel=tuple(customers.funnel(visitors, steps).tolist()),
-        ad_visitors=from_ads,
+        funnel=tuple(customers.funnel(shop.visitors[0], steps).tolist()),
+        ad_visitors=float(shop.ad_visitors[0]),
         new_customers=new,
         conversion=customers.overall_conversion(steps),
         margin_per_order_rwf=margin,
