@@ -18,6 +18,7 @@ import sys
 from pathlib import Path
 
 from isoko.courses.catalog import Course
+from isoko.courses.check import last_error
 from isoko.platform.settings import Settings
 
 COURSE_CONFIG = """\
@@ -43,7 +44,7 @@ def nbgrader(args: list[str], course_dir: Path) -> subprocess.CompletedProcess[s
 
 def _check(result: subprocess.CompletedProcess[str], step: str) -> None:
     if result.returncode != 0:
-        raise GradingSetupError(f"{step} failed:\n{result.stdout}\n{result.stderr}".strip())
+        raise GradingSetupError(f"{step} failed: {last_error(result)}")
 
 
 def is_released(exchange_dir: Path, course: str, assignment: str) -> bool:
@@ -52,8 +53,12 @@ def is_released(exchange_dir: Path, course: str, assignment: str) -> bool:
 
 def prepare_course_dir(
     course: str, sources: Path, course_dir: Path, exchange_dir: Path
-) -> list[str]:
-    """Fill ``course_dir`` from ``sources``; return what was generated or released."""
+) -> tuple[list[str], list[str]]:
+    """Fill ``course_dir`` from ``sources``; return what was done and what failed.
+
+    Each assignment stands alone: one that fails to generate does not hold back the
+    others.
+    """
     settings = sources / COURSE_SETTINGS
     (course_dir / "nbgrader_config.py").write_text(
         COURSE_CONFIG.format(
@@ -62,25 +67,28 @@ def prepare_course_dir(
             course=course,
         )
     )
-    done = []
+    done, failed = [], []
     for src in sorted(p for p in sources.iterdir() if p.is_dir()):
         assignment = src.name
         target = course_dir / "source" / assignment
         if not target.exists():
             shutil.copytree(src, target, ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
-        if not (course_dir / "release" / assignment).exists():
-            _check(
-                nbgrader(["generate_assignment", assignment], course_dir),
-                f"nbgrader generate_assignment {assignment}",
-            )
-            done.append(f"generated {assignment}")
-        if not is_released(exchange_dir, course, assignment):
-            _check(
-                nbgrader(["release_assignment", assignment], course_dir),
-                f"nbgrader release_assignment {assignment}",
-            )
-            done.append(f"released {assignment}")
-    return done
+        try:
+            if not (course_dir / "release" / assignment).exists():
+                _check(
+                    nbgrader(["generate_assignment", assignment], course_dir),
+                    f"nbgrader generate_assignment {assignment}",
+                )
+                done.append(f"generated {assignment}")
+            if not is_released(exchange_dir, course, assignment):
+                _check(
+                    nbgrader(["release_assignment", assignment], course_dir),
+                    f"nbgrader release_assignment {assignment}",
+                )
+                done.append(f"released {assignment}")
+        except GradingSetupError as err:
+            failed.append(str(err))
+    return done, failed
 
 
 def stage_sources(course: Course, staged: Path, group_gid: int | None) -> None:
@@ -146,9 +154,13 @@ def prepare_graders(s: Settings, courses: list[Course], log=print) -> None:
                 timeout=900,
             )
         if result.returncode != 0:
-            raise GradingSetupError(
-                f"course {course.slug}: preparing grading failed\n{result.stderr.strip()}"
+            # One broken course must not keep every learner off the hub: say so loudly
+            # and go on; its formgrader still starts for the instructor to fix it.
+            log(
+                f"  {course.slug}: {result.stdout.strip()}; NOT READY, not released:\n"
+                f"    {result.stderr.strip()}"
             )
+            continue
         log(f"  {course.slug}: {result.stdout.strip() or 'ready'}")
 
 
@@ -159,13 +171,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("course_dir", type=Path)
     parser.add_argument("exchange_dir", type=Path)
     args = parser.parse_args(argv)
-    try:
-        done = prepare_course_dir(args.course, args.sources, args.course_dir, args.exchange_dir)
-    except GradingSetupError as err:
-        print(err, file=sys.stderr)
-        return 1
+    done, failed = prepare_course_dir(args.course, args.sources, args.course_dir, args.exchange_dir)
     print(", ".join(done) or "already released")
-    return 0
+    for failure in failed:
+        print(failure, file=sys.stderr)
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":
