@@ -50,11 +50,11 @@ def finite(name: str, value: Any) -> FloatArray:
 
 
 def rate(name: str, value: Any) -> FloatArray:
-    """A share of the price, from 0 (nothing) up to but not including 1 (all of it)."""
+    """A share (of a price, of customers, per period), from 0 up to but not including 1."""
     array = as_float_array(name, value)
     if np.any((array < 0) | (array >= 1)):
         raise ValueError(
-            f"{name} is a share of the price and must be at least 0 and below 1 "
+            f"{name} is a share and must be at least 0 and below 1 "
             f"(0.05 means 5%), got {_show(array)}"
         )
     return array
