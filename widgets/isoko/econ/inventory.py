@@ -1,0 +1,275 @@
+"""Stock over time: a Monte Carlo simulation of a reorder-point policy.
+
+A seller keeps stock of one product (for example 250 g packs of coffee). Every day
+buyers ask for some packs; the seller sells what is on the shelf, and buyers who find
+nothing go elsewhere (lost sales, no back orders). At the end of each day the seller
+looks at the *stock position* (packs on the shelf plus packs ordered but not yet
+delivered); when it is at or below the **reorder point**, the seller orders the
+**order quantity**, which arrives at the start of a day some whole number of days
+later (the lead time).
+
+What is random, and how:
+
+- daily demand is either **normal** with ``mean_daily_demand`` and ``sd_daily_demand``,
+  rounded to whole units and cut at 0 (a negative draw means no buyer that day), or
+  **Poisson** with ``mean_daily_demand`` (buyers arrive one by one and independently;
+  its standard deviation is the square root of the mean); days are independent;
+- the lead time of each order is a whole number of days drawn uniformly from
+  ``lead_time_days`` to ``lead_time_max_days`` (both included), independently per order.
+
+Everything is vectorised over paths (numpy, one loop over days), seeded with a numpy
+``Generator`` so the same ``seed`` gives the same result, and costs are in RWF.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import numpy as np
+import numpy.typing as npt
+
+from isoko.econ._checks import FloatArray, as_float_array, non_negative, out
+
+__all__ = ["StockSimulation", "daily_holding_cost", "simulate_stock", "stock_percentiles"]
+
+IntArray = npt.NDArray[np.int32]
+
+#: The percentiles of stock reported per day by default (for a fan chart).
+DEFAULT_PERCENTILES = (5, 25, 50, 75, 95)
+
+
+@dataclass(frozen=True)
+class StockSimulation:
+    """What happened over ``days`` days in ``paths`` simulated futures.
+
+    Rates are shares (0.9 means 90%). Costs are RWF per path over the whole horizon
+    (the average over paths). ``stock_percentiles[i, t]`` is the ``percentiles[i]``-th
+    percentile of the stock on hand at the end of day ``t + 1`` across paths (a read-only
+    array), for a fan chart.
+    """
+
+    paths: int
+    days: int
+    #: Units sold / units asked for, over all paths and days.
+    fill_rate: float
+    #: Share of paths with at least one stock-out day (a buyer turned away).
+    stockout_probability: float
+    #: Share of days, over all paths, with a stock-out.
+    stockout_day_share: float
+    #: Stock on hand at the end of a day, units, averaged over paths and days.
+    average_stock: float
+    #: Orders placed per path, on average.
+    orders_per_path: float
+    #: Units asked for per path, on average.
+    demand_units: float
+    #: Units not sold for lack of stock per path, on average.
+    lost_units: float
+    holding_cost: float
+    ordering_cost: float
+    lost_sales_cost: float
+    total_cost: float
+    percentiles: tuple[float, ...]
+    stock_percentiles: FloatArray
+    #: Mean stock on hand at the end of each day, units.
+    mean_stock_by_day: FloatArray
+
+
+def daily_holding_cost(unit_cost: Any, annual_holding_rate: Any) -> float | FloatArray:
+    """RWF to keep one unit in stock for one day: ``unit_cost * annual_holding_rate / 365``.
+
+    ``annual_holding_rate`` is the yearly cost of holding stock as a share of its value
+    (money tied up, storage, spoilage; 0.25 means 25% a year).
+
+    >>> daily_holding_cost(7_300, 0.25)  # 7,300 * 0.25 / 365
+    5.0
+    """
+    cost = non_negative("unit_cost", unit_cost)
+    rate = non_negative("annual_holding_rate", annual_holding_rate)
+    return out(cost * rate / 365.0)
+
+
+def _count(name: str, value: Any, minimum: int) -> int:
+    array = as_float_array(name, value)
+    if array.ndim != 0 or float(array) != int(array) or int(array) < minimum:
+        raise ValueError(f"{name} must be a whole number of at least {minimum}, got {value!r}")
+    return int(array)
+
+
+def _money(name: str, value: Any) -> float:
+    array = non_negative(name, value)
+    if array.ndim != 0:
+        raise ValueError(f"{name} must be a single number")
+    return float(array)
+
+
+def stock_percentiles(stock: IntArray, percentiles: Sequence[float]) -> FloatArray:
+    """Percentiles of whole-unit stock levels across paths, for each day.
+
+    ``stock`` has one row per day and one column per path (non-negative integers). Uses
+    the "inverted CDF" definition (the smallest stock level with at least ``p``% of paths
+    at or below it), the same as ``numpy.percentile(..., method="inverted_cdf")``, but
+    counts instead of sorting, which is several times faster on whole numbers.
+    """
+    days, paths = stock.shape
+    levels = int(stock.max()) + 1 if stock.size else 1
+    if days * levels > 50_000_000:  # too many distinct levels to count: sort instead
+        return np.percentile(stock, percentiles, axis=1, method="inverted_cdf").astype(float)
+    offsets = np.arange(days, dtype=np.int64)[:, None] * levels
+    counts = np.bincount((stock + offsets).ravel(), minlength=days * levels)
+    cumulative = np.cumsum(counts.reshape(days, levels), axis=1)
+    result = np.empty((len(percentiles), days))
+    for i, p in enumerate(percentiles):
+        # The first level whose cumulative count reaches p% of paths (at least one path).
+        need = max(np.ceil(p / 100.0 * paths - 1e-9), 1)
+        result[i] = (cumulative < need).sum(axis=1)
+    return result
+
+
+def simulate_stock(
+    reorder_point: Any,
+    order_quantity: Any,
+    mean_daily_demand: Any,
+    sd_daily_demand: Any = None,
+    *,
+    lead_time_days: Any = 5,
+    lead_time_max_days: Any = None,
+    days: int = 180,
+    paths: int = 10_000,
+    initial_stock: Any = None,
+    holding_cost_per_unit_day: Any = 0.0,
+    order_cost: Any = 0.0,
+    lost_sale_cost: Any = 0.0,
+    demand: Literal["normal", "poisson"] = "normal",
+    percentiles: Sequence[float] = DEFAULT_PERCENTILES,
+    seed: int | None = 0,
+) -> StockSimulation:
+    """Simulate a (reorder point, order quantity) policy over ``paths`` random futures.
+
+    Quantities are whole units: ``reorder_point`` (order when the stock position is at
+    or below it), ``order_quantity`` (at least 1), ``initial_stock`` (default: reorder
+    point plus order quantity, as just after a delivery). Demand per day: ``"normal"``
+    (give ``sd_daily_demand``; draws are rounded and cut at 0) or ``"poisson"`` (leave
+    ``sd_daily_demand`` out). Lead time: ``lead_time_days`` (at least 1), or drawn per
+    order uniformly from ``lead_time_days`` to ``lead_time_max_days``.
+
+    Costs in RWF: ``holding_cost_per_unit_day`` on the stock left at the end of each
+    day (see :func:`daily_holding_cost`), ``order_cost`` per order placed,
+    ``lost_sale_cost`` per unit a buyer wanted but could not get (for example the
+    profit lost). Each day, in order: deliveries due that day arrive; buyers take what
+    they ask for or what is left; stock is counted; an order is placed if needed (at
+    most one a day).
+
+    ``seed`` makes the run repeatable (``None`` for fresh randomness). About 40 ms for
+    10,000 paths x 180 days with normal demand on one laptop core; Poisson draws are
+    slower.
+    """
+    s = _count("reorder_point", reorder_point, 0)
+    q = _count("order_quantity", order_quantity, 1)
+    n_days = _count("days", days, 1)
+    n_paths = _count("paths", paths, 1)
+    lead_lo = _count("lead_time_days", lead_time_days, 1)
+    lead_hi = (
+        lead_lo
+        if lead_time_max_days is None
+        else _count("lead_time_max_days", lead_time_max_days, 1)
+    )
+    if lead_hi < lead_lo:
+        raise ValueError(
+            f"lead_time_max_days ({lead_hi}) must be at least lead_time_days ({lead_lo})"
+        )
+    start = s + q if initial_stock is None else _count("initial_stock", initial_stock, 0)
+    mean = _money("mean_daily_demand", mean_daily_demand)
+    holding = _money("holding_cost_per_unit_day", holding_cost_per_unit_day)
+    per_order = _money("order_cost", order_cost)
+    per_lost = _money("lost_sale_cost", lost_sale_cost)
+    pcts = tuple(float(p) for p in percentiles)
+    if not pcts or any(not 0 <= p <= 100 for p in pcts):
+        raise ValueError(f"percentiles must be numbers from 0 to 100, got {percentiles!r}")
+
+    rng = np.random.default_rng(seed)
+    shape = (n_days, n_paths)
+    if demand == "normal":
+        if sd_daily_demand is None:
+            raise ValueError("normal demand needs sd_daily_demand (0 for a fixed demand)")
+        sd = _money("sd_daily_demand", sd_daily_demand)
+        if sd == 0:
+            wants = np.full(shape, round(mean), dtype=np.int32)
+        else:
+            draws = rng.standard_normal(shape, dtype=np.float32)
+            draws *= np.float32(sd)
+            draws += np.float32(mean)
+            np.rint(draws, out=draws)
+            np.maximum(draws, 0, out=draws)
+            wants = draws.astype(np.int32)
+    elif demand == "poisson":
+        if sd_daily_demand is not None:
+            raise ValueError(
+                "Poisson demand has no separate spread (its standard deviation is the "
+                "square root of the mean): leave sd_daily_demand out"
+            )
+        wants = rng.poisson(mean, size=shape).astype(np.int32)
+    else:
+        raise ValueError(f"demand must be 'normal' or 'poisson', got {demand!r}")
+
+    on_hand = np.full(n_paths, start, dtype=np.int32)
+    on_order = np.zeros(n_paths, dtype=np.int32)
+    # Deliveries indexed by the day they arrive: row t holds what arrives on day t.
+    pipeline = np.zeros((n_days + lead_hi + 1, n_paths), dtype=np.int32)
+    stock = np.empty(shape, dtype=np.int32)
+    sold = np.empty(shape, dtype=np.int32)
+    position = np.empty(n_paths, dtype=np.int32)
+    orders = 0
+    for t in range(n_days):
+        arriving = pipeline[t]
+        on_hand += arriving
+        on_order -= arriving
+        np.minimum(on_hand, wants[t], out=sold[t])
+        on_hand -= sold[t]
+        stock[t] = on_hand
+        np.add(on_hand, on_order, out=position)
+        who = np.flatnonzero(position <= s)
+        if who.size:
+            if lead_hi == lead_lo:
+                arrive = t + lead_lo
+                pipeline[arrive, who] += q
+            else:
+                arrive = t + rng.integers(lead_lo, lead_hi + 1, size=who.size)
+                pipeline[arrive, who] += q
+            on_order[who] += q
+            orders += who.size
+
+    asked = wants.sum(dtype=np.int64)
+    served = sold.sum(dtype=np.int64)
+    short = wants > sold
+    stockout_days = int(np.count_nonzero(short))
+    paths_short = int(np.count_nonzero(short.any(axis=0)))
+    stock_by_day = stock.sum(axis=1, dtype=np.int64)
+    stock_sum = int(stock_by_day.sum())
+    lost = int(asked - served)
+    holding_total = holding * stock_sum / n_paths
+    ordering_total = per_order * orders / n_paths
+    lost_total = per_lost * lost / n_paths
+    bands = stock_percentiles(stock, pcts)
+    bands.setflags(write=False)
+    mean_by_day = stock_by_day / n_paths
+    mean_by_day.setflags(write=False)
+    return StockSimulation(
+        paths=n_paths,
+        days=n_days,
+        fill_rate=float(served / asked) if asked else 1.0,
+        stockout_probability=paths_short / n_paths,
+        stockout_day_share=stockout_days / (n_paths * n_days),
+        average_stock=float(stock_sum / (n_paths * n_days)),
+        orders_per_path=orders / n_paths,
+        demand_units=float(asked / n_paths),
+        lost_units=lost / n_paths,
+        holding_cost=float(holding_total),
+        ordering_cost=float(ordering_total),
+        lost_sales_cost=float(lost_total),
+        total_cost=float(holding_total + ordering_total + lost_total),
+        percentiles=pcts,
+        stock_percentiles=bands,
+        mean_stock_by_day=mean_by_day,
+    )
