@@ -49,6 +49,65 @@ LEARNER_DISABLED_LAB_PLUGINS = {
 #: singleuser default ``frame-ancestors 'none'`` would blank it.
 GRADER_HEADERS = {"Content-Security-Policy": "frame-ancestors 'self'"}
 
+#: The only JupyterLab extensions a Voilà page needs to draw ipywidgets: the widget
+#: classes, and Voilà's own widget manager (its ipywidgets 7 twin is dropped by Voilà).
+#: Everything else installed for JupyterLab (nbgrader, notebook, pygments...) would be
+#: downloaded by every app page and never used.
+VOILA_EXTENSIONS = ["@jupyter-widgets/jupyterlab-manager", "@voila-dashboards/widgets-manager8"]
+
+#: Learner servers load :func:`voila_settings` for their own URL prefix at start.
+VOILA_CONFIG = """\
+# Written by Isoko at every hub start: light Voila pages for phones on slow links.
+# The settings and the reason for each are in isoko.hub.server_config.voila_settings.
+import os
+
+from traitlets.config import Config
+
+from isoko.hub.server_config import voila_settings
+
+c = get_config()  # noqa
+c.merge(Config(voila_settings(os.environ.get("JUPYTERHUB_SERVICE_PREFIX", "/"))))
+"""
+
+
+def voila_settings(base_url: str = "/") -> dict:
+    """Jupyter server and Voilà config that make a simulator page light on a slow link.
+
+    The one place for it: learner servers on the hub (``VOILA_CONFIG``), and the Voilà
+    servers of the benchmark and the browser tests, load it. ``base_url`` is the
+    server's URL prefix (``/user/<name>/`` on the hub).
+    """
+    return {
+        "ServerApp": {
+            "tornado_settings": {
+                # gzip: the JavaScript and CSS of a page shrink about four times.
+                "compress_response": True,
+                # Without these, Voilà served by Jupyter server makes every page fetch
+                # MathJax 2 from a CDN (a failed request offline); with them it uses the
+                # MathJax it bundles, loaded only when a page has maths.
+                "mathjax_url": None,
+                "mathjax_config": None,
+            },
+            # Every file a page loads from there is named by its content hash, so a
+            # phone may keep it for a year; Voilà otherwise asks to revalidate each one.
+            "static_immutable_cache": [f"{base_url.rstrip('/')}/voila/labextensions/"],
+            # Compress kernel messages too: each move of a control brings a new chart.
+            "websocket_compression_options": {},
+        },
+        "VoilaConfiguration": {
+            "extension_allowlist": list(VOILA_EXTENSIONS),
+            # Voilà's default, said here because code cells would add weight and noise.
+            "strip_sources": True,
+        },
+    }
+
+
+def write_voila_config(directory: Path) -> Path:
+    """Write the Voilà settings as a Jupyter server config file that a server loads."""
+    path = directory / "jupyter_server_config.py"
+    _write(path, VOILA_CONFIG)
+    return path
+
 
 def _write(path: Path, text: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -72,6 +131,7 @@ def write_server_configs(s: Settings) -> None:
         learner / "labconfig" / "page_config.json",
         json.dumps({"disabledExtensions": LEARNER_DISABLED_LAB_PLUGINS}, indent=2),
     )
+    write_voila_config(learner)
     _write(
         grader / "nbgrader_config.py",
         NBGRADER_CONFIG.format(exchange=exchange, auth_plugin=GRADER_AUTH_PLUGIN),
