@@ -81,3 +81,8 @@ lint:
 format:
 	$(ISOKO_ENV)/bin/ruff check --fix .
 	$(ISOKO_ENV)/bin/ruff format .
+
+# Benchmarks: simulator recompute times, and Voila page weight against stock Voila.
+.PHONY: bench
+bench: install browser
+	$(PY) -m isoko.bench
