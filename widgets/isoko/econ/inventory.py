@@ -30,9 +30,17 @@ from typing import Any, Literal
 import numpy as np
 import numpy.typing as npt
 
+from isoko.econ import logistics
 from isoko.econ._checks import FloatArray, as_float_array, non_negative, out
 
-__all__ = ["StockSimulation", "daily_holding_cost", "simulate_stock", "stock_percentiles"]
+__all__ = [
+    "PolicySuggestion",
+    "StockSimulation",
+    "daily_holding_cost",
+    "simulate_stock",
+    "stock_percentiles",
+    "suggest_policy",
+]
 
 IntArray = npt.NDArray[np.int32]
 
@@ -88,6 +96,36 @@ def daily_holding_cost(unit_cost: Any, annual_holding_rate: Any) -> float | Floa
     cost = non_negative("unit_cost", unit_cost)
     rate = non_negative("annual_holding_rate", annual_holding_rate)
     return out(cost * rate / 365.0)
+
+
+#: Standard normal draws kept for reuse, by (seed, days, paths): a simulator redrawn on
+#: every slider change with the same seed need not draw them again. The draws depend
+#: only on the seed and the shape, so keeping them changes no result.
+_NORMALS: dict[tuple[int, int, int], tuple[npt.NDArray[np.float32], dict[str, Any]]] = {}
+_NORMALS_KEPT = 2
+
+
+def _standard_normals(
+    seed: int | None, shape: tuple[int, int]
+) -> tuple[npt.NDArray[np.float32], np.random.Generator]:
+    """A (days, paths) array of standard normal draws (float32) and the generator in
+    the state it is in after drawing them, as ``default_rng(seed)`` would leave it."""
+    if not isinstance(seed, int | np.integer):
+        rng = np.random.default_rng(seed)
+        return rng.standard_normal(shape, dtype=np.float32), rng
+    key = (int(seed), *shape)
+    kept = _NORMALS.get(key)
+    if kept is None:
+        rng = np.random.default_rng(seed)
+        z = rng.standard_normal(shape, dtype=np.float32)
+        z.setflags(write=False)
+        kept = (z, rng.bit_generator.state)
+        while len(_NORMALS) >= _NORMALS_KEPT:
+            _NORMALS.pop(next(iter(_NORMALS)))
+        _NORMALS[key] = kept
+    rng = np.random.Generator(np.random.PCG64())
+    rng.bit_generator.state = kept[1]
+    return kept[0], rng
 
 
 def _count(name: str, value: Any, minimum: int) -> int:
@@ -188,17 +226,17 @@ def simulate_stock(
     if not pcts or any(not 0 <= p <= 100 for p in pcts):
         raise ValueError(f"percentiles must be numbers from 0 to 100, got {percentiles!r}")
 
-    rng = np.random.default_rng(seed)
     shape = (n_days, n_paths)
     if demand == "normal":
         if sd_daily_demand is None:
             raise ValueError("normal demand needs sd_daily_demand (0 for a fixed demand)")
         sd = _money("sd_daily_demand", sd_daily_demand)
         if sd == 0:
+            rng = np.random.default_rng(seed)
             wants = np.full(shape, round(mean), dtype=np.int32)
         else:
-            draws = rng.standard_normal(shape, dtype=np.float32)
-            draws *= np.float32(sd)
+            z, rng = _standard_normals(seed, shape)
+            draws = z * np.float32(sd)
             draws += np.float32(mean)
             np.rint(draws, out=draws)
             np.maximum(draws, 0, out=draws)
@@ -209,36 +247,37 @@ def simulate_stock(
                 "Poisson demand has no separate spread (its standard deviation is the "
                 "square root of the mean): leave sd_daily_demand out"
             )
+        rng = np.random.default_rng(seed)
         wants = rng.poisson(mean, size=shape).astype(np.int32)
     else:
         raise ValueError(f"demand must be 'normal' or 'poisson', got {demand!r}")
 
-    on_hand = np.full(n_paths, start, dtype=np.int32)
-    on_order = np.zeros(n_paths, dtype=np.int32)
     # Deliveries indexed by the day they arrive: row t holds what arrives on day t.
     pipeline = np.zeros((n_days + lead_hi + 1, n_paths), dtype=np.int32)
-    stock = np.empty(shape, dtype=np.int32)
+    stock = np.empty(shape, dtype=np.int32)  # on hand at the end of each day
     sold = np.empty(shape, dtype=np.int32)
-    position = np.empty(n_paths, dtype=np.int32)
+    yesterday = np.full(n_paths, start, dtype=np.int32)
+    # The stock position: on hand plus ordered and not yet delivered. A delivery moves
+    # units from "ordered" to "on hand" and leaves it unchanged.
+    position = yesterday.copy()
     orders = 0
     for t in range(n_days):
-        arriving = pipeline[t]
-        on_hand += arriving
-        on_order -= arriving
-        np.minimum(on_hand, wants[t], out=sold[t])
-        on_hand -= sold[t]
-        stock[t] = on_hand
-        np.add(on_hand, on_order, out=position)
+        today = stock[t]
+        np.add(yesterday, pipeline[t], out=today)
+        sales = sold[t]
+        np.minimum(today, wants[t], out=sales)
+        today -= sales
+        position -= sales
         who = np.flatnonzero(position <= s)
         if who.size:
             if lead_hi == lead_lo:
-                arrive = t + lead_lo
-                pipeline[arrive, who] += q
+                arrive: Any = t + lead_lo
             else:
                 arrive = t + rng.integers(lead_lo, lead_hi + 1, size=who.size)
-                pipeline[arrive, who] += q
-            on_order[who] += q
+            pipeline[arrive, who] += q
+            position[who] += q
             orders += who.size
+        yesterday = today
 
     asked = wants.sum(dtype=np.int64)
     served = sold.sum(dtype=np.int64)
@@ -272,4 +311,66 @@ def simulate_stock(
         percentiles=pcts,
         stock_percentiles=bands,
         mean_stock_by_day=mean_by_day,
+    )
+
+
+@dataclass(frozen=True)
+class PolicySuggestion:
+    """A textbook starting point for :func:`simulate_stock` (units, whole where named)."""
+
+    #: Economic order quantity (EOQ), units.
+    order_quantity: float
+    safety_stock: float
+    reorder_point: float
+    #: The lead time the formulas assume: the average of the range, days.
+    lead_time_days: float
+    service_level: float
+
+    @property
+    def whole_order_quantity(self) -> int:
+        """EOQ rounded to whole units (at least 1)."""
+        return max(int(round(self.order_quantity)), 1)
+
+    @property
+    def whole_reorder_point(self) -> int:
+        """Reorder point rounded up to whole units (never below 0)."""
+        return max(int(np.ceil(self.reorder_point - 1e-9)), 0)
+
+
+def suggest_policy(
+    mean_daily_demand: float,
+    sd_daily_demand: float,
+    lead_time_days: float,
+    lead_time_max_days: float | None,
+    service_level: float,
+    order_cost: float,
+    holding_cost_per_unit_year: float,
+) -> PolicySuggestion:
+    """EOQ, safety stock and reorder point for the same inputs as :func:`simulate_stock`.
+
+    The formulas of :mod:`isoko.econ.logistics` assume a fixed lead time; with a lead
+    time drawn from ``lead_time_days`` to ``lead_time_max_days`` they use its average,
+    so late deliveries are not covered: the simulation shows what that costs. Demand a
+    year is ``mean_daily_demand * 365``; money in RWF.
+
+    >>> s = suggest_policy(20, 8, 4, None, 0.95, 15_000, 1_750)
+    >>> s.whole_order_quantity, s.whole_reorder_point  # EOQ 353.76; 80 + 26.32
+    (354, 107)
+    """
+    low = float(non_negative("lead_time_days", lead_time_days))
+    high = (
+        low
+        if lead_time_max_days is None
+        else float(non_negative("lead_time_max_days", lead_time_max_days))
+    )
+    if high < low:
+        raise ValueError(f"lead_time_max_days ({high:g}) must be at least lead_time_days ({low:g})")
+    lead = (low + high) / 2  # the mean of whole days drawn evenly from low to high
+    mean = float(non_negative("mean_daily_demand", mean_daily_demand))
+    return PolicySuggestion(
+        order_quantity=float(logistics.eoq(mean * 365, order_cost, holding_cost_per_unit_year)),
+        safety_stock=float(logistics.safety_stock(sd_daily_demand, lead, service_level)),
+        reorder_point=float(logistics.reorder_point(mean, sd_daily_demand, lead, service_level)),
+        lead_time_days=lead,
+        service_level=float(service_level),
     )

@@ -341,17 +341,21 @@ def _legend_rows(entries: Sequence[str], room: float, font_size: float = 10) -> 
 
 
 def _legend(
-    entries: Sequence[tuple[str, str, str]], left: float, top: float, room: float
+    entries: Sequence[tuple[str, str, str] | tuple[str, str, str, float]],
+    left: float,
+    top: float,
+    room: float,
 ) -> tuple[list[str], float]:
-    """SVG for a legend of ``(label, color, kind)`` entries (kind: line, dash, box, dot)
-    in rows from ``top``; returns the parts and the height used."""
+    """SVG for a legend of ``(label, color, kind[, opacity])`` entries (kind: line, dash,
+    box, dot) in rows from ``top``; returns the parts and the height used."""
     parts: list[str] = []
-    rows = _legend_rows([label for label, _, _ in entries], room)
+    rows = _legend_rows([entry[0] for entry in entries], room)
     for r, row in enumerate(rows):
         x = left
         y = top + 14 * r + 10
         for i in row:
-            label, color, kind = entries[i]
+            label, color, kind = entries[i][:3]
+            opacity = entries[i][3] if len(entries[i]) > 3 else 1.0
             if kind in ("line", "dash"):
                 dash = ' stroke-dasharray="4 3"' if kind == "dash" else ""
                 parts.append(
@@ -362,7 +366,8 @@ def _legend(
                 parts.append(f'<circle cx="{x + 6:.1f}" cy="{y - 3.5:.1f}" r="4" fill="{color}"/>')
             else:
                 parts.append(
-                    f'<rect x="{x:.1f}" y="{y - 9:.1f}" width="12" height="10" fill="{color}"/>'
+                    f'<rect x="{x:.1f}" y="{y - 9:.1f}" width="12" height="10" fill="{color}" '
+                    f'fill-opacity="{opacity:g}"/>'
                 )
             width = _label_width(label, 10)
             parts.append(
@@ -432,15 +437,16 @@ def multi_line_chart(
         data_lo, data_hi = min(0.0, min(all_y)), max(0.0, max(all_y))
         ticks = nice_ticks(data_lo, data_hi)
         step = ticks[1] - ticks[0] if len(ticks) > 1 else abs(ticks[0]) or 1.0
-        y_lo = math.floor(data_lo / step - 1e-9) * step
-        y_hi = math.ceil(data_hi / step + 1e-9) * step if data_hi > data_lo else y_lo + step
+        # Widen to the round ticks just outside the data (not a step beyond them).
+        y_lo = math.floor(data_lo / step + 1e-9) * step
+        y_hi = math.ceil(data_hi / step - 1e-9) * step if data_hi > data_lo else y_lo + step
     else:
         y_lo, y_hi = y_range
         if y_hi <= y_lo:
             raise ValueError("the y axis needs a range: y_range high must be above low")
 
     entries = (
-        [(b.label, b.color, "box") for b in bands]
+        [(b.label, b.color, "box", min(1.0, b.opacity * 2)) for b in bands]
         + [(s.label, s.color, "dash" if s.dashed else "line") for s in series]
         + [(lv.label, lv.color, "dash") for lv in levels]
         + [(m.label, m.color, "dot") for m in markers]

@@ -1,0 +1,384 @@
+"""The stock-and-reorder simulator, headless: widgets driven from Python, no browser."""
+
+import ast
+import dataclasses
+import os
+import statistics
+import string
+import time
+import xml.etree.ElementTree as ET
+from pathlib import Path
+from unittest import mock
+
+import ipywidgets as widgets
+import nbformat
+import numpy as np
+import pytest
+from nbclient import NotebookClient
+
+from isoko import i18n
+from isoko.econ import inventory
+from isoko.sims import catalog
+from isoko.sims import stock as sim_module
+from isoko.sims._base import money
+from isoko.sims._svg import Band, Level, Marker, Series, multi_line_chart
+from isoko.sims.stock import StockReorderSimulator
+
+REPO = Path(__file__).resolve().parents[2]
+APP = REPO / "courses" / "logistics" / "apps" / "stock-and-reorder.ipynb"
+SVG = "{http://www.w3.org/2000/svg}"
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+
+
+def econ_run(reorder_point=100, order_quantity=300, **overrides):
+    """The econ simulation the view should show for its default controls."""
+    args = (
+        dict(
+            lead_time_days=3,
+            lead_time_max_days=8,
+            days=180,
+            paths=2_000,
+            holding_cost_per_unit_day=7_000 * 0.25 / 365,
+            order_cost=15_000,
+            lost_sale_cost=5_000,
+            seed=sim_module.SEED,
+        )
+        | overrides
+    )
+    return inventory.simulate_stock(reorder_point, order_quantity, 20, 8, **args)
+
+
+def level_y(svg: str) -> float:
+    root = ET.fromstring(svg)
+    (line,) = [e for e in root.iter(f"{SVG}line") if e.get("data-label") == "reorder point"]
+    return float(line.get("data-y"))
+
+
+def figure_value(html: str, css_class: str) -> float:
+    start = html.index(f"class='{css_class}' data-value='") + len(
+        f"class='{css_class}' data-value='"
+    )
+    return float(html[start : html.index("'", start)])
+
+
+@pytest.fixture
+def sim():
+    return StockReorderSimulator()
+
+
+def test_defaults_are_labelled_assumptions(sim):
+    c = sim.controls
+    assert c["reorder_point"].value == 100 and c["order_quantity"].value == 300
+    assert c["lead_time_days"].value == (3, 8)
+    assert c["service_level"].value == pytest.approx(0.95)
+    notes = [w.value for w in _all_html(sim.view) if "(assumption)" in w.value]
+    # demand, its spread, the lead time, the pack cost, holding, ordering, lost sale
+    assert len(notes) == 7
+
+
+def test_initial_readout_is_the_econ_simulation(sim):
+    expected = econ_run()
+    assert sim.fill_rate == expected.fill_rate
+    assert sim.stockout_probability == expected.stockout_probability
+    html = sim.figure_html
+    assert f"at least once in 180 days: {expected.stockout_probability:.0%}" in html
+    assert f"Buyers served: {expected.fill_rate:.1%}" in html
+    assert f"total {money(expected.total_cost, 'RWF')}" in html
+    assert figure_value(html, "isoko-fill-rate") == pytest.approx(expected.fill_rate, rel=1e-5)
+    assert level_y(sim.chart_svg) == 100
+
+
+def test_raising_the_reorder_point_updates_in_place(sim):
+    chart, figure = sim.chart, sim.figure
+    before_html, before_svg, before_fill = sim.figure_html, sim.chart_svg, sim.fill_rate
+    seen = mock.Mock()
+    chart.observe(seen, names="value")
+
+    sim.controls["reorder_point"].value = 160
+
+    expected = econ_run(160)
+    assert sim.fill_rate == expected.fill_rate > before_fill
+    assert sim.stockout_probability == expected.stockout_probability
+    assert sim.figure_html != before_html and sim.chart_svg != before_svg
+    assert f"Buyers served: {expected.fill_rate:.1%}" in sim.figure_html
+    assert level_y(sim.chart_svg) == 160
+    assert sim.chart is chart and sim.figure is figure
+    assert seen.call_count == 1
+
+
+def test_costs_follow_the_cost_controls(sim):
+    sim.controls["order_cost_rwf"].value = 30_000
+    expected = econ_run(order_cost=30_000)
+    assert sim.simulation.ordering_cost == pytest.approx(expected.ordering_cost)
+    assert f"ordering {money(expected.ordering_cost, 'RWF')}" in sim.figure_html
+    # a dearer order also suggests ordering more at a time: EOQ grows with sqrt(order cost)
+    assert sim.suggestion.whole_order_quantity == round((2 * 7_300 * 30_000 / 1_750) ** 0.5)
+
+
+def test_suggestions_match_econ_and_the_button_applies_them_once(sim):
+    expected = inventory.suggest_policy(20, 8, 3, 8, 0.95, 15_000, 7_000 * 0.25)
+    assert (sim.suggestion.whole_reorder_point, sim.suggestion.whole_order_quantity) == (141, 354)
+    assert sim.suggestion == expected
+    assert "order 354 packs (the economic order quantity) when stock falls to 141" in (
+        sim.suggestion_html
+    )
+    seen = mock.Mock()
+    sim.chart.observe(seen, names="value")
+
+    sim.use_suggestions.click()
+
+    assert sim.controls["reorder_point"].value == 141
+    assert sim.controls["order_quantity"].value == 354
+    assert seen.call_count == 1  # one recomputation for both controls
+    assert sim.fill_rate == econ_run(141, 354).fill_rate
+    assert "isoko-use-suggestions" in sim.use_suggestions._dom_classes
+
+
+def test_service_level_moves_the_suggestion(sim):
+    sim.controls["service_level"].value = 0.99
+    # z(0.99) = 2.326348: 110 + 2.326348 * 8 * sqrt(5.5) = 153.65 -> 154
+    assert sim.suggestion.whole_reorder_point == 154
+    assert "when stock falls to 154" in sim.suggestion_html
+
+
+def test_the_view_delegates_the_simulation_to_econ(sim, monkeypatch):
+    canned = dataclasses.replace(econ_run(), fill_rate=0.4242, stockout_probability=0.77)
+    fake = mock.Mock(return_value=canned)
+    monkeypatch.setattr(sim_module.inventory, "simulate_stock", fake)
+    sim.controls["reorder_point"].value = 55
+    args, kwargs = fake.call_args
+    assert args[:4] == (55, 300, 20.0, 8.0)
+    assert kwargs["lead_time_days"] == 3 and kwargs["lead_time_max_days"] == 8
+    assert kwargs["paths"] == 2_000 and kwargs["seed"] == sim_module.SEED
+    assert sim.fill_rate == 0.4242
+    assert "Buyers served: 42.4%" in sim.figure_html and "180 days: 77%" in sim.figure_html
+
+
+def test_an_impossible_lead_time_shows_a_message(sim, monkeypatch):
+    before = sim.result
+    sim.controls["lead_time_days"].value = (4, 12)
+    assert sim.simulation is not before.simulation
+
+    def refuse(*args, **kwargs):
+        raise ValueError("order_quantity must be a whole number of at least 1")
+
+    monkeypatch.setattr(sim_module.inventory, "simulate_stock", refuse)
+    sim.controls["order_quantity"].value = 50
+    assert "Cannot work this out: order_quantity must be" in sim.figure_html
+
+
+def test_recompute_is_fast_enough_for_a_slider(sim):
+    """Median time from a control change to an updated view, over 30 changes (the
+    target is 20 ms; the bound here is looser so a busy machine does not fail it)."""
+    times = []
+    for i in range(30):
+        start = time.perf_counter()
+        sim.controls["reorder_point"].value = 60 + 5 * i
+        times.append(time.perf_counter() - start)
+    assert statistics.median(times) < 0.05, times
+
+
+def test_callbacks_print_nothing(sim, capsys):
+    for name, value in [("reorder_point", 120), ("lead_time_days", (2, 5))]:
+        sim.controls[name].value = value
+    sim.use_suggestions.click()
+    captured = capsys.readouterr()
+    assert captured.out == "" and captured.err == ""
+
+
+def test_css_classes_and_phone_layout(sim):
+    assert "isoko-sim" in sim.view._dom_classes
+    main = sim.controls["reorder_point"]
+    assert {"isoko-main-control", "isoko-reorder-point"} <= set(main._dom_classes)
+    assert "isoko-chart" in sim.chart._dom_classes
+    assert "isoko-figure" in sim.figure._dom_classes
+    assert sim.view.layout.width == "100%" and sim.view.layout.max_width == "720px"
+    for control in sim.controls.values():
+        assert control.layout.width == "100%"
+        assert control.continuous_update is False
+    root = ET.fromstring(sim.chart_svg)
+    assert root.get("width") == "100%" and root.get("viewBox").startswith("0 0 360 ")
+    labels = {e.get("data-label") for e in root.iter() if e.get("data-label")}
+    assert {"9 in 10 futures", "half of futures", "middle future", "reorder point"} <= labels
+    assert len(sim.chart_svg) < 12_000  # thinned to 90 points: light on a slow link
+
+
+def test_results_are_read_only(sim):
+    with pytest.raises(AttributeError):
+        sim.fill_rate = 1.0
+    with pytest.raises(AttributeError):
+        sim.result.simulation.fill_rate = 1.0
+
+
+def test_french_labels():
+    fr = StockReorderSimulator(language="fr")
+    texts = " ".join(w.value for w in _all_html(fr.view))
+    assert "Stock et réapprovisionnement" in texts
+    assert "(hypothèse)" in texts and "(assumption)" not in texts
+    assert "Risque d&#x27;être en rupture" in fr.figure_html
+    assert "point de commande" in fr.chart_svg and "9 avenirs sur 10" in fr.chart_svg
+    assert fr.use_suggestions.description == "Appliquer les suggestions"
+
+
+def test_every_label_has_a_french_translation():
+    po = i18n.LOCALE_DIR / "fr" / "LC_MESSAGES" / "isoko-stock.po"
+    assert po.read_text(encoding="utf-8").startswith(
+        'msgid ""\nmsgstr "Content-Type: text/plain; charset=UTF-8\\n"\n'
+    )
+    french = i18n.read_po(po)
+    for msgid in _msgids(sim_module.__file__) | {sim_module.SOURCES}:
+        assert french.get(msgid), f"no French for {msgid!r}"
+        assert set(_fields(msgid)) == set(_fields(french[msgid])), msgid
+
+
+def test_impossible_start_values_are_refused():
+    with pytest.raises(ValueError, match="lead_time_max_days"):
+        StockReorderSimulator(lead_time_days=(8, 3))
+
+
+def test_catalog_entry_builds_the_simulator():
+    (entry,) = [e for e in catalog() if e.id == "stock-and-reorder"]
+    assert entry.course == "logistics"
+    assert entry.app == "courses/logistics/apps/stock-and-reorder.ipynb"
+    assert isinstance(entry.factory(), StockReorderSimulator)
+
+
+# --- the app notebook -----------------------------------------------------------------
+
+
+def test_app_is_one_cell_committed_without_outputs():
+    nb = nbformat.read(APP, as_version=4)
+    nbformat.validate(nb)
+    assert nb.metadata.kernelspec.name == "python3"
+    (cell,) = nb.cells
+    assert cell.cell_type == "code" and cell.outputs == [] and cell.execution_count is None
+    assert cell.source.splitlines()[0] == "from isoko.sims.stock import StockReorderSimulator"
+
+
+def test_app_runs_in_a_fresh_kernel_and_shows_a_widget(tmp_path, monkeypatch):
+    _isolate_kernel(tmp_path, monkeypatch)
+    nb = nbformat.read(APP, as_version=4)
+    NotebookClient(
+        nb,
+        timeout=60,
+        startup_timeout=60,
+        kernel_name="python3",
+        resources={"metadata": {"path": str(tmp_path)}},
+    ).execute()
+    outs = [out for cell in nb.cells for out in cell.outputs]
+    assert not [o for o in outs if o.output_type == "error"]
+    assert any(WIDGET_VIEW in o.get("data", {}) for o in outs)
+
+
+# --- the chart renderer on its own ------------------------------------------------------
+
+
+def test_multi_line_chart_draws_bands_levels_lines_and_markers():
+    xs = list(range(10))
+    svg = multi_line_chart(
+        xs,
+        [Series("median <m>", [5.0] * 10)],
+        bands=[Band("band", [0.0] * 10, [10.0] * 10)],
+        levels=[Level(7.0, "level"), Level(1_000.0, "off the chart")],
+        markers=[Marker(3, 5, "dot")],
+        x_label="x",
+        y_label="y",
+        y_range=(0, 20),
+    )
+    root = ET.fromstring(svg)  # valid XML: the label was escaped
+    tags = [e.tag.removeprefix(SVG) for e in root.iter() if e.get("data-label")]
+    # bands first, then levels inside the y range, then lines, then markers
+    assert tags == ["polygon", "line", "polyline", "circle"]
+    texts = [t.text for t in root.iter(f"{SVG}text")]
+    assert {"band", "level", "off the chart", "median <m>", "dot"} <= set(texts)  # legend
+    assert svg == multi_line_chart(
+        xs,
+        [Series("median <m>", [5.0] * 10)],
+        bands=[Band("band", [0.0] * 10, [10.0] * 10)],
+        levels=[Level(7.0, "level"), Level(1_000.0, "off the chart")],
+        markers=[Marker(3, 5, "dot")],
+        x_label="x",
+        y_label="y",
+        y_range=(0, 20),
+    )
+
+
+def test_multi_line_chart_axis_hugs_non_negative_data():
+    svg = multi_line_chart([0, 1], [Series("s", [0.0, 400.0])], x_label="x", y_label="y")
+    ticks = [
+        float(t.text)
+        for t in ET.fromstring(svg).iter(f"{SVG}text")
+        if t.get("text-anchor") == "end"
+    ]
+    assert min(ticks) == 0 and max(ticks) == 400
+
+
+def test_multi_line_chart_thins_long_series_and_takes_ticks():
+    xs = np.arange(1, 181)
+    svg = multi_line_chart(
+        xs, [Series("s", xs * 2.0)], x_label="x", y_label="y", max_points=90, x_ticks=[1, 90, 180]
+    )
+    root = ET.fromstring(svg)
+    (line,) = root.iter(f"{SVG}polyline")
+    assert len(line.get("points").split()) == 90
+    middle = [t.text for t in root.iter(f"{SVG}text") if t.get("text-anchor") == "middle"]
+    assert middle[:3] == ["1", "90", "180"]
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "words"),
+    [
+        ({"xs": [1]}, "at least two x values"),
+        ({"series": [Series("s", [1.0])]}, "one value per x"),
+        ({"bands": [Band("b", [1.0], [2.0, 3.0])]}, "one lower and one upper"),
+        ({"x_range": (2, 1)}, "x_range high must be above low"),
+    ],
+)
+def test_multi_line_chart_refuses_bad_data(kwargs, words):
+    args = {"xs": [1, 2], "series": [Series("s", [1.0, 2.0])], "x_label": "x", "y_label": "y"}
+    with pytest.raises(ValueError, match=words):
+        multi_line_chart(**(args | kwargs))
+
+
+# --- helpers ----------------------------------------------------------------------------
+
+
+def _isolate_kernel(tmp_path, monkeypatch):
+    """A kernel that imports isoko from this checkout and reads no personal config."""
+    home = tmp_path / "home"
+    home.mkdir()
+    monkeypatch.setenv("HOME", str(home))
+    for name, folder in [
+        ("JUPYTER_CONFIG_DIR", "jupyter-config"),
+        ("JUPYTER_DATA_DIR", "jupyter-data"),
+        ("JUPYTER_RUNTIME_DIR", "jupyter-runtime"),
+        ("IPYTHONDIR", "ipython"),
+    ]:
+        monkeypatch.setenv(name, str(tmp_path / folder))
+    monkeypatch.setenv("JUPYTER_NO_CONFIG", "1")
+    paths = [str(REPO / "widgets"), os.environ.get("PYTHONPATH", "")]
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join(p for p in paths if p))
+
+
+def _all_html(widget):
+    if isinstance(widget, widgets.HTML):
+        yield widget
+    for child in getattr(widget, "children", ()):
+        yield from _all_html(child)
+
+
+def _msgids(path) -> set[str]:
+    """Every literal passed to ``_(...)`` in a module."""
+    tree = ast.parse(Path(path).read_text(encoding="utf-8"))
+    return {
+        node.args[0].value
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Name)
+        and node.func.id == "_"
+        and isinstance(node.args[0], ast.Constant)
+    }
+
+
+def _fields(text: str) -> list[str]:
+    return [name for _, name, _, _ in string.Formatter().parse(text) if name]
