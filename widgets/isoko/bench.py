@@ -381,6 +381,7 @@ class PageLoad:
     body as received, compressed if the server compressed). ``failed`` requests got no
     answer (a CDN with no internet, for example). The kernel's WebSocket is not counted.
     ``first_chart_ms`` is ``performance.now()`` when the first chart had a size on screen.
+    ``websocket_compressed`` says whether the kernel's WebSocket agreed on compression.
     """
 
     url: str
@@ -389,7 +390,9 @@ class PageLoad:
     failed: int
     from_cache: int
     first_chart_ms: float
+    urls: tuple[str, ...] = ()
     failed_urls: tuple[str, ...] = ()
+    websocket_compressed: bool | None = None
 
 
 def load_page(
@@ -450,11 +453,20 @@ def load_page(
         if (item := entry(event)) is not None:
             item.update(done=True, failed=event.get("errorText", "failed"))
 
+    websocket: dict[str, bool] = {}
+
+    def on_handshake(event: dict) -> None:
+        headers = {k.lower(): v for k, v in event["response"].get("headers", {}).items()}
+        websocket["compressed"] = "permessage-deflate" in headers.get(
+            "sec-websocket-extensions", ""
+        )
+
     cdp.on("Network.requestWillBeSent", on_request)
     cdp.on("Network.requestServedFromCache", on_cache)
     cdp.on("Network.responseReceived", on_response)
     cdp.on("Network.loadingFinished", on_finished)
     cdp.on("Network.loadingFailed", on_failed)
+    cdp.on("Network.webSocketHandshakeResponseReceived", on_handshake)
     try:
         page.goto(url, wait_until="commit", timeout=timeout_ms)
         first_chart = page.wait_for_function(
@@ -486,7 +498,9 @@ def load_page(
         failed=len(failed),
         from_cache=len(items) - len(network),
         first_chart_ms=float(first_chart),
+        urls=tuple(item["url"] for item in network),
         failed_urls=tuple(item["url"] for item in failed),
+        websocket_compressed=websocket.get("compressed"),
     )
 
 
