@@ -22,11 +22,14 @@ from isoko.econ.logistics import (
     china_tariff_rate,
     compare_modes,
     container_share_cost,
+    critical_ratio,
     door_to_door_days,
     eoq,
     expected_leftover,
     expected_lost_sales,
+    expected_sales,
     landed_cost,
+    newsvendor_costs,
     newsvendor_expected_profit,
     newsvendor_quantity,
     normal_cdf,
@@ -35,6 +38,7 @@ from isoko.econ.logistics import (
     normal_quantile,
     reorder_point,
     safety_stock,
+    sellout_probability,
     transit_capital_cost,
     volume_cbm,
 )
@@ -570,6 +574,31 @@ def test_lost_sales_and_leftover_hand_worked():
     np.testing.assert_allclose(
         expected_lost_sales(np.array([0.0, 1e6]), 2_000, 500), [2_000.0035726, 0], atol=1e-6
     )
+
+
+def test_critical_ratio_sales_and_sellout_hand_worked():
+    # one too few loses 12 - 4 = 8; one too many loses 4 - 2 = 2; below cost no margin
+    assert newsvendor_costs(12, 4, 2) == (8, 2)
+    assert newsvendor_costs(5, 7, 2) == (0, 5)
+    # (12 - 4) / (12 - 2) = 0.8; price below cost: 0
+    assert critical_ratio(12, 4, 2) == pytest.approx(0.8)
+    assert critical_ratio(5, 7, 2) == 0
+    np.testing.assert_allclose(critical_ratio(np.array([12, 22]), 7, 2), [0.5, 0.75])
+    # at the mean half the time everything sells; sales = 2,000 - 199.47
+    assert sellout_probability(2_000, 2_000, 500) == pytest.approx(0.5)
+    assert expected_sales(2_000, 2_000, 500) == pytest.approx(2_000 - 199.4711402)
+    # one sd above the mean: P(Z >= 1) = 0.158655
+    assert sellout_probability(2_500, 2_000, 500) == pytest.approx(0.15865525393145707)
+    # no spread: certain
+    assert sellout_probability(1_999, 2_000, 0) == 1 and sellout_probability(2_001, 2_000, 0) == 0
+    assert expected_sales(2_500, 2_000, 0) == 2_000 and expected_sales(1_500, 2_000, 0) == 1_500
+    # at the best stock, the chance of selling out is 1 - the critical ratio
+    best = newsvendor_quantity(2_500, 700, 14_610, 7_000, 4_000)
+    assert sellout_probability(best, 2_500, 700) == pytest.approx(
+        1 - critical_ratio(14_610, 7_000, 4_000)
+    )
+    with pytest.raises(ValueError, match="salvage_value must be below unit_cost"):
+        critical_ratio(12, 4, 5)
 
 
 def test_closed_forms_match_a_monte_carlo():

@@ -86,11 +86,14 @@ __all__ = [
     "china_tariff_rate",
     "compare_modes",
     "container_share_cost",
+    "critical_ratio",
     "door_to_door_days",
     "eoq",
     "expected_leftover",
     "expected_lost_sales",
+    "expected_sales",
     "landed_cost",
+    "newsvendor_costs",
     "newsvendor_expected_profit",
     "newsvendor_quantity",
     "normal_cdf",
@@ -99,6 +102,7 @@ __all__ = [
     "normal_quantile",
     "reorder_point",
     "safety_stock",
+    "sellout_probability",
     "transit_capital_cost",
     "volume_cbm",
 ]
@@ -926,6 +930,32 @@ def expected_lost_sales(stock: Any, mean_demand: Any, sd_demand: Any) -> float |
     return out(np.where(sd > 0, smooth, np.maximum(mean - q, 0.0)))
 
 
+def expected_sales(stock: Any, mean_demand: Any, sd_demand: Any) -> float | FloatArray:
+    """Units sold, on average, with ``stock`` units on hand: ``mean - expected lost sales``.
+
+    >>> round(expected_sales(2_000, 2_000, 500), 4)  # 2,000 - 199.4711
+    1800.5289
+    """
+    mean, _ = _demand(mean_demand, sd_demand)
+    return out(mean - np.asarray(expected_lost_sales(stock, mean_demand, sd_demand)))
+
+
+def sellout_probability(stock: Any, mean_demand: Any, sd_demand: Any) -> float | FloatArray:
+    """Chance that buyers want at least ``stock`` units, so everything sells:
+    ``P(D >= stock) = 1 - cdf((stock - mean) / sd)`` for normal demand (with no spread,
+    1 when the stock is at most the mean, else 0).
+
+    >>> sellout_probability(2_000, 2_000, 500)
+    0.5
+    """
+    q = non_negative("stock", stock)
+    mean, sd = _demand(mean_demand, sd_demand)
+    q, mean, sd = np.broadcast_arrays(q, mean, sd)
+    spread = np.where(sd > 0, sd, 1.0)
+    upper = np.asarray(_erfc((q - mean) / spread / _SQRT2), dtype=np.float64) * 0.5
+    return out(np.where(sd > 0, upper, np.where(q <= mean, 1.0, 0.0)))
+
+
 def expected_leftover(stock: Any, mean_demand: Any, sd_demand: Any) -> float | FloatArray:
     """Units left unsold, on average: ``E[max(stock - D, 0)] = stock - mean + lost sales``.
 
@@ -951,6 +981,35 @@ def _newsvendor_money(
     return price, cost, salvage
 
 
+def newsvendor_costs(
+    unit_price: Any, unit_cost: Any, salvage_value: Any = 0
+) -> tuple[float | FloatArray, float | FloatArray]:
+    """``(shortage, excess)``: what one unit too few and one unit too many cost (RWF).
+
+    One too few loses the margin of a sale, ``max(unit_price - unit_cost, 0)``; one too
+    many loses ``unit_cost - salvage_value``.
+
+    >>> newsvendor_costs(12, 4, 2)
+    (8.0, 2.0)
+    """
+    price, cost, salvage = _newsvendor_money(unit_price, unit_cost, salvage_value)
+    return out(np.maximum(price - cost, 0.0)), out(cost - salvage)
+
+
+def critical_ratio(unit_price: Any, unit_cost: Any, salvage_value: Any = 0) -> float | FloatArray:
+    """The newsvendor's critical ratio ``(p - c) / (p - s)``, between 0 and 1.
+
+    What one more unit earns if it sells (``unit_price - unit_cost``) as a share of that
+    plus what it loses if it is left over (``unit_cost - salvage_value``). The best stock
+    sells out with probability ``1 - ratio``. 0 when the price does not cover the cost.
+
+    >>> critical_ratio(12, 4, 2)  # 8 / 10
+    0.8
+    """
+    shortage, excess = newsvendor_costs(unit_price, unit_cost, salvage_value)
+    return out(np.asarray(shortage) / (np.asarray(shortage) + np.asarray(excess)))
+
+
 def newsvendor_quantity(
     mean_demand: Any,
     sd_demand: Any,
@@ -971,11 +1030,10 @@ def newsvendor_quantity(
     2000.0
     """
     mean, sd = _demand(mean_demand, sd_demand)
-    price, cost, salvage = _newsvendor_money(unit_price, unit_cost, salvage_value)
-    mean, sd, price, cost, salvage = np.broadcast_arrays(mean, sd, price, cost, salvage)
-    profitable = price > cost
-    ratio = np.where(profitable, (price - cost) / np.where(profitable, price - salvage, 1.0), 0.5)
-    z = np.asarray(normal_quantile(ratio))
+    ratio = np.asarray(critical_ratio(unit_price, unit_cost, salvage_value))
+    mean, sd, ratio = np.broadcast_arrays(mean, sd, ratio)
+    profitable = ratio > 0
+    z = np.asarray(normal_quantile(np.where(profitable, ratio, 0.5)))
     return out(np.where(profitable, np.maximum(mean + z * sd, 0.0), 0.0))
 
 

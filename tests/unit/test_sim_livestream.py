@@ -1,0 +1,288 @@
+"""The livestream-sale simulator, headless: widgets driven from Python, no browser."""
+
+import ast
+import os
+import string
+import xml.etree.ElementTree as ET
+from pathlib import Path
+from unittest import mock
+
+import ipywidgets as widgets
+import nbformat
+import pytest
+from nbclient import NotebookClient
+
+from isoko import i18n
+from isoko.econ import logistics
+from isoko.sims import catalog
+from isoko.sims import livestream as sim_module
+from isoko.sims._base import money
+from isoko.sims.livestream import LivestreamSaleSimulator
+
+REPO = Path(__file__).resolve().parents[2]
+APP = REPO / "courses" / "selling-online" / "apps" / "livestream-sale.ipynb"
+SVG = "{http://www.w3.org/2000/svg}"
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+
+# Defaults: USD 10 at RWF 1,461 = RWF 14,610; after 5% + 1% fees the seller keeps
+# 14,610 * 0.94 = RWF 13,733.40 a pack; it costs 7,000; a leftover sells for 4,000.
+KEPT = 13_733.4
+DEMAND = (2_500, 700)
+MONEY = (KEPT, 7_000, 4_000)
+
+
+def markers(svg: str) -> dict[str, tuple[float, float]]:
+    """First word of each marker label -> (x, y) of its dot."""
+    root = ET.fromstring(svg)
+    return {
+        c.get("data-label").split()[0].rstrip(":"): (float(c.get("data-x")), float(c.get("data-y")))
+        for c in root.iter(f"{SVG}circle")
+        if c.get("data-label")
+    }
+
+
+@pytest.fixture
+def sim():
+    return LivestreamSaleSimulator()
+
+
+def test_defaults_come_from_the_facts(sim):
+    c = sim.controls
+    assert 2_000 <= c["mean_demand"].value <= 3_000  # the Jan and May 2020 sales
+    assert 8 <= c["price_usd"].value <= 12  # USD 8 to 12 a pack in 2020
+    assert c["commission_rate"].value == pytest.approx(0.05)  # Tmall Global 2-5%
+    assert c["payment_fee_rate"].value == pytest.approx(0.01)  # Alipay 1%
+    assert c["rwf_per_usd"].value == 1461
+    assert c["stock"].value == 2_500
+
+
+def test_best_stock_is_the_newsvendor_quantity(sim):
+    # critical ratio (13,733.40 - 7,000) / (13,733.40 - 4,000) = 6,733.40 / 9,733.40
+    # = 0.691783; z = 0.500792; best = 2,500 + 0.500792 * 700 = 2,850.55
+    ratio = 6_733.4 / 9_733.4
+    assert sim.result.critical_ratio == pytest.approx(ratio)
+    assert sim.best_stock == pytest.approx(2_500 + logistics.normal_quantile(ratio) * 700)
+    assert sim.best_stock == pytest.approx(2_850.6, abs=0.1)
+    assert "Best: prepare 2,851 packs" in sim.figure_html
+    best_x, best_y = markers(sim.chart_svg)["best"]
+    assert best_x == pytest.approx(sim.best_stock, rel=1e-5)
+    assert best_y == pytest.approx(sim.best_profit_rwf, rel=1e-5)
+    # at the best stock, it sells out 1 - 0.691783 = 31% of the time
+    assert sim.result.best_sellout_probability == pytest.approx(1 - ratio)
+    assert "sells out 31% of the time" in sim.figure_html
+    assert "earns RWF 6,733 over its cost; a pack left over loses RWF 3,000" in sim.figure_html
+
+
+def test_at_the_mean_lost_sales_equal_leftovers(sim):
+    # stock = mean: lost = leftover = 700 * L(0) = 700 * 0.398942 = 279.26; sold 2,220.74
+    r = sim.result
+    assert r.expected_lost_sales == pytest.approx(279.2596, abs=1e-3)
+    assert r.expected_leftover == pytest.approx(279.2596, abs=1e-3)
+    assert r.sellout_probability == pytest.approx(0.5)
+    # profit = 13,733.40 * 2,220.74 + 4,000 * 279.26 - 7,000 * 2,500 = 14,115,355
+    assert sim.expected_profit_rwf == pytest.approx(14_115_355, abs=1)
+    html = sim.figure_html
+    assert "Expected profit with 2,500 packs: RWF 14,115,355" in html
+    assert "you sell 2,221 packs; buyers miss out on 279 and 279 are left over" in html
+    assert "Chance of selling out: 50%" in html
+
+
+def test_changing_the_stock_updates_figure_and_charts_in_place(sim):
+    chart, risk, figure = sim.chart, sim.risk_chart, sim.figure
+    before = (sim.figure_html, sim.chart_svg, sim.risk_chart_svg)
+    seen = mock.Mock()
+    chart.observe(seen, names="value")
+
+    sim.controls["stock"].value = 3_500
+
+    expected = logistics.newsvendor_expected_profit(3_500, *DEMAND, *MONEY)
+    assert sim.expected_profit_rwf == pytest.approx(expected)
+    assert money(expected, "RWF") in sim.figure_html
+    assert (sim.figure_html, sim.chart_svg, sim.risk_chart_svg) != before
+    now_x, now_y = markers(sim.chart_svg)["now"]
+    assert now_x == 3_500 and now_y == pytest.approx(expected, rel=1e-5)
+    # 1,000 above the mean, z = 1.4286: missed 700 * L(1.4286) = 24.09; left over 1,024.09
+    left = logistics.expected_leftover(3_500, *DEMAND)
+    lost = logistics.expected_lost_sales(3_500, *DEMAND)
+    assert lost == pytest.approx(24.0948, abs=1e-3) and left == pytest.approx(1_000 + lost)
+    # both risk markers sit at the stock, one at each expected count
+    dots = [
+        (float(c.get("data-x")), float(c.get("data-y")))
+        for c in ET.fromstring(sim.risk_chart_svg).iter(f"{SVG}circle")
+        if c.get("data-label")
+    ]
+    assert [x for x, _ in dots] == [3_500, 3_500]
+    ys = sorted(y for _, y in dots)
+    assert ys == [pytest.approx(lost, rel=1e-4, abs=1e-3), pytest.approx(left, rel=1e-5)]
+    assert sim.chart is chart and sim.risk_chart is risk and sim.figure is figure
+    assert seen.call_count == 1
+
+
+def test_more_uncertainty_and_dearer_leftovers_change_the_best_stock(sim):
+    base = sim.best_stock
+    sim.controls["salvage_rwf"].value = 0  # leftovers worth nothing: ratio 6,733 / 13,733
+    assert sim.best_stock < base
+    assert sim.best_stock == pytest.approx(
+        logistics.newsvendor_quantity(*DEMAND, KEPT, 7_000, 0), rel=1e-9
+    )
+    sim.controls["sd_demand"].value = 0  # no uncertainty: prepare exactly the demand
+    assert sim.best_stock == pytest.approx(2_500)
+
+
+def test_price_below_cost_prepares_nothing(sim):
+    sim.controls["price_usd"].value = 4.0  # RWF 5,844 * 0.94 = 5,493 < 7,000
+    assert sim.best_stock == 0
+    assert "Best: prepare 0 packs" in sim.figure_html
+    assert sim.expected_profit_rwf < 0
+
+
+def test_salvage_at_cost_shows_a_message(sim):
+    before = sim.result
+    sim.controls["salvage_rwf"].value = 7_000
+    assert "Cannot work this out: salvage_value must be below unit_cost" in sim.figure_html
+    assert sim.result is before
+
+
+def test_the_view_delegates_economics_to_econ(sim, monkeypatch):
+    fake = mock.Mock(return_value=1_234.0)
+    monkeypatch.setattr(sim_module.logistics, "newsvendor_quantity", fake)
+    sim.controls["mean_demand"].value = 3_000
+    fake.assert_called_once_with(3_000, 700, pytest.approx(KEPT), 7_000, 4_000)
+    assert sim.best_stock == 1_234
+    assert "Best: prepare 1,234 packs" in sim.figure_html
+    assert markers(sim.chart_svg)["best"][0] == 1_234
+
+
+def test_callbacks_print_nothing(sim, capsys):
+    for name, value in [("stock", 3_000), ("sd_demand", 900), ("price_usd", 12.0)]:
+        sim.controls[name].value = value
+    captured = capsys.readouterr()
+    assert captured.out == "" and captured.err == ""
+
+
+def test_css_classes_and_phone_layout(sim):
+    assert "isoko-sim" in sim.view._dom_classes
+    main = sim.controls["stock"]
+    assert {"isoko-main-control", "isoko-stock"} <= set(main._dom_classes)
+    assert "isoko-chart" in sim.chart._dom_classes and "isoko-chart" in sim.risk_chart._dom_classes
+    assert "isoko-figure" in sim.figure._dom_classes
+    assert sim.view.layout.width == "100%" and sim.view.layout.max_width == "720px"
+    for control in sim.controls.values():
+        assert control.layout.width == "100%"
+        assert control.continuous_update is False
+    for svg in (sim.chart_svg, sim.risk_chart_svg):
+        root = ET.fromstring(svg)
+        assert root.get("width") == "100%" and root.get("viewBox").startswith("0 0 360 ")
+
+
+def test_results_are_read_only(sim):
+    with pytest.raises(AttributeError):
+        sim.best_stock = 1
+    with pytest.raises(AttributeError):
+        sim.result.best_stock = 1
+
+
+def test_french_labels():
+    fr = LivestreamSaleSimulator(language="fr")
+    texts = " ".join(w.value for w in _all_html(fr.view))
+    assert "Vente en direct" in texts and "(hypothèse)" in texts
+    assert "Bénéfice attendu avec 2,500 paquets" in fr.figure_html
+    assert "Le mieux : préparer 2,851 paquets" in fr.figure_html
+    assert "Paquets préparés" in fr.chart_svg and "paquets restants" in fr.risk_chart_svg
+    assert "Packs you prepare" not in texts
+
+
+def test_every_label_has_a_french_translation():
+    po = i18n.LOCALE_DIR / "fr" / "LC_MESSAGES" / "isoko-livestream.po"
+    assert po.read_text(encoding="utf-8").startswith(
+        'msgid ""\nmsgstr "Content-Type: text/plain; charset=UTF-8\\n"\n'
+    )
+    french = i18n.read_po(po)
+    for msgid in _msgids(sim_module.__file__) | {sim_module.SOURCES}:
+        assert french.get(msgid), f"no French for {msgid!r}"
+        assert set(_fields(msgid)) == set(_fields(french[msgid])), msgid
+
+
+def test_impossible_start_values_are_refused():
+    with pytest.raises(ValueError, match="salvage_value must be below unit_cost"):
+        LivestreamSaleSimulator(salvage_rwf=9_000)
+
+
+def test_catalog_entry_builds_the_simulator():
+    (entry,) = [e for e in catalog() if e.id == "livestream-sale"]
+    assert entry.course == "selling-online"
+    assert entry.app == "courses/selling-online/apps/livestream-sale.ipynb"
+    assert isinstance(entry.factory(), LivestreamSaleSimulator)
+
+
+# --- the app notebook -----------------------------------------------------------------
+
+
+def test_app_is_one_cell_committed_without_outputs():
+    nb = nbformat.read(APP, as_version=4)
+    nbformat.validate(nb)
+    assert nb.metadata.kernelspec.name == "python3"
+    (cell,) = nb.cells
+    assert cell.cell_type == "code" and cell.outputs == [] and cell.execution_count is None
+    assert (
+        cell.source.splitlines()[0] == "from isoko.sims.livestream import LivestreamSaleSimulator"
+    )
+
+
+def test_app_runs_in_a_fresh_kernel_and_shows_a_widget(tmp_path, monkeypatch):
+    _isolate_kernel(tmp_path, monkeypatch)
+    nb = nbformat.read(APP, as_version=4)
+    NotebookClient(
+        nb,
+        timeout=60,
+        startup_timeout=60,
+        kernel_name="python3",
+        resources={"metadata": {"path": str(tmp_path)}},
+    ).execute()
+    outs = [out for cell in nb.cells for out in cell.outputs]
+    assert not [o for o in outs if o.output_type == "error"]
+    assert any(WIDGET_VIEW in o.get("data", {}) for o in outs)
+
+
+# --- helpers ----------------------------------------------------------------------------
+
+
+def _isolate_kernel(tmp_path, monkeypatch):
+    """A kernel that imports isoko from this checkout and reads no personal config."""
+    home = tmp_path / "home"
+    home.mkdir()
+    monkeypatch.setenv("HOME", str(home))
+    for name, folder in [
+        ("JUPYTER_CONFIG_DIR", "jupyter-config"),
+        ("JUPYTER_DATA_DIR", "jupyter-data"),
+        ("JUPYTER_RUNTIME_DIR", "jupyter-runtime"),
+        ("IPYTHONDIR", "ipython"),
+    ]:
+        monkeypatch.setenv(name, str(tmp_path / folder))
+    monkeypatch.setenv("JUPYTER_NO_CONFIG", "1")
+    paths = [str(REPO / "widgets"), os.environ.get("PYTHONPATH", "")]
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join(p for p in paths if p))
+
+
+def _all_html(widget):
+    if isinstance(widget, widgets.HTML):
+        yield widget
+    for child in getattr(widget, "children", ()):
+        yield from _all_html(child)
+
+
+def _msgids(path) -> set[str]:
+    """Every literal passed to ``_(...)`` in a module."""
+    tree = ast.parse(Path(path).read_text(encoding="utf-8"))
+    return {
+        node.args[0].value
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Name)
+        and node.func.id == "_"
+        and isinstance(node.args[0], ast.Constant)
+    }
+
+
+def _fields(text: str) -> list[str]:
+    return [name for _, name, _, _ in string.Formatter().parse(text) if name]
