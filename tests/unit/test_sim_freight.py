@@ -244,7 +244,8 @@ def test_french_labels():
     texts = " ".join(w.value for w in _all_html(fr.view))
     assert "Avion ou bateau" in texts
     assert "Paquets dans l&#x27;envoi" in texts or "Paquets dans l'envoi" in texts
-    assert "Le moins cher : Mer via Dar es Salaam" in fr.figure_html
+    assert "Le moins cher : Mer via Dar es Salaam, 13\u00a0937\u00a0RWF le paquet" in fr.figure_html
+    assert "1,80 m³" in fr.figure_html and "TVA à l&#x27;importation 13,0\u00a0%" in fr.figure_html
     assert "Marchandises" in fr.chart_svg and "Argent immobilisé" in fr.chart_svg
     assert "Packs in the shipment" not in texts
     assert fr.cheapest == "sea"

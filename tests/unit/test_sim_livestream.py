@@ -186,8 +186,13 @@ def test_french_labels():
     fr = LivestreamSaleSimulator(language="fr")
     texts = " ".join(w.value for w in _all_html(fr.view))
     assert "Vente en direct" in texts and "(hypothèse)" in texts
-    assert "Bénéfice attendu avec 2,500 paquets" in fr.figure_html
-    assert "Le mieux : préparer 2,851 paquets" in fr.figure_html
+    # French numbers: no-break spaces between thousands, the currency after the amount
+    assert "Bénéfice attendu avec 2\u00a0500 paquets : 14\u00a0115\u00a0355\u00a0RWF" in (
+        fr.figure_html
+    )
+    assert "Le mieux : préparer 2\u00a0851 paquets" in fr.figure_html
+    assert "vendu 31\u00a0% des fois" in fr.figure_html
+    assert fr.controls["rwf_per_usd"].readout_format == ".0f"  # no comma: it is the decimal mark
     assert "Paquets préparés" in fr.chart_svg and "paquets restants" in fr.risk_chart_svg
     assert "Packs you prepare" not in texts
 

@@ -216,6 +216,8 @@ def test_french_labels():
     assert "Stock et réapprovisionnement" in texts
     assert "(hypothèse)" in texts and "(assumption)" not in texts
     assert "Risque d&#x27;être en rupture" in fr.figure_html
+    assert "commander 354 paquets" in fr.suggestion_html and "95,0\u00a0%" in fr.suggestion_html
+    assert "5,5 jours" in fr.suggestion_html
     assert "point de commande" in fr.chart_svg and "9 avenirs sur 10" in fr.chart_svg
     assert fr.use_suggestions.description == "Appliquer les suggestions"
 

@@ -204,6 +204,7 @@ class AirOrSeaSimulator:
         language: str = "en",
     ) -> None:
         self._ = _ = translator("isoko-freight", language)
+        self.language = language
         length, width, height = carton_cm
         shipped_on = ZERO_TARIFF_DATE if zero_tariff else BEFORE_ZERO_TARIFF
         # Fail early, with the model's own message, on impossible starting values.
@@ -240,7 +241,7 @@ class AirOrSeaSimulator:
             "carton_width_cm": _base.int_slider(width, 10, 120, 1),
             "carton_height_cm": _base.int_slider(height, 10, 120, 1),
             "goods_value_usd": _base.float_slider(goods_value_usd, 0.5, 100.0, 0.5, ".2f"),
-            "route": widgets.ToggleButtons(options=routes, value=route, layout=_base.full_width()),
+            "route": widgets.Dropdown(options=routes, value=route, layout=_base.full_width()),
             "shipped_on": widgets.Dropdown(
                 options=dates, value=shipped_on, layout=_base.full_width()
             ),
@@ -261,6 +262,7 @@ class AirOrSeaSimulator:
             "rwf_per_usd": _base.float_slider(rwf_per_usd, 1_000.0, 2_000.0, 1.0, ",.0f"),
             "rwf_per_cny": _base.float_slider(rwf_per_cny, 100.0, 300.0, 0.5, ".1f"),
         }
+        _base.ungrouped_readouts(self._controls, language)
         main = self._controls["units"]
         main.add_class("isoko-main-control")
         main.add_class("isoko-units")
@@ -425,6 +427,26 @@ class AirOrSeaSimulator:
         self._chart.value = self._render_chart(result)
         self._size_chart.value = self._render_size_chart(result)
 
+    # Numbers in the learner's language (14,610 in English, 14 610 in French).
+    def _money(self, amount: Any, currency: str, decimals: int = 0) -> str:
+        return _base.money_in(float(amount), currency, self.language, decimals)
+
+    def _number(self, value: Any, decimals: int = 0) -> str:
+        return _base.number_in(float(value), self.language, decimals)
+
+    def _share(self, value: Any, decimals: int = 0) -> str:
+        return _base.share_in(float(value), self.language, decimals)
+
+    def _days(self, days: float) -> str:
+        return self._number(days, 0 if float(days).is_integer() else 1)
+
+    def _compact(self, value: float) -> str:
+        text = compact_number(value)
+        return text if self.language == "en" else text.replace(".", ",")
+
+    def _usd(self, amount_rwf: Any) -> float:
+        return float(fx.rwf_to_usd(amount_rwf, self.result.rwf_per_usd))
+
     def _mode_name(self, mode: str, short: bool = False) -> str:
         _ = self._
         if mode == "air":
@@ -438,15 +460,14 @@ class AirOrSeaSimulator:
 
     def _render_figure(self, r: AirOrSeaResult) -> str:
         _ = self._
-        money = _base.money
+        money, number = self._money, self._number
         c = r.comparison
         best = c.quote(r.cheapest)
-        usd = r.rwf_per_usd
         headline = _("Cheapest: {mode}, {cost} a pack ({usd}), in about {days} days").format(
             mode=self._mode_name(r.cheapest),
             cost=money(float(best.all_in_per_unit_rwf), "RWF"),
-            usd=money(float(best.all_in_per_unit_rwf) / usd, "USD", 2),
-            days=f"{best.days:g}",
+            usd=money(self._usd(best.all_in_per_unit_rwf), "USD", 2),
+            days=self._days(best.days),
         )
         rows = []
         for mode in MODES:
@@ -456,8 +477,8 @@ class AirOrSeaSimulator:
                 "costs {cash} in tied-up cash"
             ).format(
                 landed=money(float(q.landed.total), "RWF"),
-                usd=money(float(q.landed.total) / usd, "USD", 2),
-                days=f"{q.days:g}",
+                usd=money(self._usd(q.landed.total), "USD", 2),
+                days=self._days(q.days),
                 value=money(float(q.value_in_transit_rwf), "RWF"),
                 cash=money(float(q.transit_cost_rwf), "RWF"),
             )
@@ -469,11 +490,11 @@ class AirOrSeaSimulator:
             "{cartons} cartons, {kg} kg, {cbm} CBM. Air charges for {charged} kg "
             "(the larger of the weight and the volume weight, {volume} kg)."
         ).format(
-            cartons=f"{float(c.cartons):,.0f}",
-            kg=f"{float(c.actual_kg):,.0f}",
-            cbm=f"{float(c.volume_cbm):,.2f}",
-            charged=f"{float(c.air.billed_quantity):,.0f}",
-            volume=f"{float(c.air_volume_weight_kg):,.0f}",
+            cartons=number(float(c.cartons)),
+            kg=number(float(c.actual_kg)),
+            cbm=number(float(c.volume_cbm), 2),
+            charged=number(float(c.air.billed_quantity)),
+            volume=number(float(c.air_volume_weight_kg)),
         )
         if self._controls["cross_border_retail"].value:
             if c.fits_cbec_limits:
@@ -481,12 +502,12 @@ class AirOrSeaSimulator:
             else:
                 limit = _("over the CNY 5,000 limit: taxed as general trade")
             channel = _("Each buyer's order is worth CNY {value}, {limit}.").format(
-                value=f"{float(c.order_value_cny):,.0f}", limit=limit
+                value=number(float(c.order_value_cny)), limit=limit
             )
         else:
             channel = _("Shipped as general trade.")
         duties = _("Duty {duty} of the CIF value, import VAT {vat}.").format(
-            duty=f"{float(c.duty_rate):.1%}", vat=f"{float(c.vat_rate):.1%}"
+            duty=self._share(float(c.duty_rate), 1), vat=self._share(float(c.vat_rate), 1)
         )
         return (
             "<div style='line-height:1.35;margin:0.4em 0'>"
@@ -523,14 +544,14 @@ class AirOrSeaSimulator:
             )
         )
         labels = [
-            _("{mode}: {days} days").format(mode=self._mode_name(q.mode), days=f"{q.days:g}")
+            _("{mode}: {days} days").format(mode=self._mode_name(q.mode), days=self._days(q.days))
             for q in quotes
         ]
         return stacked_bar_chart(
             labels,
             segments,
             title=_("Cost of one pack when it reaches the buyer, RWF"),
-            value_format=lambda v: f"{v:,.0f}",
+            value_format=self._number,
         )
 
     def _render_size_chart(self, r: AirOrSeaResult) -> str:
@@ -546,7 +567,7 @@ class AirOrSeaSimulator:
         marker = Marker(
             float(np.log10(units)),
             r.all_in_rwf(best),
-            _("now: {units} packs").format(units=f"{units:,.0f}"),
+            _("now: {units} packs").format(units=self._number(units)),
             "#c0392b",
         )
         # Show from just under the goods value up to the dearest mode at 100 packs or more:
@@ -563,6 +584,6 @@ class AirOrSeaSimulator:
             title=_("Cost of one pack by shipment size"),
             markers=[marker],
             y_range=(y_lo, y_hi) if y_hi > y_lo else None,
-            x_format=lambda v: compact_number(10**v),
+            x_format=lambda v: self._compact(10**v),
             x_ticks=np.log10(SIZE_TICKS).tolist(),
         )

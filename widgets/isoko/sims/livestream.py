@@ -158,6 +158,7 @@ class LivestreamSaleSimulator:
         language: str = "en",
     ) -> None:
         self._ = _ = translator("isoko-livestream", language)
+        self.language = language
         # Fail early, with the model's own message, on impossible starting values.
         model(
             stock,
@@ -182,6 +183,7 @@ class LivestreamSaleSimulator:
             "payment_fee_rate": _base.float_slider(payment_fee_rate, 0.0, 0.05, 0.001, ".1%"),
             "rwf_per_usd": _base.float_slider(rwf_per_usd, 1_000.0, 2_000.0, 1.0, ",.0f"),
         }
+        _base.ungrouped_readouts(self._controls, language)
         main = self._controls["stock"]
         main.add_class("isoko-main-control")
         main.add_class("isoko-stock")
@@ -320,12 +322,22 @@ class LivestreamSaleSimulator:
         self._chart.value = self._render_chart(result)
         self._risk_chart.value = self._render_risk_chart(result)
 
+    # Numbers in the learner's language (14,610 in English, 14 610 in French).
+    def _money(self, amount: Any, currency: str, decimals: int = 0) -> str:
+        return _base.money_in(float(amount), currency, self.language, decimals)
+
+    def _number(self, value: Any, decimals: int = 0) -> str:
+        return _base.number_in(float(value), self.language, decimals)
+
+    def _share(self, value: Any, decimals: int = 0) -> str:
+        return _base.share_in(float(value), self.language, decimals)
+
     def _render_figure(self, r: LivestreamResult) -> str:
         _ = self._
-        money = _base.money
+        money, number, share = self._money, self._number, self._share
         colour = "#1e7b34" if r.expected_profit_rwf >= 0 else "#b00020"
         headline = _("Expected profit with {stock} packs: {profit} (about {usd})").format(
-            stock=f"{r.stock:,.0f}",
+            stock=number(r.stock),
             profit=money(r.expected_profit_rwf, "RWF"),
             usd=money(r.expected_profit_usd, "USD"),
         )
@@ -333,13 +345,13 @@ class LivestreamSaleSimulator:
             "On average you sell {sold} packs; buyers miss out on {lost} and {left} are "
             "left over. Chance of selling out: {sellout}."
         ).format(
-            sold=f"{r.expected_sales:,.0f}",
-            lost=f"{r.expected_lost_sales:,.0f}",
-            left=f"{r.expected_leftover:,.0f}",
-            sellout=f"{r.sellout_probability:.0%}",
+            sold=number(r.expected_sales),
+            lost=number(r.expected_lost_sales),
+            left=number(r.expected_leftover),
+            sellout=share(r.sellout_probability),
         )
         best = _("Best: prepare {stock} packs, expected profit {profit} (about {usd}).").format(
-            stock=f"{r.best_stock:,.0f}",
+            stock=number(r.best_stock),
             profit=money(r.best_profit_rwf, "RWF"),
             usd=money(r.best_profit_usd, "USD"),
         )
@@ -350,7 +362,7 @@ class LivestreamSaleSimulator:
         ).format(
             gain=money(r.shortage_cost_rwf, "RWF"),
             loss=money(r.excess_cost_rwf, "RWF"),
-            sellout=f"{r.best_sellout_probability:.0%}",
+            sellout=share(r.best_sellout_probability),
         )
         return (
             "<div style='line-height:1.35;margin:0.4em 0'>"
@@ -376,13 +388,13 @@ class LivestreamSaleSimulator:
             Marker(
                 r.best_stock,
                 r.best_profit_rwf,
-                _("best {stock}").format(stock=f"{r.best_stock:,.0f}"),
+                _("best {stock}").format(stock=self._number(r.best_stock)),
                 "#1e7b34",
             ),
             Marker(
                 r.stock,
                 r.expected_profit_rwf,
-                _("now {stock}").format(stock=f"{r.stock:,.0f}"),
+                _("now {stock}").format(stock=self._number(r.stock)),
                 "#c0392b",
             ),
         ]

@@ -152,6 +152,7 @@ class StockReorderSimulator:
         language: str = "en",
     ) -> None:
         self._ = _ = translator("isoko-stock", language)
+        self.language = language
         self._paths = paths
         # Fail early, with the model's own message, on impossible starting values.
         model(
@@ -188,6 +189,7 @@ class StockReorderSimulator:
             "lost_sale_cost_rwf": _base.int_slider(lost_sale_cost_rwf, 0, 50_000, 100),
             "service_level": _base.float_slider(service_level, 0.5, 0.995, 0.005, ".1%"),
         }
+        _base.ungrouped_readouts(self._controls, language)
         main = self._controls["reorder_point"]
         main.add_class("isoko-main-control")
         main.add_class("isoko-reorder-point")
@@ -360,20 +362,30 @@ class StockReorderSimulator:
         self._suggestion.value = self._render_suggestion(result)
         self._chart.value = self._render_chart(result)
 
+    # Numbers in the learner's language (14,610 in English, 14 610 in French).
+    def _money(self, amount: Any, currency: str, decimals: int = 0) -> str:
+        return _base.money_in(float(amount), currency, self.language, decimals)
+
+    def _number(self, value: Any, decimals: int = 0) -> str:
+        return _base.number_in(float(value), self.language, decimals)
+
+    def _share(self, value: Any, decimals: int = 0) -> str:
+        return _base.share_in(float(value), self.language, decimals)
+
     def _render_figure(self, r: StockResult) -> str:
         _ = self._
-        money = _base.money
+        money, number, share = self._money, self._number, self._share
         sim = r.simulation
         risk = sim.stockout_probability
         colour = "#1e7b34" if risk < 0.2 else "#b36b00" if risk < 0.5 else "#b00020"
         headline = _("Chance of running out at least once in {days} days: {risk}").format(
-            days=DAYS, risk=f"{risk:.0%}"
+            days=DAYS, risk=share(risk)
         )
         served = _(
             "Buyers served: {fill} of the packs asked for; out of stock on {days} of days."
-        ).format(fill=f"{sim.fill_rate:.1%}", days=f"{sim.stockout_day_share:.1%}")
+        ).format(fill=share(sim.fill_rate, 1), days=share(sim.stockout_day_share, 1))
         stock = _("Stock on an average day: {units} packs; {orders} orders in {days} days.").format(
-            units=f"{sim.average_stock:,.0f}", orders=f"{sim.orders_per_path:.1f}", days=DAYS
+            units=number(sim.average_stock), orders=number(sim.orders_per_path, 1), days=DAYS
         )
         costs = _(
             "Costs over {days} days: holding {holding}, ordering {ordering}, lost sales "
@@ -397,20 +409,21 @@ class StockReorderSimulator:
         )
 
     def _render_suggestion(self, r: StockResult) -> str:
-        _ = self._
+        _, number = self._, self._number
         s = r.suggestion
+        lead = number(s.lead_time_days, 0 if s.lead_time_days.is_integer() else 1)
         text = _(
             "Suggestion: order {quantity} packs (the economic order quantity) when stock "
             "falls to {point}: {lead} days of average demand plus {safety} packs of safety "
             "stock for {level} of orders. The formula plans for the average delivery time "
             "({days} days), so late deliveries can still empty the shelf."
         ).format(
-            quantity=f"{s.whole_order_quantity:,}",
-            point=f"{s.whole_reorder_point:,}",
-            lead=f"{s.lead_time_days:g}",
-            safety=f"{s.safety_stock:,.0f}",
-            level=f"{s.service_level:.1%}",
-            days=f"{s.lead_time_days:g}",
+            quantity=number(s.whole_order_quantity),
+            point=number(s.whole_reorder_point),
+            lead=lead,
+            safety=number(s.safety_stock),
+            level=self._share(s.service_level, 1),
+            days=lead,
         )
         return (
             "<p style='margin:0.3em 0;line-height:1.35;color:#333' "
@@ -434,7 +447,7 @@ class StockReorderSimulator:
             x_label=_("Day"),
             y_label=_("Packs in stock at the end of the day"),
             title=_("Stock over {days} days in {paths} possible futures").format(
-                days=sim.days, paths=f"{sim.paths:,}"
+                days=sim.days, paths=self._number(sim.paths)
             ),
             x_range=(1, sim.days),
             x_format=lambda v: f"{v:g}",
