@@ -171,7 +171,7 @@ class StockReorderSimulator:
         lead = widgets.IntRangeSlider(
             value=tuple(lead_time_days),
             min=1,
-            max=60,
+            max=30,
             step=1,
             continuous_update=False,
             layout=_base.full_width(),
