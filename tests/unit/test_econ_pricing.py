@@ -150,9 +150,9 @@ def test_net_revenue_arrays_broadcast():
     ("args", "words"),
     [
         ((-1, 0.05, 0.01), "price cannot be negative"),
-        ((100, -0.01, 0.0), "commission_rate is a share of the price"),
-        ((100, 1.0, 0.0), "commission_rate is a share of the price"),
-        ((100, 0.0, 1.2), "payment_fee_rate is a share of the price"),
+        ((100, -0.01, 0.0), "commission_rate is a share"),
+        ((100, 1.0, 0.0), "commission_rate is a share"),
+        ((100, 0.0, 1.2), "payment_fee_rate is a share"),
         ((100, 0.6, 0.4), "together they would take the whole price"),
         ((100, 0.7, 0.5), "together they would take the whole price"),
         ((np.array([100, -1]), 0.0, 0.0), "price cannot be negative"),

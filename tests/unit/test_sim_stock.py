@@ -3,9 +3,7 @@
 import ast
 import dataclasses
 import os
-import statistics
 import string
-import time
 import xml.etree.ElementTree as ET
 from pathlib import Path
 from unittest import mock
@@ -165,17 +163,6 @@ def test_an_impossible_lead_time_shows_a_message(sim, monkeypatch):
     monkeypatch.setattr(sim_module.inventory, "simulate_stock", refuse)
     sim.controls["order_quantity"].value = 50
     assert "Cannot work this out: order_quantity must be" in sim.figure_html
-
-
-def test_recompute_is_fast_enough_for_a_slider(sim):
-    """Median time from a control change to an updated view, over 30 changes (the
-    target is 20 ms; the bound here is looser so a busy machine does not fail it)."""
-    times = []
-    for i in range(30):
-        start = time.perf_counter()
-        sim.controls["reorder_point"].value = 60 + 5 * i
-        times.append(time.perf_counter() - start)
-    assert statistics.median(times) < 0.05, times
 
 
 def test_callbacks_print_nothing(sim, capsys):
