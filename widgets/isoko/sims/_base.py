@@ -1,18 +1,31 @@
-"""Layout helpers shared by the simulators.
+"""Layout helpers and the plumbing shared by the simulators.
 
 Every simulator is one column that fills a phone screen (360 px) without sideways
 scrolling and stops growing at ``MAX_WIDTH`` on a laptop. Each control gets its label
 on its own line above it, so long labels never squeeze the slider. Sliders send
 their value when released, not on every pixel of a drag, to spare slow links.
+
+:class:`Simulator` holds what every simulator does the same way: its controls, the
+model result for their current values, recomputing when one changes, and writing
+numbers in the learner's language.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from html import escape
+from typing import Any, Generic, TypeVar
 
 import ipywidgets as widgets
+import numpy as np
+
+from isoko import i18n
+from isoko.sims._svg import compact_number
 
 MAX_WIDTH = "720px"
+
+ResultT = TypeVar("ResultT")
+WidgetT = TypeVar("WidgetT", bound=widgets.Widget)
 
 
 def full_width() -> widgets.Layout:
@@ -123,7 +136,7 @@ def ungrouped_readouts(controls: dict[str, widgets.Widget], language: str) -> No
             control.readout_format = fmt.replace(",", "")
 
 
-def dropdown(options: list[tuple[str, str]], value: str) -> widgets.Dropdown:
+def dropdown(options: list[tuple[str, Any]], value: Any) -> widgets.Dropdown:
     """A full-width choice between labelled options (``(label, value)`` pairs)."""
     return widgets.Dropdown(options=options, value=value, layout=full_width())
 
@@ -135,3 +148,197 @@ def sources_note(label: str, text: str) -> widgets.HTML:
         f"{escape(text)}</p>",
         layout=full_width(),
     )
+
+
+def with_decimal_mark(text: str, language: str) -> str:
+    """A number written with a decimal point (``8.5``), with a comma where a comma is
+    the decimal mark (``8,5``)."""
+    return text if language == "en" else text.replace(".", ",")
+
+
+def compact_in(value: float, language: str) -> str:
+    """A short tick label (``1.5k``, ``2M``) with the learner's decimal mark."""
+    return with_decimal_mark(compact_number(value), language)
+
+
+def main_control(control: WidgetT, css_class: str) -> WidgetT:
+    """``control`` marked as the simulator's main control: ``isoko-main-control`` (what
+    browser tests and the benchmark move) and the simulator's own ``css_class``."""
+    control.add_class("isoko-main-control")
+    control.add_class(css_class)
+    return control
+
+
+def readout_html(*rows: str) -> str:
+    """The HTML of a simulator's readout: ``rows`` (each a ``<div>``) in one block."""
+    return "<div style='line-height:1.35;margin:0.4em 0'>" + "".join(rows) + "</div>"
+
+
+def error_html(message: str) -> str:
+    """``message`` in red, shown instead of the readout (escaped)."""
+    return f"<p style='color:#b00020'>{escape(message)}</p>"
+
+
+# Ranges of line charts -------------------------------------------------------------------
+# The legend of the markers shares the top line with the y-axis label: both ranges leave
+# more room above the data than below.
+
+
+def peak_y_range(curve: Sequence[float], now: float) -> tuple[float, float] | None:
+    """The y range of a profit curve whose peak matters; ``None`` (the chart's own
+    range) when the curve never rises above zero.
+
+    It runs from zero, ``now`` (the learner's point) or the lowest point of the curve,
+    whichever is lowest, but never below minus the peak: losses far below the peak are
+    cut off, so that they do not flatten it.
+    """
+    values = np.asarray(curve, dtype=float)
+    top = float(values.max())
+    if top <= 0:
+        return None
+    bottom = min(max(float(values.min()), -top), now, 0.0)
+    return (bottom - 0.04 * (top - bottom), top + 0.12 * (top - bottom))
+
+
+def y_range_with_zero(values: Sequence[float]) -> tuple[float, float]:
+    """The y range of ``values`` and zero (so that losses read as losses)."""
+    array = np.asarray(values, dtype=float)
+    low, high = min(float(array.min()), 0.0), max(float(array.max()), 0.0)
+    span = (high - low) or 1.0
+    return (low - 0.06 * span, high + 0.14 * span)
+
+
+# The simulator itself -------------------------------------------------------------------
+
+
+class Simulator(Generic[ResultT]):
+    """What every simulator does the same way; each simulator is a subclass.
+
+    A subclass calls ``super().__init__(domain, language)`` first (``self._`` is then
+    the translator of its gettext domain), fills ``self._controls`` (input name ->
+    widget), makes its readout ``self._figure`` and its charts with :meth:`_output`,
+    builds ``self.view``, and ends with :meth:`_start`. It defines :meth:`_model`.
+
+    When the model refuses the values of the controls (a ``ValueError``), the readout
+    says why and the last good result and charts stay.
+    """
+
+    #: The readout; messages about impossible values are shown in it.
+    _figure: widgets.HTML
+
+    def __init__(self, domain: str, language: str) -> None:
+        self._ = i18n.translator(domain, language)
+        self.language = language
+        self._controls: dict[str, widgets.ValueWidget] = {}
+        self._result: ResultT | None = None
+        self._outputs: list[tuple[widgets.HTML, Callable[[ResultT], str]]] = []
+        self._cannot_work_out = ""
+
+    # Read-only view of the model ------------------------------------------------
+    @property
+    def controls(self) -> dict[str, widgets.ValueWidget]:
+        """Input name -> widget (a copy of the mapping; the widgets are live)."""
+        return dict(self._controls)
+
+    @property
+    def result(self) -> ResultT:
+        """The model for the current controls."""
+        assert self._result is not None
+        return self._result
+
+    # Building --------------------------------------------------------------------
+    def _output(self, render: Callable[[ResultT], str], *css_classes: str) -> widgets.HTML:
+        """A full-width HTML widget showing ``render(result)``. After every change its
+        value is set again, in that order: the page updates it in place."""
+        widget = widgets.HTML(layout=full_width())
+        for css_class in css_classes:
+            widget.add_class(css_class)
+        self._outputs.append((widget, render))
+        return widget
+
+    def _row(self, label: str, name: str, note: str = "") -> widgets.VBox:
+        """The control called ``name`` under its label (see :func:`labelled`)."""
+        return labelled(label, self._controls[name], note)
+
+    def _start(self, cannot_work_out: str) -> None:
+        """Show the model for the starting values, then follow every change of a control.
+
+        ``cannot_work_out`` is this simulator's translation of "Cannot work this out:
+        {reason}" (each catalogue has its own). Slider readouts lose their thousands
+        commas where a comma is the decimal mark.
+        """
+        self._cannot_work_out = cannot_work_out
+        ungrouped_readouts(self._controls, self.language)
+        self._update()
+        for control in self._controls.values():
+            control.observe(self._on_change, names="value")
+
+    # Updating --------------------------------------------------------------------
+    def _model(self, inputs: dict[str, Any]) -> ResultT:
+        """The model for ``inputs`` (input name -> value); ``ValueError`` if impossible."""
+        raise NotImplementedError
+
+    def _inputs(self) -> dict[str, Any]:
+        return {name: control.value for name, control in self._controls.items()}
+
+    def _on_change(self, _change: dict[str, Any]) -> None:
+        self._update()
+
+    def _update(self) -> None:
+        try:
+            result = self._model(self._inputs())
+        except ValueError as error:
+            self._figure.value = error_html(self._cannot_work_out.format(reason=error))
+            return
+        self._result = result
+        for widget, render in self._outputs:
+            widget.value = render(result)
+
+    # Numbers in the learner's language (14,610 in English, 14 610 in French) ----------
+    def _number(self, value: float, decimals: int = 0) -> str:
+        return number_in(float(value), self.language, decimals)
+
+    def _money(self, amount: float, currency: str = "RWF", decimals: int = 0) -> str:
+        return money_in(float(amount), currency, self.language, decimals)
+
+    def _share(self, value: float, decimals: int = 0) -> str:
+        return share_in(float(value), self.language, decimals)
+
+    def _days(self, days: float) -> str:
+        """A number of days: whole, or with one decimal (``5.5``)."""
+        return self._number(days, 0 if float(days).is_integer() else 1)
+
+    def _compact(self, value: float) -> str:
+        return compact_in(value, self.language)
+
+
+class HasFigure:
+    """``figure`` and ``figure_html``, for a simulator whose readout is ``isoko-figure``."""
+
+    _figure: widgets.HTML
+
+    @property
+    def figure(self) -> widgets.HTML:
+        """The readout widget (CSS class ``isoko-figure``)."""
+        return self._figure
+
+    @property
+    def figure_html(self) -> str:
+        """The HTML currently shown in the readout."""
+        return self._figure.value
+
+
+class HasChart:
+    """``chart`` and ``chart_svg``, for a simulator with a main chart (``isoko-chart``)."""
+
+    _chart: widgets.HTML
+
+    @property
+    def chart(self) -> widgets.HTML:
+        """The (main) chart widget (CSS class ``isoko-chart``); its value is the SVG."""
+        return self._chart
+
+    @property
+    def chart_svg(self) -> str:
+        """The SVG currently shown in the chart."""
+        return self._chart.value

@@ -20,10 +20,9 @@ from typing import Any
 import ipywidgets as widgets
 import numpy as np
 
-from isoko import i18n
 from isoko.econ import fx, pricing
 from isoko.sims import _base
-from isoko.sims._svg import Marker, compact_number, line_chart
+from isoko.sims._svg import Marker, line_chart
 
 # Defaults. Figures with a source were collected in late 2026; the rest are
 # illustrative assumptions, each a control the learner can change.
@@ -120,7 +119,7 @@ def model(
     )
 
 
-class PriceProfitSimulator:
+class PriceProfitSimulator(_base.Simulator[PriceProfitResult], _base.HasChart):
     """A thin ipywidgets view over :func:`model`.
 
     ``view`` is the widget to display; ``controls`` maps each input name to its
@@ -148,8 +147,8 @@ class PriceProfitSimulator:
         ref_quantity: int = DEFAULT_REF_QUANTITY,
         language: str = "en",
     ) -> None:
-        self._ = _ = i18n.translator(DOMAIN, language)
-        self.language = language
+        super().__init__(DOMAIN, language)
+        _ = self._
         low, high = PRICE_RANGE_USD
         # Fail early, with the model's own message, on impossible starting values.
         model(
@@ -163,7 +162,7 @@ class PriceProfitSimulator:
             ref_quantity,
         )
 
-        self._controls: dict[str, widgets.ValueWidget] = {
+        self._controls = {
             "price_usd": _base.float_slider(price_usd, low, high, 0.1, ".2f"),
             "unit_cost_rwf": _base.int_slider(unit_cost_rwf, 500, 30_000, 100),
             "commission_rate": _base.float_slider(commission_rate, 0.0, 0.30, 0.005, ".1%"),
@@ -174,19 +173,12 @@ class PriceProfitSimulator:
             "ref_quantity": _base.int_slider(ref_quantity, 100, 10_000, 100),
         }
         self._controls["price_usd"].add_class("isoko-price")
-        if language != "en":
-            # "1,461" reads as one and a bit where a comma is the decimal mark: no grouping.
-            for control in self._controls.values():
-                control.readout_format = control.readout_format.replace(",", "")
 
-        self._chart = widgets.HTML(layout=_base.full_width())
-        self._chart.add_class("isoko-chart")
-        self._figure = widgets.HTML(layout=_base.full_width())
-        self._figure.add_class("isoko-profit")
+        self._figure = self._output(self._render_figure, "isoko-profit")
+        self._chart = self._output(self._render_chart, "isoko-chart")
 
         c = self._controls
         assumption = _("assumption")
-        sources = f"<b>{escape(_('Sources:'))}</b> {escape(_(SOURCES))}"
         self.view = _base.sim_view(
             [
                 _base.heading(_("Price and profit")),
@@ -219,29 +211,12 @@ class PriceProfitSimulator:
                 _base.labelled(
                     _("Packs sold at the reference price"), c["ref_quantity"], assumption
                 ),
-                widgets.HTML(
-                    f"<p style='color:#555;font-size:0.85em;line-height:1.3'>{sources}</p>",
-                    layout=_base.full_width(),
-                ),
+                _base.sources_note(_("Sources:"), _(SOURCES)),
             ]
         )
-        self._result: PriceProfitResult | None = None
-        self._update()
-        for control in self._controls.values():
-            control.observe(self._on_change, names="value")
+        self._start(_("Cannot work this out: {reason}"))
 
     # Read-only view of the model ------------------------------------------------
-    @property
-    def controls(self) -> dict[str, widgets.ValueWidget]:
-        """Input name -> widget (a copy of the mapping; the widgets are live)."""
-        return dict(self._controls)
-
-    @property
-    def result(self) -> PriceProfitResult:
-        """The model for the current controls."""
-        assert self._result is not None
-        return self._result
-
     @property
     def price_usd(self) -> float:
         """Current price, USD per pack."""
@@ -283,19 +258,9 @@ class PriceProfitSimulator:
         return self.result.optimal_profit_rwf
 
     @property
-    def chart(self) -> widgets.HTML:
-        """The chart widget (CSS class ``isoko-chart``); its value is the SVG."""
-        return self._chart
-
-    @property
     def profit_figure(self) -> widgets.HTML:
         """The profit figure widget (CSS class ``isoko-profit``)."""
         return self._figure
-
-    @property
-    def chart_svg(self) -> str:
-        """The SVG currently shown in the chart."""
-        return self._chart.value
 
     @property
     def profit_html(self) -> str:
@@ -303,44 +268,12 @@ class PriceProfitSimulator:
         return self._figure.value
 
     # Updating ------------------------------------------------------------------
-    def _on_change(self, _change: dict[str, Any]) -> None:
-        self._update()
-
-    def _inputs(self) -> dict[str, float]:
-        return {name: control.value for name, control in self._controls.items()}
-
-    def _update(self) -> None:
-        try:
-            result = model(**self._inputs())
-        except ValueError as error:
-            message = self._("Cannot work this out: {reason}").format(reason=error)
-            self._figure.value = f"<p style='color:#b00020'>{escape(message)}</p>"
-            return
-        self._result = result
-        self._figure.value = self._render_figure(result)
-        self._chart.value = self._render_chart(result)
+    def _model(self, inputs: dict[str, Any]) -> PriceProfitResult:
+        return model(**inputs)
 
     # Words and numbers in the learner's language -----------------------------------
-    def _number(self, value: float, decimals: int = 0) -> str:
-        """``14,610.5`` in English; ``14 610,5`` (no-break space) where a comma is decimal."""
-        text = f"{value:,.{decimals}f}"
-        if self.language == "en":
-            return text
-        return text.translate({ord(","): "\u00a0", ord("."): ","})
-
-    def _money(self, amount: float, currency: str, decimals: int = 0) -> str:
-        """``RWF 14,610`` in English; ``14 610 RWF`` in French."""
-        if self.language == "en":
-            return _base.money(amount, currency, decimals)
-        sign = "\u2212" if round(amount, decimals) < 0 else ""
-        return f"{sign}{self._number(abs(amount), decimals)}\u00a0{currency}"
-
     def _prices(self, usd: float) -> dict[str, str]:
         return {"price_usd": self._money(usd, "USD", 2), "price": self._number(usd, 2)}
-
-    def _tick(self, value: float) -> str:
-        text = compact_number(value)
-        return text if self.language == "en" else text.replace(".", ",")
 
     def _label(self, label_html: str, value_html: str) -> str:
         """``label: value`` (French puts a no-break space before the colon); HTML parts."""
@@ -378,25 +311,17 @@ class PriceProfitSimulator:
         about = escape(_("about {amount}")).format(
             amount=f"<span class='isoko-profit-usd'>{escape(money(r.profit_usd, 'USD'))}</span>"
         )
-        return (
-            "<div style='line-height:1.35;margin:0.4em 0'>"
+        best_line = self._label(f"<b>{escape(best)}</b>{escape(off_chart)}", escape(best_profit))
+        return _base.readout_html(
             f"<div style='font-size:1.45em;font-weight:700;color:{colour}'>"
-            f"{profit}{escape(loss)}</div>"
-            f"<div>{about} &middot; {escape(packs)}</div>"
-            f"<div>{escape(keep)}</div>"
-            f"<div>{self._label(f'<b>{escape(best)}</b>{escape(off_chart)}', escape(best_profit))}"
-            "</div></div>"
+            f"{profit}{escape(loss)}</div>",
+            f"<div>{about} &middot; {escape(packs)}</div>",
+            f"<div>{escape(keep)}</div>",
+            f"<div>{best_line}</div>",
         )
 
     def _render_chart(self, r: PriceProfitResult) -> str:
         _ = self._
-        profits = np.asarray(r.curve_profit_rwf)
-        top = float(profits.max())
-        y_range = None
-        if top > 0:
-            # Keep the peak readable: losses far below it are cut off at -top.
-            bottom = min(max(float(profits.min()), -top), r.profit_rwf, 0.0)
-            y_range = (bottom - 0.04 * (top - bottom), top + 0.12 * (top - bottom))
         # Legend labels: {price} is the number alone, for languages whose words are long
         # (the legend shares the top line with the y-axis label on a phone).
         markers = [
@@ -421,7 +346,7 @@ class PriceProfitSimulator:
             title=_("Profit at each price"),
             markers=markers,
             x_range=PRICE_RANGE_USD,
-            y_range=y_range,
-            x_format=lambda v: f"{v:g}" if self.language == "en" else f"{v:g}".replace(".", ","),
-            y_format=self._tick,
+            y_range=_base.peak_y_range(r.curve_profit_rwf, r.profit_rwf),
+            x_format=lambda v: _base.with_decimal_mark(f"{v:g}", self.language),
+            y_format=self._compact,
         )
