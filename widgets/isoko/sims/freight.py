@@ -22,13 +22,11 @@ import ipywidgets as widgets
 import numpy as np
 
 from isoko.econ import fx, logistics
-from isoko.i18n import translator
 from isoko.sims import _base
 from isoko.sims._svg import (
     Marker,
     Segment,
     Series,
-    compact_number,
     multi_line_chart,
     stacked_bar_chart,
 )
@@ -172,13 +170,15 @@ def model(
     )
 
 
-class AirOrSeaSimulator:
+class AirOrSeaSimulator(_base.Simulator[AirOrSeaResult], _base.HasFigure, _base.HasChart):
     """A thin ipywidgets view over :func:`model`.
 
     ``view`` is the widget to display; ``controls`` maps each input name of
-    :func:`model` to its widget. Read the current model through ``result``. CSS classes
-    for browser tests: ``isoko-sim`` (view), ``isoko-main-control`` and ``isoko-units``
-    (shipment size), ``isoko-chart`` (both charts), ``isoko-figure`` (main readout).
+    :func:`model` to its widget. Read the current model through ``result``; ``chart``
+    is the landed-cost bars, ``size_chart`` the cost per pack by shipment size. CSS
+    classes for browser tests: ``isoko-sim`` (view), ``isoko-main-control`` and
+    ``isoko-units`` (shipment size), ``isoko-chart`` (both charts), ``isoko-figure``
+    (main readout).
     """
 
     def __init__(
@@ -203,8 +203,8 @@ class AirOrSeaSimulator:
         rwf_per_cny: float = DEFAULT_RWF_PER_CNY,
         language: str = "en",
     ) -> None:
-        self._ = _ = translator("isoko-freight", language)
-        self.language = language
+        super().__init__("isoko-freight", language)
+        _ = self._
         length, width, height = carton_cm
         shipped_on = ZERO_TARIFF_DATE if zero_tariff else BEFORE_ZERO_TARIFF
         # Fail early, with the model's own message, on impossible starting values.
@@ -233,23 +233,19 @@ class AirOrSeaSimulator:
             (_("General trade: an importer buys in bulk"), False),
             (_("Cross-border e-commerce: buyers order online"), True),
         ]
-        self._controls: dict[str, widgets.ValueWidget] = {
-            "units": _base.int_slider(units, 10, 20_000, 10),
+        self._controls = {
+            "units": _base.main_control(_base.int_slider(units, 10, 20_000, 10), "isoko-units"),
             "unit_weight_kg": _base.float_slider(unit_weight_kg, 0.05, 5.0, 0.01, ".2f"),
             "units_per_carton": _base.int_slider(units_per_carton, 1, 200, 1),
             "carton_length_cm": _base.int_slider(length, 10, 120, 1),
             "carton_width_cm": _base.int_slider(width, 10, 120, 1),
             "carton_height_cm": _base.int_slider(height, 10, 120, 1),
             "goods_value_usd": _base.float_slider(goods_value_usd, 0.5, 100.0, 0.5, ".2f"),
-            "route": widgets.Dropdown(options=routes, value=route, layout=_base.full_width()),
-            "shipped_on": widgets.Dropdown(
-                options=dates, value=shipped_on, layout=_base.full_width()
-            ),
+            "route": _base.dropdown(routes, route),
+            "shipped_on": _base.dropdown(dates, shipped_on),
             "mfn_duty_rate": _base.float_slider(mfn_duty_rate, 0.0, 0.5, 0.005, ".1%"),
             "vat_rate": _base.float_slider(vat_rate, 0.0, 0.25, 0.005, ".1%"),
-            "cross_border_retail": widgets.Dropdown(
-                options=channels, value=bool(cross_border_retail), layout=_base.full_width()
-            ),
+            "cross_border_retail": _base.dropdown(channels, bool(cross_border_retail)),
             "units_per_order": _base.int_slider(units_per_order, 1, 200, 1),
             "air_rate_usd_per_kg": _base.float_slider(air_rate_usd_per_kg, 0.5, 10.0, 0.05, ".2f"),
             "courier_rate_usd_per_kg": _base.float_slider(
@@ -262,17 +258,9 @@ class AirOrSeaSimulator:
             "rwf_per_usd": _base.float_slider(rwf_per_usd, 1_000.0, 2_000.0, 1.0, ",.0f"),
             "rwf_per_cny": _base.float_slider(rwf_per_cny, 100.0, 300.0, 0.5, ".1f"),
         }
-        _base.ungrouped_readouts(self._controls, language)
-        main = self._controls["units"]
-        main.add_class("isoko-main-control")
-        main.add_class("isoko-units")
-
-        self._figure = widgets.HTML(layout=_base.full_width())
-        self._figure.add_class("isoko-figure")
-        self._chart = widgets.HTML(layout=_base.full_width())
-        self._chart.add_class("isoko-chart")
-        self._size_chart = widgets.HTML(layout=_base.full_width())
-        self._size_chart.add_class("isoko-chart")
+        self._figure = self._output(self._render_figure, "isoko-figure")
+        self._chart = self._output(self._render_chart, "isoko-chart")
+        self._size_chart = self._output(self._render_size_chart, "isoko-chart")
 
         c = self._controls
         assumption = _("assumption")
@@ -287,7 +275,7 @@ class AirOrSeaSimulator:
                         "it arrive?"
                     )
                 ),
-                _base.labelled(_("Packs in the shipment"), main),
+                _base.labelled(_("Packs in the shipment"), c["units"]),
                 self._figure,
                 self._chart,
                 self._size_chart,
@@ -336,30 +324,12 @@ class AirOrSeaSimulator:
                 ),
                 _base.labelled(_("Exchange rate (RWF per USD)"), c["rwf_per_usd"]),
                 _base.labelled(_("Exchange rate (RWF per CNY)"), c["rwf_per_cny"]),
-                widgets.HTML(
-                    f"<p style='color:#555;font-size:0.85em;line-height:1.3'>"
-                    f"<b>{escape(_('Sources'))}:</b> {escape(_(SOURCES))}</p>",
-                    layout=_base.full_width(),
-                ),
+                _base.sources_note(_("Sources") + ":", _(SOURCES)),
             ]
         )
-        self._result: AirOrSeaResult | None = None
-        self._update()
-        for control in self._controls.values():
-            control.observe(self._on_change, names="value")
+        self._start(_("Cannot work this out: {reason}"))
 
     # Read-only view of the model ------------------------------------------------
-    @property
-    def controls(self) -> dict[str, widgets.ValueWidget]:
-        """Input name -> widget (a copy of the mapping; the widgets are live)."""
-        return dict(self._controls)
-
-    @property
-    def result(self) -> AirOrSeaResult:
-        """The model for the current controls."""
-        assert self._result is not None
-        return self._result
-
     @property
     def comparison(self) -> logistics.ShippingComparison:
         """Air, sea and courier quotes for the current shipment."""
@@ -381,69 +351,19 @@ class AirOrSeaSimulator:
         return {mode: self.comparison.quote(mode).days for mode in MODES}
 
     @property
-    def chart(self) -> widgets.HTML:
-        """The landed-cost bars (CSS class ``isoko-chart``); its value is the SVG."""
-        return self._chart
-
-    @property
     def size_chart(self) -> widgets.HTML:
         """Cost per pack by shipment size (CSS class ``isoko-chart``)."""
         return self._size_chart
 
     @property
-    def figure(self) -> widgets.HTML:
-        """The main readout widget (CSS class ``isoko-figure``)."""
-        return self._figure
-
-    @property
-    def chart_svg(self) -> str:
-        return self._chart.value
-
-    @property
     def size_chart_svg(self) -> str:
         return self._size_chart.value
 
-    @property
-    def figure_html(self) -> str:
-        return self._figure.value
-
     # Updating ------------------------------------------------------------------
-    def _on_change(self, _change: dict[str, Any]) -> None:
-        self._update()
+    def _model(self, inputs: dict[str, Any]) -> AirOrSeaResult:
+        return model(**inputs)
 
-    def _inputs(self) -> dict[str, Any]:
-        return {name: control.value for name, control in self._controls.items()}
-
-    def _update(self) -> None:
-        try:
-            result = model(**self._inputs())
-        except ValueError as error:
-            _ = self._
-            message = _("Cannot work this out: {reason}").format(reason=error)
-            self._figure.value = f"<p style='color:#b00020'>{escape(message)}</p>"
-            return
-        self._result = result
-        self._figure.value = self._render_figure(result)
-        self._chart.value = self._render_chart(result)
-        self._size_chart.value = self._render_size_chart(result)
-
-    # Numbers in the learner's language (14,610 in English, 14 610 in French).
-    def _money(self, amount: Any, currency: str, decimals: int = 0) -> str:
-        return _base.money_in(float(amount), currency, self.language, decimals)
-
-    def _number(self, value: Any, decimals: int = 0) -> str:
-        return _base.number_in(float(value), self.language, decimals)
-
-    def _share(self, value: Any, decimals: int = 0) -> str:
-        return _base.share_in(float(value), self.language, decimals)
-
-    def _days(self, days: float) -> str:
-        return self._number(days, 0 if float(days).is_integer() else 1)
-
-    def _compact(self, value: float) -> str:
-        text = compact_number(value)
-        return text if self.language == "en" else text.replace(".", ",")
-
+    # Words and numbers in the learner's language -----------------------------------
     def _usd(self, amount_rwf: Any) -> float:
         return float(fx.rwf_to_usd(amount_rwf, self.result.rwf_per_usd))
 
@@ -509,14 +429,12 @@ class AirOrSeaSimulator:
         duties = _("Duty {duty} of the CIF value, import VAT {vat}.").format(
             duty=self._share(float(c.duty_rate), 1), vat=self._share(float(c.vat_rate), 1)
         )
-        return (
-            "<div style='line-height:1.35;margin:0.4em 0'>"
+        return _base.readout_html(
             f"<div style='font-size:1.3em;font-weight:700;color:#1e7b34' "
-            f"class='isoko-cheapest' data-mode='{r.cheapest}'>{escape(headline)}</div>"
-            + "".join(rows)
-            + f"<div style='color:#444'>{escape(weight)}</div>"
-            f"<div style='color:#444'>{escape(channel)} {escape(duties)}</div>"
-            "</div>"
+            f"class='isoko-cheapest' data-mode='{r.cheapest}'>{escape(headline)}</div>",
+            *rows,
+            f"<div style='color:#444'>{escape(weight)}</div>",
+            f"<div style='color:#444'>{escape(channel)} {escape(duties)}</div>",
         )
 
     def _render_chart(self, r: AirOrSeaResult) -> str:

@@ -22,7 +22,6 @@ import ipywidgets as widgets
 import numpy as np
 
 from isoko.econ import fx, logistics, pricing
-from isoko.i18n import translator
 from isoko.sims import _base
 from isoko.sims._svg import Marker, Series, line_chart, multi_line_chart
 
@@ -133,12 +132,13 @@ def model(
     )
 
 
-class LivestreamSaleSimulator:
+class LivestreamSaleSimulator(_base.Simulator[LivestreamResult], _base.HasFigure, _base.HasChart):
     """A thin ipywidgets view over :func:`model`.
 
     ``view`` is the widget to display; ``controls`` maps each input name of
     :func:`model` to its widget. Read the current model through ``result`` and the
-    read-only properties. CSS classes for browser tests: ``isoko-sim`` (view),
+    read-only properties; ``chart`` is expected profit against stock, ``risk_chart``
+    lost sales and leftover packs. CSS classes for browser tests: ``isoko-sim`` (view),
     ``isoko-main-control`` and ``isoko-stock`` (packs prepared), ``isoko-chart``
     (both charts), ``isoko-figure`` (main readout).
     """
@@ -157,8 +157,8 @@ class LivestreamSaleSimulator:
         rwf_per_usd: float = DEFAULT_RWF_PER_USD,
         language: str = "en",
     ) -> None:
-        self._ = _ = translator("isoko-livestream", language)
-        self.language = language
+        super().__init__("isoko-livestream", language)
+        _ = self._
         # Fail early, with the model's own message, on impossible starting values.
         model(
             stock,
@@ -172,8 +172,8 @@ class LivestreamSaleSimulator:
             rwf_per_usd,
             points=2,
         )
-        self._controls: dict[str, widgets.ValueWidget] = {
-            "stock": _base.int_slider(stock, 0, 10_000, 50),
+        self._controls = {
+            "stock": _base.main_control(_base.int_slider(stock, 0, 10_000, 50), "isoko-stock"),
             "mean_demand": _base.int_slider(mean_demand, 100, 10_000, 100),
             "sd_demand": _base.int_slider(sd_demand, 0, 3_000, 50),
             "price_usd": _base.float_slider(price_usd, 4.0, 25.0, 0.1, ".2f"),
@@ -183,17 +183,9 @@ class LivestreamSaleSimulator:
             "payment_fee_rate": _base.float_slider(payment_fee_rate, 0.0, 0.05, 0.001, ".1%"),
             "rwf_per_usd": _base.float_slider(rwf_per_usd, 1_000.0, 2_000.0, 1.0, ",.0f"),
         }
-        _base.ungrouped_readouts(self._controls, language)
-        main = self._controls["stock"]
-        main.add_class("isoko-main-control")
-        main.add_class("isoko-stock")
-
-        self._figure = widgets.HTML(layout=_base.full_width())
-        self._figure.add_class("isoko-figure")
-        self._chart = widgets.HTML(layout=_base.full_width())
-        self._chart.add_class("isoko-chart")
-        self._risk_chart = widgets.HTML(layout=_base.full_width())
-        self._risk_chart.add_class("isoko-chart")
+        self._figure = self._output(self._render_figure, "isoko-figure")
+        self._chart = self._output(self._render_chart, "isoko-chart")
+        self._risk_chart = self._output(self._render_risk_chart, "isoko-chart")
 
         c = self._controls
         assumption = _("assumption")
@@ -208,7 +200,7 @@ class LivestreamSaleSimulator:
                         "buyers leave empty-handed; too many and packs are left over."
                     )
                 ),
-                _base.labelled(_("Packs you prepare"), main),
+                _base.labelled(_("Packs you prepare"), c["stock"]),
                 self._figure,
                 self._chart,
                 self._risk_chart,
@@ -236,30 +228,12 @@ class LivestreamSaleSimulator:
                 ),
                 _base.labelled(_("Payment fee (share of the price)"), c["payment_fee_rate"]),
                 _base.labelled(_("Exchange rate (RWF per USD)"), c["rwf_per_usd"]),
-                widgets.HTML(
-                    f"<p style='color:#555;font-size:0.85em;line-height:1.3'>"
-                    f"<b>{escape(_('Sources'))}:</b> {escape(_(SOURCES))}</p>",
-                    layout=_base.full_width(),
-                ),
+                _base.sources_note(_("Sources") + ":", _(SOURCES)),
             ]
         )
-        self._result: LivestreamResult | None = None
-        self._update()
-        for control in self._controls.values():
-            control.observe(self._on_change, names="value")
+        self._start(_("Cannot work this out: {reason}"))
 
     # Read-only view of the model ------------------------------------------------
-    @property
-    def controls(self) -> dict[str, widgets.ValueWidget]:
-        """Input name -> widget (a copy of the mapping; the widgets are live)."""
-        return dict(self._controls)
-
-    @property
-    def result(self) -> LivestreamResult:
-        """The model for the current controls."""
-        assert self._result is not None
-        return self._result
-
     @property
     def expected_profit_rwf(self) -> float:
         """Expected profit with the packs prepared, RWF."""
@@ -276,62 +250,19 @@ class LivestreamSaleSimulator:
         return self.result.best_profit_rwf
 
     @property
-    def chart(self) -> widgets.HTML:
-        """Expected profit against stock (CSS class ``isoko-chart``)."""
-        return self._chart
-
-    @property
     def risk_chart(self) -> widgets.HTML:
         """Lost sales and leftover packs against stock (CSS class ``isoko-chart``)."""
         return self._risk_chart
 
     @property
-    def figure(self) -> widgets.HTML:
-        """The main readout (CSS class ``isoko-figure``)."""
-        return self._figure
-
-    @property
-    def chart_svg(self) -> str:
-        return self._chart.value
-
-    @property
     def risk_chart_svg(self) -> str:
         return self._risk_chart.value
 
-    @property
-    def figure_html(self) -> str:
-        return self._figure.value
-
     # Updating ------------------------------------------------------------------
-    def _on_change(self, _change: dict[str, Any]) -> None:
-        self._update()
+    def _model(self, inputs: dict[str, Any]) -> LivestreamResult:
+        return model(**inputs)
 
-    def _inputs(self) -> dict[str, Any]:
-        return {name: control.value for name, control in self._controls.items()}
-
-    def _update(self) -> None:
-        try:
-            result = model(**self._inputs())
-        except ValueError as error:
-            _ = self._
-            message = _("Cannot work this out: {reason}").format(reason=error)
-            self._figure.value = f"<p style='color:#b00020'>{escape(message)}</p>"
-            return
-        self._result = result
-        self._figure.value = self._render_figure(result)
-        self._chart.value = self._render_chart(result)
-        self._risk_chart.value = self._render_risk_chart(result)
-
-    # Numbers in the learner's language (14,610 in English, 14 610 in French).
-    def _money(self, amount: Any, currency: str, decimals: int = 0) -> str:
-        return _base.money_in(float(amount), currency, self.language, decimals)
-
-    def _number(self, value: Any, decimals: int = 0) -> str:
-        return _base.number_in(float(value), self.language, decimals)
-
-    def _share(self, value: Any, decimals: int = 0) -> str:
-        return _base.share_in(float(value), self.language, decimals)
-
+    # Rendering -----------------------------------------------------------------------
     def _render_figure(self, r: LivestreamResult) -> str:
         _ = self._
         money, number, share = self._money, self._number, self._share
@@ -364,26 +295,17 @@ class LivestreamSaleSimulator:
             loss=money(r.excess_cost_rwf, "RWF"),
             sellout=share(r.best_sellout_probability),
         )
-        return (
-            "<div style='line-height:1.35;margin:0.4em 0'>"
+        return _base.readout_html(
             f"<div style='font-size:1.3em;font-weight:700;color:{colour}' "
             f"class='isoko-expected-profit' data-value='{r.expected_profit_rwf:.6g}'>"
-            f"{escape(headline)}</div>"
-            f"<div>{escape(outcome)}</div>"
-            f"<div class='isoko-best' data-value='{r.best_stock:.6g}'><b>{escape(best)}</b></div>"
-            f"<div style='color:#444'>{escape(why)}</div>"
-            "</div>"
+            f"{escape(headline)}</div>",
+            f"<div>{escape(outcome)}</div>",
+            f"<div class='isoko-best' data-value='{r.best_stock:.6g}'><b>{escape(best)}</b></div>",
+            f"<div style='color:#444'>{escape(why)}</div>",
         )
 
     def _render_chart(self, r: LivestreamResult) -> str:
         _ = self._
-        profits = np.asarray(r.curve_profit_rwf)
-        top = float(profits.max())
-        y_range = None
-        if top > 0:
-            # Keep the peak readable: big losses at very large stocks are cut off.
-            bottom = min(max(float(profits.min()), -top), r.expected_profit_rwf, 0.0)
-            y_range = (bottom - 0.04 * (top - bottom), top + 0.12 * (top - bottom))
         markers = [
             Marker(
                 r.best_stock,
@@ -405,7 +327,7 @@ class LivestreamSaleSimulator:
             y_label=_("Expected profit, RWF"),
             title=_("Expected profit for each stock"),
             markers=markers,
-            y_range=y_range,
+            y_range=_base.peak_y_range(r.curve_profit_rwf, r.expected_profit_rwf),
         )
 
     def _render_risk_chart(self, r: LivestreamResult) -> str:

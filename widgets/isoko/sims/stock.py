@@ -21,7 +21,6 @@ from typing import Any
 import ipywidgets as widgets
 
 from isoko.econ import fx, inventory
-from isoko.i18n import translator
 from isoko.sims import _base
 from isoko.sims._svg import Band, Level, Series, multi_line_chart
 
@@ -123,7 +122,7 @@ def model(
     )
 
 
-class StockReorderSimulator:
+class StockReorderSimulator(_base.Simulator[StockResult], _base.HasFigure, _base.HasChart):
     """A thin ipywidgets view over :func:`model`.
 
     ``view`` is the widget to display; ``controls`` maps each input name of
@@ -151,8 +150,8 @@ class StockReorderSimulator:
         paths: int = PATHS,
         language: str = "en",
     ) -> None:
-        self._ = _ = translator("isoko-stock", language)
-        self.language = language
+        super().__init__("isoko-stock", language)
+        _ = self._
         self._paths = paths
         # Fail early, with the model's own message, on impossible starting values.
         model(
@@ -177,8 +176,10 @@ class StockReorderSimulator:
             layout=_base.full_width(),
             style={"description_width": "0px"},
         )
-        self._controls: dict[str, widgets.ValueWidget] = {
-            "reorder_point": _base.int_slider(reorder_point, 0, 1_000, 5),
+        self._controls = {
+            "reorder_point": _base.main_control(
+                _base.int_slider(reorder_point, 0, 1_000, 5), "isoko-reorder-point"
+            ),
             "order_quantity": _base.int_slider(order_quantity, 10, 3_000, 10),
             "mean_daily_demand": _base.float_slider(mean_daily_demand, 1.0, 200.0, 1.0, ".0f"),
             "sd_daily_demand": _base.float_slider(sd_daily_demand, 0.0, 100.0, 0.5, ".1f"),
@@ -189,10 +190,6 @@ class StockReorderSimulator:
             "lost_sale_cost_rwf": _base.int_slider(lost_sale_cost_rwf, 0, 50_000, 100),
             "service_level": _base.float_slider(service_level, 0.5, 0.995, 0.005, ".1%"),
         }
-        _base.ungrouped_readouts(self._controls, language)
-        main = self._controls["reorder_point"]
-        main.add_class("isoko-main-control")
-        main.add_class("isoko-reorder-point")
 
         self.use_suggestions = widgets.Button(
             description=_("Use the suggestions"),
@@ -202,12 +199,9 @@ class StockReorderSimulator:
         self.use_suggestions.add_class("isoko-use-suggestions")
         self.use_suggestions.on_click(self._apply_suggestions)
 
-        self._figure = widgets.HTML(layout=_base.full_width())
-        self._figure.add_class("isoko-figure")
-        self._suggestion = widgets.HTML(layout=_base.full_width())
-        self._suggestion.add_class("isoko-suggestion")
-        self._chart = widgets.HTML(layout=_base.full_width())
-        self._chart.add_class("isoko-chart")
+        self._figure = self._output(self._render_figure, "isoko-figure")
+        self._suggestion = self._output(self._render_suggestion, "isoko-suggestion")
+        self._chart = self._output(self._render_chart, "isoko-chart")
 
         c = self._controls
         assumption = _("assumption")
@@ -224,7 +218,7 @@ class StockReorderSimulator:
                 ),
                 _base.labelled(
                     _("Reorder point: order when stock, with what is on the way, falls to"),
-                    main,
+                    c["reorder_point"],
                 ),
                 _base.labelled(_("Order quantity (packs per order)"), c["order_quantity"]),
                 self._figure,
@@ -262,31 +256,13 @@ class StockReorderSimulator:
                     _("Target for the suggestion: share of orders that arrive before you run out"),
                     c["service_level"],
                 ),
-                widgets.HTML(
-                    f"<p style='color:#555;font-size:0.85em;line-height:1.3'>"
-                    f"<b>{escape(_('Sources'))}:</b> {escape(_(SOURCES))}</p>",
-                    layout=_base.full_width(),
-                ),
+                _base.sources_note(_("Sources") + ":", _(SOURCES)),
             ]
         )
-        self._result: StockResult | None = None
         self._holding = False
-        self._update()
-        for control in self._controls.values():
-            control.observe(self._on_change, names="value")
+        self._start(_("Cannot work this out: {reason}"))
 
     # Read-only view of the model ------------------------------------------------
-    @property
-    def controls(self) -> dict[str, widgets.ValueWidget]:
-        """Input name -> widget (a copy of the mapping; the widgets are live)."""
-        return dict(self._controls)
-
-    @property
-    def result(self) -> StockResult:
-        """The model for the current controls."""
-        assert self._result is not None
-        return self._result
-
     @property
     def simulation(self) -> inventory.StockSimulation:
         """The Monte Carlo result for the current policy."""
@@ -308,31 +284,17 @@ class StockReorderSimulator:
         return self.simulation.fill_rate
 
     @property
-    def chart(self) -> widgets.HTML:
-        """The fan chart (CSS class ``isoko-chart``); its value is the SVG."""
-        return self._chart
-
-    @property
-    def figure(self) -> widgets.HTML:
-        """The main readout (CSS class ``isoko-figure``)."""
-        return self._figure
-
-    @property
-    def chart_svg(self) -> str:
-        return self._chart.value
-
-    @property
-    def figure_html(self) -> str:
-        return self._figure.value
-
-    @property
     def suggestion_html(self) -> str:
         return self._suggestion.value
 
     # Updating ------------------------------------------------------------------
-    def _on_change(self, _change: dict[str, Any]) -> None:
+    def _model(self, inputs: dict[str, Any]) -> StockResult:
+        return model(**inputs, paths=self._paths)
+
+    def _on_change(self, change: dict[str, Any]) -> None:
+        # While the suggestions are copied in, one control at a time, wait for both.
         if not self._holding:
-            self._update()
+            super()._on_change(change)
 
     def _apply_suggestions(self, _button: widgets.Button | None = None) -> None:
         """Copy the suggested reorder point and order quantity into the controls, then
@@ -346,32 +308,7 @@ class StockReorderSimulator:
             self._holding = False
         self._update()
 
-    def _inputs(self) -> dict[str, Any]:
-        return {name: control.value for name, control in self._controls.items()}
-
-    def _update(self) -> None:
-        try:
-            result = model(**self._inputs(), paths=self._paths)
-        except ValueError as error:
-            _ = self._
-            message = _("Cannot work this out: {reason}").format(reason=error)
-            self._figure.value = f"<p style='color:#b00020'>{escape(message)}</p>"
-            return
-        self._result = result
-        self._figure.value = self._render_figure(result)
-        self._suggestion.value = self._render_suggestion(result)
-        self._chart.value = self._render_chart(result)
-
-    # Numbers in the learner's language (14,610 in English, 14 610 in French).
-    def _money(self, amount: Any, currency: str, decimals: int = 0) -> str:
-        return _base.money_in(float(amount), currency, self.language, decimals)
-
-    def _number(self, value: Any, decimals: int = 0) -> str:
-        return _base.number_in(float(value), self.language, decimals)
-
-    def _share(self, value: Any, decimals: int = 0) -> str:
-        return _base.share_in(float(value), self.language, decimals)
-
+    # Rendering -----------------------------------------------------------------------
     def _render_figure(self, r: StockResult) -> str:
         _ = self._
         money, number, share = self._money, self._number, self._share
@@ -398,20 +335,18 @@ class StockReorderSimulator:
             total=money(sim.total_cost, "RWF"),
             usd=money(r.total_cost_usd, "USD"),
         )
-        return (
-            "<div style='line-height:1.35;margin:0.4em 0'>"
+        return _base.readout_html(
             f"<div style='font-size:1.3em;font-weight:700;color:{colour}' "
-            f"class='isoko-stockout' data-value='{risk:.6g}'>{escape(headline)}</div>"
-            f"<div class='isoko-fill-rate' data-value='{sim.fill_rate:.6g}'>{escape(served)}</div>"
-            f"<div>{escape(stock)}</div>"
-            f"<div class='isoko-costs' data-value='{sim.total_cost:.6g}'>{escape(costs)}</div>"
-            "</div>"
+            f"class='isoko-stockout' data-value='{risk:.6g}'>{escape(headline)}</div>",
+            f"<div class='isoko-fill-rate' data-value='{sim.fill_rate:.6g}'>{escape(served)}</div>",
+            f"<div>{escape(stock)}</div>",
+            f"<div class='isoko-costs' data-value='{sim.total_cost:.6g}'>{escape(costs)}</div>",
         )
 
     def _render_suggestion(self, r: StockResult) -> str:
         _, number = self._, self._number
         s = r.suggestion
-        lead = number(s.lead_time_days, 0 if s.lead_time_days.is_integer() else 1)
+        lead = self._days(s.lead_time_days)
         text = _(
             "Suggestion: order {quantity} packs (the economic order quantity) when stock "
             "falls to {point}: {lead} days of average demand plus {safety} packs of safety "
