@@ -15,16 +15,13 @@ control the learner can change.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 from html import escape
 from typing import Any
 
-import ipywidgets as widgets
-import numpy as np
-
-from isoko import i18n
 from isoko.econ import cashflow, fx
 from isoko.sims import _base
-from isoko.sims._svg import Marker, compact_number, line_chart
+from isoko.sims._svg import Marker, line_chart
 
 #: gettext domain of this simulator's labels (``locale/<lang>/LC_MESSAGES/isoko-cashflow.po``).
 DOMAIN = "isoko-cashflow"
@@ -160,7 +157,7 @@ def model(
     )
 
 
-class CashFlowSimulator:
+class CashFlowSimulator(_base.Simulator[CashFlowResult], _base.HasFigure, _base.HasChart):
     """A thin ipywidgets view over :func:`model`.
 
     ``view`` is the widget to display; ``controls`` maps each input name to its
@@ -198,8 +195,8 @@ class CashFlowSimulator:
         fixed_costs_rwf: int = DEFAULT_FIXED_COSTS_RWF,
         language: str = "en",
     ) -> None:
-        self._ = _ = i18n.translator(DOMAIN, language)
-        self.language = language
+        super().__init__(DOMAIN, language)
+        _ = self._
         inputs = {
             "payout_delay_days": payout_delay_days,
             "payout_every_days": payout_every_days,
@@ -218,8 +215,10 @@ class CashFlowSimulator:
         # Fail early, with the model's own message, on impossible starting values.
         model(**inputs)
 
-        self._controls: dict[str, widgets.ValueWidget] = {
-            "payout_delay_days": _base.int_slider(payout_delay_days, 0, 45, 1),
+        self._controls = {
+            "payout_delay_days": _base.main_control(
+                _base.int_slider(payout_delay_days, 0, 45, 1), "isoko-payout-delay"
+            ),
             "payout_every_days": _base.int_slider(payout_every_days, 1, 30, 1),
             "opening_balance_rwf": _base.int_slider(opening_balance_rwf, 0, 2_000_000, 10_000),
             "orders_per_day": _base.int_slider(orders_per_day, 0, 50, 1),
@@ -239,21 +238,11 @@ class CashFlowSimulator:
             "supplier_terms_days": _base.int_slider(supplier_terms_days, 0, 60, 1),
             "fixed_costs_rwf": _base.int_slider(fixed_costs_rwf, 0, 500_000, 5_000),
         }
-        main = self._controls["payout_delay_days"]
-        main.add_class("isoko-main-control")
-        main.add_class("isoko-payout-delay")
-        _base.ungrouped_readouts(self._controls, language)
+        self._figure = self._output(self._render_figure, "isoko-figure")
+        self._chart = self._output(self._render_chart, "isoko-chart")
 
-        self._figure = widgets.HTML(layout=_base.full_width())
-        self._figure.add_class("isoko-figure")
-        self._chart = widgets.HTML(layout=_base.full_width())
-        self._chart.add_class("isoko-chart")
-
-        c = self._controls
-        assumption = _("assumption")
-
-        def row(label: str, name: str, note: str = assumption) -> widgets.VBox:
-            return _base.labelled(label, c[name], note)
+        # Every control but the Airtel tariff (a published one) is an assumption.
+        row = partial(self._row, note=_("assumption"))
 
         self.view = _base.sim_view(
             [
@@ -283,7 +272,7 @@ class CashFlowSimulator:
                 row(
                     _("How Airtel Money buyers pay you"),
                     "airtel_payment",
-                    _("tariff of Aug 2020"),
+                    note=_("tariff of Aug 2020"),
                 ),
                 _base.heading(_("Stock and other costs"), level=4),
                 row(_("Stock costs this share of the price"), "cost_of_goods_rate"),
@@ -296,23 +285,9 @@ class CashFlowSimulator:
                 _base.sources_note(_("Sources:"), _(SOURCES)),
             ]
         )
-        self._result: CashFlowResult | None = None
-        self._update()
-        for control in self._controls.values():
-            control.observe(self._on_change, names="value")
+        self._start(_("Cannot work this out: {reason}"))
 
     # Read-only view of the model ------------------------------------------------
-    @property
-    def controls(self) -> dict[str, widgets.ValueWidget]:
-        """Input name -> widget (a copy of the mapping; the widgets are live)."""
-        return dict(self._controls)
-
-    @property
-    def result(self) -> CashFlowResult:
-        """The model for the current controls."""
-        assert self._result is not None
-        return self._result
-
     @property
     def first_negative_day(self) -> int | None:
         """The first day (from 1) that ends with less than zero cash, or ``None``."""
@@ -328,51 +303,9 @@ class CashFlowSimulator:
         """Mobile-money fees the shop paid over the period, RWF."""
         return self.result.merchant_fees_rwf
 
-    @property
-    def figure(self) -> widgets.HTML:
-        """The readout widget (CSS class ``isoko-figure``)."""
-        return self._figure
-
-    @property
-    def figure_html(self) -> str:
-        """The HTML currently shown in the readout."""
-        return self._figure.value
-
-    @property
-    def chart(self) -> widgets.HTML:
-        """The cash chart widget (CSS class ``isoko-chart``); its value is the SVG."""
-        return self._chart
-
-    @property
-    def chart_svg(self) -> str:
-        """The SVG currently shown in the chart."""
-        return self._chart.value
-
     # Updating ------------------------------------------------------------------
-    def _on_change(self, _change: dict[str, Any]) -> None:
-        self._update()
-
-    def _inputs(self) -> dict[str, Any]:
-        return {name: control.value for name, control in self._controls.items()}
-
-    def _update(self) -> None:
-        try:
-            result = model(**self._inputs())
-        except ValueError as error:
-            message = self._("Cannot work this out: {reason}").format(reason=error)
-            self._figure.value = f"<p style='color:#b00020'>{escape(message)}</p>"
-            return
-        self._result = result
-        self._figure.value = self._render_figure(result)
-        self._chart.value = self._render_chart(result)
-
-    # Words and numbers in the learner's language -----------------------------------
-    def _money(self, amount: float, currency: str = "RWF", decimals: int = 0) -> str:
-        return _base.money_in(amount, currency, self.language, decimals)
-
-    def _tick(self, value: float) -> str:
-        text = compact_number(value)
-        return text if self.language == "en" else text.replace(".", ",")
+    def _model(self, inputs: dict[str, Any]) -> CashFlowResult:
+        return model(**inputs)
 
     # Rendering -----------------------------------------------------------------------
     def _render_figure(self, r: CashFlowResult) -> str:
@@ -425,17 +358,15 @@ class CashFlowSimulator:
             days=days, profit=money(r.profit_rwf), usd=money(r.profit_usd, "USD")
         )
         buyers_html = f"<div>{escape(buyers)}</div>" if buyers else ""
-        return (
-            "<div style='line-height:1.35;margin:0.4em 0'>"
+        return _base.readout_html(
             f"<div class='isoko-runs-out' style='font-size:1.35em;font-weight:700;"
-            f"color:{colour}'>{escape(headline)}</div>"
-            f"<div>{escape(lowest)}</div>"
-            f"<div class='isoko-fees' style='margin-top:0.3em'><b>{escape(fees)}</b></div>"
-            f"<div>{escape(per_order)}</div>"
-            f"{buyers_html}"
-            f"<div style='margin-top:0.3em'>{escape(market)}</div>"
-            f"<div>{escape(profit)}</div>"
-            "</div>"
+            f"color:{colour}'>{escape(headline)}</div>",
+            f"<div>{escape(lowest)}</div>",
+            f"<div class='isoko-fees' style='margin-top:0.3em'><b>{escape(fees)}</b></div>",
+            f"<div>{escape(per_order)}</div>",
+            buyers_html,
+            f"<div style='margin-top:0.3em'>{escape(market)}</div>",
+            f"<div>{escape(profit)}</div>",
         )
 
     def _render_chart(self, r: CashFlowResult) -> str:
@@ -447,9 +378,6 @@ class CashFlowSimulator:
         else:
             day, label, colour = r.first_negative_day, _("runs out: day {day}"), "#b00020"
         markers = [Marker(day, r.closing_rwf[day - 1], label.format(day=day), colour)]
-        values = np.asarray(r.closing_rwf)
-        low, high = min(float(values.min()), 0.0), max(float(values.max()), 0.0)
-        span = (high - low) or 1.0
         return line_chart(
             r.day,
             r.closing_rwf,
@@ -458,7 +386,7 @@ class CashFlowSimulator:
             title=_("Cash at the end of each day"),
             markers=markers,
             x_range=(1, len(r.day)),
-            y_range=(low - 0.06 * span, high + 0.14 * span),
+            y_range=_base.y_range_with_zero(r.closing_rwf),
             x_format=lambda v: f"{v:g}",
-            y_format=self._tick,
+            y_format=self._compact,
         )

@@ -16,16 +16,16 @@ control the learner can change.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 from html import escape
 from typing import Any
 
 import ipywidgets as widgets
 import numpy as np
 
-from isoko import i18n
 from isoko.econ import customers, fx
 from isoko.sims import _base
-from isoko.sims._svg import Marker, bar_chart, compact_number, line_chart
+from isoko.sims._svg import Marker, bar_chart, line_chart
 
 #: gettext domain of this simulator's labels (``locale/<lang>/LC_MESSAGES/isoko-storefront.po``).
 DOMAIN = "isoko-storefront"
@@ -148,7 +148,7 @@ def model(
     )
 
 
-class StorefrontAdsSimulator:
+class StorefrontAdsSimulator(_base.Simulator[StorefrontResult], _base.HasFigure):
     """A thin ipywidgets view over :func:`model`.
 
     ``view`` is the widget to display; ``controls`` maps each input name to its
@@ -182,8 +182,8 @@ class StorefrontAdsSimulator:
         fixed_costs_rwf: int = DEFAULT_FIXED_COSTS_RWF,
         language: str = "en",
     ) -> None:
-        self._ = _ = i18n.translator(DOMAIN, language)
-        self.language = language
+        super().__init__(DOMAIN, language)
+        _ = self._
         inputs = {
             "ad_spend_rwf": ad_spend_rwf,
             "cost_per_click_rwf": cost_per_click_rwf,
@@ -200,8 +200,10 @@ class StorefrontAdsSimulator:
         # Fail early, with the model's own message, on impossible starting values.
         model(**inputs)
 
-        self._controls: dict[str, widgets.ValueWidget] = {
-            "ad_spend_rwf": _base.int_slider(ad_spend_rwf, 0, 1_000_000, 5_000),
+        self._controls = {
+            "ad_spend_rwf": _base.main_control(
+                _base.int_slider(ad_spend_rwf, 0, 1_000_000, 5_000), "isoko-ad-spend"
+            ),
             "cost_per_click_rwf": _base.int_slider(cost_per_click_rwf, 10, 1_000, 5),
             "organic_visitors": _base.int_slider(organic_visitors, 0, 20_000, 100),
             "view_rate": _base.float_slider(view_rate, 0.01, 1.0, 0.01, ".0%"),
@@ -213,25 +215,16 @@ class StorefrontAdsSimulator:
             "discount_rate": _base.float_slider(discount_rate, 0.0, 0.05, 0.001, ".1%"),
             "fixed_costs_rwf": _base.int_slider(fixed_costs_rwf, 0, 1_000_000, 5_000),
         }
-        main = self._controls["ad_spend_rwf"]
-        main.add_class("isoko-main-control")
-        main.add_class("isoko-ad-spend")
-        _base.ungrouped_readouts(self._controls, language)
+        self._figure = self._output(self._render_figure, "isoko-figure")
+        self._profit_chart = self._output(
+            self._render_profit_chart, "isoko-chart", "isoko-profit-chart"
+        )
+        self._funnel_chart = self._output(
+            self._render_funnel_chart, "isoko-chart", "isoko-funnel-chart"
+        )
 
-        self._figure = widgets.HTML(layout=_base.full_width())
-        self._figure.add_class("isoko-figure")
-        self._profit_chart = widgets.HTML(layout=_base.full_width())
-        self._profit_chart.add_class("isoko-chart")
-        self._profit_chart.add_class("isoko-profit-chart")
-        self._funnel_chart = widgets.HTML(layout=_base.full_width())
-        self._funnel_chart.add_class("isoko-chart")
-        self._funnel_chart.add_class("isoko-funnel-chart")
-
-        c = self._controls
-        assumption = _("assumption")
-
-        def row(label: str, name: str) -> widgets.VBox:
-            return _base.labelled(label, c[name], assumption)
+        # Every control is an assumption: no public figures exist for a shop's funnel.
+        row = partial(self._row, note=_("assumption"))
 
         self.view = _base.sim_view(
             [
@@ -265,23 +258,9 @@ class StorefrontAdsSimulator:
                 _base.sources_note(_("Sources:"), _(SOURCES)),
             ]
         )
-        self._result: StorefrontResult | None = None
-        self._update()
-        for control in self._controls.values():
-            control.observe(self._on_change, names="value")
+        self._start(_("Cannot work this out: {reason}"))
 
     # Read-only view of the model ------------------------------------------------
-    @property
-    def controls(self) -> dict[str, widgets.ValueWidget]:
-        """Input name -> widget (a copy of the mapping; the widgets are live)."""
-        return dict(self._controls)
-
-    @property
-    def result(self) -> StorefrontResult:
-        """The model for the current controls."""
-        assert self._result is not None
-        return self._result
-
     @property
     def lifetime_value_rwf(self) -> float:
         """What a new customer is worth (RWF): the most you can pay to win one."""
@@ -303,16 +282,6 @@ class StorefrontAdsSimulator:
         return self.result.monthly_profit_rwf
 
     @property
-    def figure(self) -> widgets.HTML:
-        """The readout widget (CSS class ``isoko-figure``)."""
-        return self._figure
-
-    @property
-    def figure_html(self) -> str:
-        """The HTML currently shown in the readout."""
-        return self._figure.value
-
-    @property
     def charts(self) -> tuple[widgets.HTML, widgets.HTML]:
         """The profit chart and the funnel chart (CSS class ``isoko-chart``)."""
         return self._profit_chart, self._funnel_chart
@@ -328,34 +297,8 @@ class StorefrontAdsSimulator:
         return self._funnel_chart.value
 
     # Updating ------------------------------------------------------------------
-    def _on_change(self, _change: dict[str, Any]) -> None:
-        self._update()
-
-    def _inputs(self) -> dict[str, float]:
-        return {name: control.value for name, control in self._controls.items()}
-
-    def _update(self) -> None:
-        try:
-            result = model(**self._inputs())
-        except ValueError as error:
-            message = self._("Cannot work this out: {reason}").format(reason=error)
-            self._figure.value = f"<p style='color:#b00020'>{escape(message)}</p>"
-            return
-        self._result = result
-        self._figure.value = self._render_figure(result)
-        self._profit_chart.value = self._render_profit_chart(result)
-        self._funnel_chart.value = self._render_funnel_chart(result)
-
-    # Words and numbers in the learner's language -----------------------------------
-    def _money(self, amount: float, currency: str = "RWF", decimals: int = 0) -> str:
-        return _base.money_in(amount, currency, self.language, decimals)
-
-    def _number(self, value: float, decimals: int = 0) -> str:
-        return _base.number_in(value, self.language, decimals)
-
-    def _tick(self, value: float) -> str:
-        text = compact_number(value)
-        return text if self.language == "en" else text.replace(".", ",")
+    def _model(self, inputs: dict[str, Any]) -> StorefrontResult:
+        return model(**inputs)
 
     # Rendering -----------------------------------------------------------------------
     def _render_figure(self, r: StorefrontResult) -> str:
@@ -384,7 +327,7 @@ class StorefrontAdsSimulator:
         cost = cost.format(
             cac=money(r.acquisition_cost_rwf),
             per_click=money(inputs["cost_per_click_rwf"]),
-            rate=_base.share_in(r.conversion, self.language, 1),
+            rate=self._share(r.conversion, 1),
         )
         if np.isfinite(r.payback_months):
             good = True
@@ -409,16 +352,14 @@ class StorefrontAdsSimulator:
         )
         verdict_colour = "#1e7b34" if good else "#b00020"
         profit_colour = "#1e7b34" if r.last_month_profit_rwf >= 0 else "#b00020"
-        return (
-            "<div style='line-height:1.35;margin:0.4em 0'>"
+        return _base.readout_html(
             "<div class='isoko-afford' style='font-size:1.3em;font-weight:700;"
-            f"color:#1f4e79'>{escape(afford)}</div>"
-            f"<div>{escape(worth)}</div>"
+            f"color:#1f4e79'>{escape(afford)}</div>",
+            f"<div>{escape(worth)}</div>",
             f"<div style='margin-top:0.3em'>{escape(cost)} "
-            f"<b style='color:{verdict_colour}'>{escape(verdict)}</b></div>"
+            f"<b style='color:{verdict_colour}'>{escape(verdict)}</b></div>",
             f"<div class='isoko-monthly-profit' style='margin-top:0.3em;font-weight:700;"
-            f"color:{profit_colour}'>{escape(profit)}</div>"
-            "</div>"
+            f"color:{profit_colour}'>{escape(profit)}</div>",
         )
 
     def _render_profit_chart(self, r: StorefrontResult) -> str:
@@ -438,9 +379,6 @@ class StorefrontAdsSimulator:
                 "#1e7b34",
             ),
         ]
-        values = np.asarray(r.monthly_profit_rwf)
-        low, high = min(float(values.min()), 0.0), max(float(values.max()), 0.0)
-        span = (high - low) or 1.0
         return line_chart(
             r.months,
             r.monthly_profit_rwf,
@@ -449,9 +387,9 @@ class StorefrontAdsSimulator:
             title=_("Profit each month"),
             markers=markers,
             x_range=(first, last),
-            y_range=(low - 0.06 * span, high + 0.14 * span),
+            y_range=_base.y_range_with_zero(r.monthly_profit_rwf),
             x_format=lambda v: f"{v:g}",
-            y_format=self._tick,
+            y_format=self._compact,
         )
 
     def _render_funnel_chart(self, r: StorefrontResult) -> str:
