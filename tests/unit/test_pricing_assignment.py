@@ -15,6 +15,8 @@ import pytest
 from nbgrader.api import Gradebook
 from nbgrader.nbgraderformat import MetadataValidator
 
+from support.notebooks import isolated_jupyter_env
+
 REPO = Path(__file__).resolve().parents[2]
 ASSIGNMENT = "a01-pricing-basics"
 NOTEBOOK = "pricing-basics"
@@ -67,9 +69,7 @@ def test_graded_answers_do_not_use_widgets():
 def course(tmp_path_factory):
     """A course directory with the assignment generated and two submissions graded."""
     root = tmp_path_factory.mktemp("pricing-course")
-    home = root / "home"
     course_dir = root / "course"
-    home.mkdir()
     (course_dir / "source" / ASSIGNMENT).mkdir(parents=True)
     shutil.copy(SOURCE, course_dir / "source" / ASSIGNMENT)
     (course_dir / "nbgrader_config.py").write_text(
@@ -82,12 +82,7 @@ def course(tmp_path_factory):
         # nbgrader runs the database migration tool (alembic) from PATH: put this
         # environment's scripts first, as activating it would.
         "PATH": os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")]),
-        "HOME": str(home),
-        "JUPYTER_NO_CONFIG": "1",
-        "JUPYTER_CONFIG_DIR": str(root / "jupyter-config"),
-        "JUPYTER_DATA_DIR": str(root / "jupyter-data"),
-        "JUPYTER_RUNTIME_DIR": str(root / "jupyter-runtime"),
-        "IPYTHONDIR": str(root / "ipython"),
+        **isolated_jupyter_env(root),
         "LANG": "C.UTF-8",
     }
 

@@ -1,58 +1,19 @@
-"""The pricing course's lesson and app run top to bottom in a fresh kernel."""
+"""The pricing course's lesson runs top to bottom in a fresh kernel.
 
-import os
-from pathlib import Path
+Its app is tested with every simulator's app, in test_sim_apps.py.
+"""
 
 import nbformat
-import pytest
 import yaml
-from nbclient import NotebookClient
 
-REPO = Path(__file__).resolve().parents[2]
+from support.notebooks import REPO, outputs, run_notebook
+
 COURSE = REPO / "courses" / "pricing"
 LESSON = COURSE / "lessons" / "01-price-after-fees.ipynb"
-APP = COURSE / "apps" / "price-and-profit.ipynb"
-WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 
 
-@pytest.fixture
-def isolated_kernel_env(tmp_path, monkeypatch):
-    """A kernel that imports isoko from this checkout and reads no personal config."""
-    home = tmp_path / "home"
-    home.mkdir()
-    monkeypatch.setenv("HOME", str(home))
-    monkeypatch.setenv("JUPYTER_CONFIG_DIR", str(tmp_path / "jupyter-config"))
-    monkeypatch.setenv("JUPYTER_DATA_DIR", str(tmp_path / "jupyter-data"))
-    monkeypatch.setenv("JUPYTER_RUNTIME_DIR", str(tmp_path / "jupyter-runtime"))
-    monkeypatch.setenv("IPYTHONDIR", str(tmp_path / "ipython"))
-    monkeypatch.setenv("JUPYTER_NO_CONFIG", "1")
-    monkeypatch.setenv("MPLBACKEND", "agg")
-    paths = [str(REPO / "widgets"), os.environ.get("PYTHONPATH", "")]
-    monkeypatch.setenv("PYTHONPATH", os.pathsep.join(p for p in paths if p))
-    return tmp_path
-
-
-def run(path: Path, workdir: Path) -> nbformat.NotebookNode:
-    nb = nbformat.read(path, as_version=4)
-    client = NotebookClient(
-        nb,
-        timeout=60,
-        startup_timeout=60,
-        kernel_name="python3",
-        allow_errors=False,
-        resources={"metadata": {"path": str(workdir)}},
-    )
-    client.execute()
-    return nb
-
-
-def outputs(nb):
-    return [out for cell in nb.cells if cell.cell_type == "code" for out in cell.outputs]
-
-
-@pytest.mark.parametrize("path", [LESSON, APP], ids=["lesson", "app"])
-def test_committed_without_outputs(path):
-    nb = nbformat.read(path, as_version=4)
+def test_lesson_is_committed_without_outputs():
+    nb = nbformat.read(LESSON, as_version=4)
     nbformat.validate(nb)
     assert nb.metadata.kernelspec.name == "python3"
     for cell in nb.cells:
@@ -61,7 +22,7 @@ def test_committed_without_outputs(path):
 
 
 def test_lesson_runs_top_to_bottom(isolated_kernel_env):
-    nb = run(LESSON, isolated_kernel_env)
+    nb = run_notebook(LESSON, isolated_kernel_env)
     outs = outputs(nb)
     assert not [o for o in outs if o.output_type == "error"]
     text = "".join(o.get("text", "") for o in outs if o.output_type == "stream")
@@ -89,15 +50,6 @@ def test_lesson_cells_are_short():
     nb = nbformat.read(LESSON, as_version=4)
     for cell in nb.cells:
         assert len(cell.source.splitlines()) <= 25, cell.source[:60]
-
-
-def test_app_is_one_cell_that_shows_a_widget(isolated_kernel_env):
-    nb = nbformat.read(APP, as_version=4)
-    assert [c.cell_type for c in nb.cells] == ["code"]
-    nb = run(APP, isolated_kernel_env)
-    outs = outputs(nb)
-    assert not [o for o in outs if o.output_type == "error"]
-    assert any(WIDGET_VIEW in o.get("data", {}) for o in outs)
 
 
 def test_course_yaml_lists_what_exists():
