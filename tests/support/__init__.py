@@ -1,1 +1,2 @@
-"""Helpers shared by the integration and browser tests."""
+"""Helpers shared by the tests: the hub, a hub user, notebooks in an isolated kernel, and
+reading a simulator's widgets and messages."""

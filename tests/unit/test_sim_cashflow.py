@@ -1,30 +1,21 @@
 """The mobile-money cash-flow simulator, headless: widgets driven from Python, no browser."""
 
-import ast
 import dataclasses
-import os
 import re
 import xml.etree.ElementTree as ET
-from pathlib import Path
 from unittest import mock
 
 import ipywidgets as widgets
-import nbformat
 import numpy as np
 import pytest
-from nbclient import NotebookClient
 
 from isoko import i18n
 from isoko.econ import cashflow
 from isoko.sims import cashflow as sim_module
-from isoko.sims import catalog
 from isoko.sims.cashflow import CashFlowSimulator
+from support.sims import SVG, messages_in_code, texts
 
-REPO = Path(__file__).resolve().parents[2]
-APP = REPO / "courses" / "selling-online" / "apps" / "mobile-money-cash-flow.ipynb"
 PO = i18n.LOCALE_DIR / "fr" / "LC_MESSAGES" / "isoko-cashflow.po"
-SVG = "{http://www.w3.org/2000/svg}"
-WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 NBSP = "\u00a0"
 
 SHOP = {
@@ -66,15 +57,6 @@ def line_points(svg: str) -> int:
     root = ET.fromstring(svg)
     (line,) = list(root.iter(f"{SVG}polyline"))
     return len(line.get("points").split())
-
-
-def texts(widget) -> str:
-    """Every HTML and label string shown in a widget tree, joined."""
-    own = getattr(widget, "value", "")
-    parts = [own] if isinstance(own, str) else []
-    for child in getattr(widget, "children", ()):
-        parts.append(texts(child))
-    return "\n".join(parts)
 
 
 def headline(html: str) -> str:
@@ -236,34 +218,6 @@ def test_impossible_start_values_are_refused():
         CashFlowSimulator(airtel_payment="cash")
 
 
-def test_catalog_builds_it_and_its_app_exists():
-    entry = {e.id: e for e in catalog()}["mobile-money-cash-flow"]
-    assert entry.course == "selling-online"
-    assert (REPO / entry.app) == APP and APP.is_file()
-    assert isinstance(entry.factory(), CashFlowSimulator)
-
-
-def messages_in_code() -> set[str]:
-    """The message ids cashflow.py passes to ``_`` (literals, or module constants)."""
-    tree = ast.parse(Path(sim_module.__file__).read_text())
-    constants = {
-        target.id: node.value.value
-        for node in tree.body
-        if isinstance(node, ast.Assign) and isinstance(node.value, ast.Constant)
-        for target in node.targets
-        if isinstance(target, ast.Name)
-    }
-    found = set()
-    for node in ast.walk(tree):
-        if (
-            isinstance(node, ast.Call)
-            and getattr(node.func, "id", getattr(node.func, "attr", None)) == "_"
-        ):
-            (arg,) = node.args
-            found.add(arg.value if isinstance(arg, ast.Constant) else constants[arg.id])
-    return found
-
-
 def test_french_shows_french_labels_and_french_numbers():
     sim = CashFlowSimulator(language="fr")
     shown = texts(sim.view)
@@ -287,7 +241,7 @@ def test_french_shows_french_labels_and_french_numbers():
 
 def test_every_message_has_a_french_translation_and_none_is_stale():
     catalogue = i18n.read_po(PO)
-    in_code = messages_in_code()
+    in_code = messages_in_code(sim_module.__file__)
     assert len(in_code) > 30
     assert sorted(in_code - catalogue.keys()) == []  # untranslated
     assert sorted(catalogue.keys() - in_code - {""}) == []  # stale
@@ -306,52 +260,3 @@ def test_catalogue_starts_with_its_header():
 def test_unknown_language_is_refused():
     with pytest.raises(ValueError, match="no labels for language 'rw'"):
         CashFlowSimulator(language="rw")
-
-
-# --- the app notebook -------------------------------------------------------------------
-
-
-@pytest.fixture
-def isolated_kernel_env(tmp_path, monkeypatch):
-    """A kernel that imports isoko from this checkout and reads no personal config."""
-    home = tmp_path / "home"
-    home.mkdir()
-    monkeypatch.setenv("HOME", str(home))
-    monkeypatch.setenv("JUPYTER_CONFIG_DIR", str(tmp_path / "jupyter-config"))
-    monkeypatch.setenv("JUPYTER_DATA_DIR", str(tmp_path / "jupyter-data"))
-    monkeypatch.setenv("JUPYTER_RUNTIME_DIR", str(tmp_path / "jupyter-runtime"))
-    monkeypatch.setenv("IPYTHONDIR", str(tmp_path / "ipython"))
-    monkeypatch.setenv("JUPYTER_NO_CONFIG", "1")
-    paths = [str(REPO / "widgets"), os.environ.get("PYTHONPATH", "")]
-    monkeypatch.setenv("PYTHONPATH", os.pathsep.join(p for p in paths if p))
-    return tmp_path
-
-
-def test_app_is_committed_as_one_cell_without_outputs():
-    nb = nbformat.read(APP, as_version=4)
-    nbformat.validate(nb)
-    assert nb.metadata.kernelspec.name == "python3"
-    (cell,) = nb.cells
-    assert cell.cell_type == "code" and cell.outputs == [] and cell.execution_count is None
-    assert cell.source.splitlines() == [
-        "from isoko.sims.cashflow import CashFlowSimulator",
-        "",
-        "CashFlowSimulator().view",
-    ]
-
-
-def test_app_runs_in_a_fresh_kernel_and_shows_a_widget(isolated_kernel_env):
-    nb = nbformat.read(APP, as_version=4)
-    client = NotebookClient(
-        nb,
-        timeout=60,
-        startup_timeout=60,
-        kernel_name="python3",
-        allow_errors=False,
-        resources={"metadata": {"path": str(isolated_kernel_env)}},
-    )
-    client.execute()
-    outs = nb.cells[0].outputs
-    assert not [o for o in outs if o.output_type == "error"]
-    assert not [o for o in outs if o.output_type == "stream"]  # prints nothing
-    assert any(WIDGET_VIEW in o.get("data", {}) for o in outs)

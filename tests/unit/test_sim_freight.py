@@ -1,31 +1,20 @@
 """The air-or-sea simulator, headless: widgets driven from Python, no browser."""
 
-import ast
 import dataclasses
-import os
-import string
 import xml.etree.ElementTree as ET
 from datetime import date
-from pathlib import Path
 from unittest import mock
 
 import ipywidgets as widgets
-import nbformat
 import pytest
-from nbclient import NotebookClient
 
 from isoko import i18n
 from isoko.econ import logistics
-from isoko.sims import catalog
 from isoko.sims import freight as sim_module
 from isoko.sims._base import money
 from isoko.sims._svg import Segment, stacked_bar_chart
 from isoko.sims.freight import AirOrSeaSimulator
-
-REPO = Path(__file__).resolve().parents[2]
-APP = REPO / "courses" / "logistics" / "apps" / "air-or-sea.ipynb"
-SVG = "{http://www.w3.org/2000/svg}"
-WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+from support.sims import SVG, html_widgets, messages_in_code, placeholders
 
 # The default shipment: 2,000 packs, 0.28 kg, 40 to a 40 x 30 x 30 cm carton, USD 8.
 SHIPMENT = (0.28, 40, 40, 30, 30, 8.0)
@@ -241,7 +230,7 @@ def test_results_are_read_only(sim):
 
 def test_french_labels():
     fr = AirOrSeaSimulator(language="fr")
-    texts = " ".join(w.value for w in _all_html(fr.view))
+    texts = " ".join(w.value for w in html_widgets(fr.view))
     assert "Avion ou bateau" in texts
     assert "Paquets dans l&#x27;envoi" in texts or "Paquets dans l'envoi" in texts
     assert "Le moins cher : Mer via Dar es Salaam, 13\u00a0937\u00a0RWF le paquet" in fr.figure_html
@@ -257,9 +246,9 @@ def test_every_label_has_a_french_translation():
         'msgid ""\nmsgstr "Content-Type: text/plain; charset=UTF-8\\n"\n'
     )
     french = i18n.read_po(po)
-    for msgid in _msgids(sim_module.__file__) | {sim_module.SOURCES}:
+    for msgid in messages_in_code(sim_module.__file__) | {sim_module.SOURCES}:
         assert french.get(msgid), f"no French for {msgid!r}"
-        assert set(_fields(msgid)) == set(_fields(french[msgid])), msgid
+        assert set(placeholders(msgid)) == set(placeholders(french[msgid])), msgid
 
 
 def test_unknown_language_is_refused():
@@ -270,83 +259,6 @@ def test_unknown_language_is_refused():
 def test_impossible_start_values_are_refused():
     with pytest.raises(ValueError, match="units_per_carton must be a whole number"):
         AirOrSeaSimulator(units_per_carton=0)
-
-
-def test_catalog_entry_builds_the_simulator():
-    (entry,) = [e for e in catalog() if e.id == "air-or-sea"]
-    assert entry.course == "logistics" and entry.app == "courses/logistics/apps/air-or-sea.ipynb"
-    assert isinstance(entry.factory(), AirOrSeaSimulator)
-
-
-# --- the app notebook -----------------------------------------------------------------
-
-
-def test_app_is_one_cell_committed_without_outputs():
-    nb = nbformat.read(APP, as_version=4)
-    nbformat.validate(nb)
-    assert nb.metadata.kernelspec.name == "python3"
-    (cell,) = nb.cells
-    assert cell.cell_type == "code" and cell.outputs == [] and cell.execution_count is None
-    assert cell.source.splitlines()[0] == "from isoko.sims.freight import AirOrSeaSimulator"
-
-
-def test_app_runs_in_a_fresh_kernel_and_shows_a_widget(tmp_path, monkeypatch):
-    _isolate_kernel(tmp_path, monkeypatch)
-    nb = nbformat.read(APP, as_version=4)
-    NotebookClient(
-        nb,
-        timeout=60,
-        startup_timeout=60,
-        kernel_name="python3",
-        resources={"metadata": {"path": str(tmp_path)}},
-    ).execute()
-    outs = [out for cell in nb.cells for out in cell.outputs]
-    assert not [o for o in outs if o.output_type == "error"]
-    assert any(WIDGET_VIEW in o.get("data", {}) for o in outs)
-
-
-# --- helpers ----------------------------------------------------------------------------
-
-
-def _isolate_kernel(tmp_path, monkeypatch):
-    """A kernel that imports isoko from this checkout and reads no personal config."""
-    home = tmp_path / "home"
-    home.mkdir()
-    monkeypatch.setenv("HOME", str(home))
-    for name, folder in [
-        ("JUPYTER_CONFIG_DIR", "jupyter-config"),
-        ("JUPYTER_DATA_DIR", "jupyter-data"),
-        ("JUPYTER_RUNTIME_DIR", "jupyter-runtime"),
-        ("IPYTHONDIR", "ipython"),
-    ]:
-        monkeypatch.setenv(name, str(tmp_path / folder))
-    monkeypatch.setenv("JUPYTER_NO_CONFIG", "1")
-    paths = [str(REPO / "widgets"), os.environ.get("PYTHONPATH", "")]
-    monkeypatch.setenv("PYTHONPATH", os.pathsep.join(p for p in paths if p))
-
-
-def _all_html(widget):
-    if isinstance(widget, widgets.HTML):
-        yield widget
-    for child in getattr(widget, "children", ()):
-        yield from _all_html(child)
-
-
-def _msgids(path) -> set[str]:
-    """Every literal passed to ``_(...)`` in a module."""
-    tree = ast.parse(Path(path).read_text(encoding="utf-8"))
-    return {
-        node.args[0].value
-        for node in ast.walk(tree)
-        if isinstance(node, ast.Call)
-        and isinstance(node.func, ast.Name)
-        and node.func.id == "_"
-        and isinstance(node.args[0], ast.Constant)
-    }
-
-
-def _fields(text: str) -> list[str]:
-    return [name for _, name, _, _ in string.Formatter().parse(text) if name]
 
 
 # --- the stacked bar renderer on its own --------------------------------------------------

@@ -1,28 +1,16 @@
 """The livestream-sale simulator, headless: widgets driven from Python, no browser."""
 
-import ast
-import os
-import string
 import xml.etree.ElementTree as ET
-from pathlib import Path
 from unittest import mock
 
-import ipywidgets as widgets
-import nbformat
 import pytest
-from nbclient import NotebookClient
 
 from isoko import i18n
 from isoko.econ import logistics
-from isoko.sims import catalog
 from isoko.sims import livestream as sim_module
 from isoko.sims._base import money
 from isoko.sims.livestream import LivestreamSaleSimulator
-
-REPO = Path(__file__).resolve().parents[2]
-APP = REPO / "courses" / "selling-online" / "apps" / "livestream-sale.ipynb"
-SVG = "{http://www.w3.org/2000/svg}"
-WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+from support.sims import SVG, html_widgets, messages_in_code, placeholders
 
 # Defaults: USD 10 at RWF 1,461 = RWF 14,610; after 5% + 1% fees the seller keeps
 # 14,610 * 0.94 = RWF 13,733.40 a pack; it costs 7,000; a leftover sells for 4,000.
@@ -184,7 +172,7 @@ def test_results_are_read_only(sim):
 
 def test_french_labels():
     fr = LivestreamSaleSimulator(language="fr")
-    texts = " ".join(w.value for w in _all_html(fr.view))
+    texts = " ".join(w.value for w in html_widgets(fr.view))
     assert "Vente en direct" in texts and "(hypothèse)" in texts
     # French numbers: no-break spaces between thousands, the currency after the amount
     assert "Bénéfice attendu avec 2\u00a0500 paquets : 14\u00a0115\u00a0355\u00a0RWF" in (
@@ -203,91 +191,11 @@ def test_every_label_has_a_french_translation():
         'msgid ""\nmsgstr "Content-Type: text/plain; charset=UTF-8\\n"\n'
     )
     french = i18n.read_po(po)
-    for msgid in _msgids(sim_module.__file__) | {sim_module.SOURCES}:
+    for msgid in messages_in_code(sim_module.__file__) | {sim_module.SOURCES}:
         assert french.get(msgid), f"no French for {msgid!r}"
-        assert set(_fields(msgid)) == set(_fields(french[msgid])), msgid
+        assert set(placeholders(msgid)) == set(placeholders(french[msgid])), msgid
 
 
 def test_impossible_start_values_are_refused():
     with pytest.raises(ValueError, match="salvage_value must be below unit_cost"):
         LivestreamSaleSimulator(salvage_rwf=9_000)
-
-
-def test_catalog_entry_builds_the_simulator():
-    (entry,) = [e for e in catalog() if e.id == "livestream-sale"]
-    assert entry.course == "selling-online"
-    assert entry.app == "courses/selling-online/apps/livestream-sale.ipynb"
-    assert isinstance(entry.factory(), LivestreamSaleSimulator)
-
-
-# --- the app notebook -----------------------------------------------------------------
-
-
-def test_app_is_one_cell_committed_without_outputs():
-    nb = nbformat.read(APP, as_version=4)
-    nbformat.validate(nb)
-    assert nb.metadata.kernelspec.name == "python3"
-    (cell,) = nb.cells
-    assert cell.cell_type == "code" and cell.outputs == [] and cell.execution_count is None
-    assert (
-        cell.source.splitlines()[0] == "from isoko.sims.livestream import LivestreamSaleSimulator"
-    )
-
-
-def test_app_runs_in_a_fresh_kernel_and_shows_a_widget(tmp_path, monkeypatch):
-    _isolate_kernel(tmp_path, monkeypatch)
-    nb = nbformat.read(APP, as_version=4)
-    NotebookClient(
-        nb,
-        timeout=60,
-        startup_timeout=60,
-        kernel_name="python3",
-        resources={"metadata": {"path": str(tmp_path)}},
-    ).execute()
-    outs = [out for cell in nb.cells for out in cell.outputs]
-    assert not [o for o in outs if o.output_type == "error"]
-    assert any(WIDGET_VIEW in o.get("data", {}) for o in outs)
-
-
-# --- helpers ----------------------------------------------------------------------------
-
-
-def _isolate_kernel(tmp_path, monkeypatch):
-    """A kernel that imports isoko from this checkout and reads no personal config."""
-    home = tmp_path / "home"
-    home.mkdir()
-    monkeypatch.setenv("HOME", str(home))
-    for name, folder in [
-        ("JUPYTER_CONFIG_DIR", "jupyter-config"),
-        ("JUPYTER_DATA_DIR", "jupyter-data"),
-        ("JUPYTER_RUNTIME_DIR", "jupyter-runtime"),
-        ("IPYTHONDIR", "ipython"),
-    ]:
-        monkeypatch.setenv(name, str(tmp_path / folder))
-    monkeypatch.setenv("JUPYTER_NO_CONFIG", "1")
-    paths = [str(REPO / "widgets"), os.environ.get("PYTHONPATH", "")]
-    monkeypatch.setenv("PYTHONPATH", os.pathsep.join(p for p in paths if p))
-
-
-def _all_html(widget):
-    if isinstance(widget, widgets.HTML):
-        yield widget
-    for child in getattr(widget, "children", ()):
-        yield from _all_html(child)
-
-
-def _msgids(path) -> set[str]:
-    """Every literal passed to ``_(...)`` in a module."""
-    tree = ast.parse(Path(path).read_text(encoding="utf-8"))
-    return {
-        node.args[0].value
-        for node in ast.walk(tree)
-        if isinstance(node, ast.Call)
-        and isinstance(node.func, ast.Name)
-        and node.func.id == "_"
-        and isinstance(node.args[0], ast.Constant)
-    }
-
-
-def _fields(text: str) -> list[str]:
-    return [name for _, name, _, _ in string.Formatter().parse(text) if name]

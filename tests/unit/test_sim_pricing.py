@@ -1,9 +1,7 @@
 """The price-and-profit simulator, headless: widgets driven from Python, no browser."""
 
-import ast
 import re
 import xml.etree.ElementTree as ET
-from pathlib import Path
 from unittest import mock
 
 import ipywidgets as widgets
@@ -11,14 +9,11 @@ import pytest
 
 from isoko import i18n
 from isoko.econ import pricing
-from isoko.sims import SimEntry, catalog
 from isoko.sims import pricing as sim_module
 from isoko.sims._base import money
 from isoko.sims._svg import Marker, line_chart, nice_ticks
 from isoko.sims.pricing import PriceProfitSimulator
-
-REPO = Path(__file__).resolve().parents[2]
-SVG = "{http://www.w3.org/2000/svg}"
+from support.sims import SVG, messages_in_code, texts
 
 
 def econ_profit_rwf(price_usd, rate=1461, cost=7000, c=0.05, f=0.01, e=-2.5, ref=10, q=2000):
@@ -166,58 +161,10 @@ def test_impossible_start_values_are_refused():
         PriceProfitSimulator(elasticity=-1.0)
 
 
-def test_catalog_lists_the_simulator_and_its_app_exists():
-    entries = {entry.id: entry for entry in catalog()}
-    entry = entries["price-and-profit"]
-    assert isinstance(entry, SimEntry)
-    assert entry.course == "pricing"
-    assert entry.app == "courses/pricing/apps/price-and-profit.ipynb"
-    assert (REPO / entry.app).is_file()
-    built = entry.factory()
-    assert isinstance(built, PriceProfitSimulator)
-    assert "isoko-sim" in built.view._dom_classes
-
-
-def test_catalog_ids_and_apps_are_unique():
-    entries = catalog()
-    assert len({e.id for e in entries}) == len(entries)
-    assert len({e.app for e in entries}) == len(entries)
-
-
 # --- labels in French -------------------------------------------------------------------
 
 NBSP = "\u00a0"
 PO = i18n.LOCALE_DIR / "fr" / "LC_MESSAGES" / "isoko-pricing.po"
-
-
-def texts(widget) -> str:
-    """Every HTML and label string shown in a widget tree, joined."""
-    own = getattr(widget, "value", "")
-    parts = [own] if isinstance(own, str) else []
-    for child in getattr(widget, "children", ()):
-        parts.append(texts(child))
-    return "\n".join(parts)
-
-
-def messages_in_code() -> set[str]:
-    """The message ids pricing.py passes to ``_`` (literals, or module constants)."""
-    tree = ast.parse(Path(sim_module.__file__).read_text())
-    constants = {
-        target.id: node.value.value
-        for node in tree.body
-        if isinstance(node, ast.Assign) and isinstance(node.value, ast.Constant)
-        for target in node.targets
-        if isinstance(target, ast.Name)
-    }
-    found = set()
-    for node in ast.walk(tree):
-        if (
-            isinstance(node, ast.Call)
-            and getattr(node.func, "id", getattr(node.func, "attr", None)) == "_"
-        ):
-            (arg,) = node.args
-            found.add(arg.value if isinstance(arg, ast.Constant) else constants[arg.id])
-    return found
 
 
 def test_french_shows_french_labels_and_french_numbers():
@@ -263,7 +210,7 @@ def test_french_covers_a_loss_an_optimum_off_the_chart_and_an_error(monkeypatch)
 
 def test_every_message_has_a_french_translation_and_none_is_stale():
     catalogue = i18n.read_po(PO)
-    in_code = messages_in_code()
+    in_code = messages_in_code(sim_module.__file__)
     assert len(in_code) > 20
     assert sorted(in_code - catalogue.keys()) == []  # untranslated
     assert sorted(catalogue.keys() - in_code - {""}) == []  # stale

@@ -1,31 +1,19 @@
 """The stock-and-reorder simulator, headless: widgets driven from Python, no browser."""
 
-import ast
 import dataclasses
-import os
-import string
 import xml.etree.ElementTree as ET
-from pathlib import Path
 from unittest import mock
 
-import ipywidgets as widgets
-import nbformat
 import numpy as np
 import pytest
-from nbclient import NotebookClient
 
 from isoko import i18n
 from isoko.econ import inventory
-from isoko.sims import catalog
 from isoko.sims import stock as sim_module
 from isoko.sims._base import money
 from isoko.sims._svg import Band, Level, Marker, Series, multi_line_chart
 from isoko.sims.stock import StockReorderSimulator
-
-REPO = Path(__file__).resolve().parents[2]
-APP = REPO / "courses" / "logistics" / "apps" / "stock-and-reorder.ipynb"
-SVG = "{http://www.w3.org/2000/svg}"
-WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+from support.sims import SVG, html_widgets, messages_in_code, placeholders
 
 
 def econ_run(reorder_point=100, order_quantity=300, **overrides):
@@ -69,7 +57,7 @@ def test_defaults_are_labelled_assumptions(sim):
     assert c["reorder_point"].value == 100 and c["order_quantity"].value == 300
     assert c["lead_time_days"].value == (3, 8)
     assert c["service_level"].value == pytest.approx(0.95)
-    notes = [w.value for w in _all_html(sim.view) if "(assumption)" in w.value]
+    notes = [w.value for w in html_widgets(sim.view) if "(assumption)" in w.value]
     # demand, its spread, the lead time, the pack cost, holding, ordering, lost sale
     assert len(notes) == 7
 
@@ -199,7 +187,7 @@ def test_results_are_read_only(sim):
 
 def test_french_labels():
     fr = StockReorderSimulator(language="fr")
-    texts = " ".join(w.value for w in _all_html(fr.view))
+    texts = " ".join(w.value for w in html_widgets(fr.view))
     assert "Stock et réapprovisionnement" in texts
     assert "(hypothèse)" in texts and "(assumption)" not in texts
     assert "Risque d&#x27;être en rupture" in fr.figure_html
@@ -215,48 +203,14 @@ def test_every_label_has_a_french_translation():
         'msgid ""\nmsgstr "Content-Type: text/plain; charset=UTF-8\\n"\n'
     )
     french = i18n.read_po(po)
-    for msgid in _msgids(sim_module.__file__) | {sim_module.SOURCES}:
+    for msgid in messages_in_code(sim_module.__file__) | {sim_module.SOURCES}:
         assert french.get(msgid), f"no French for {msgid!r}"
-        assert set(_fields(msgid)) == set(_fields(french[msgid])), msgid
+        assert set(placeholders(msgid)) == set(placeholders(french[msgid])), msgid
 
 
 def test_impossible_start_values_are_refused():
     with pytest.raises(ValueError, match="lead_time_max_days"):
         StockReorderSimulator(lead_time_days=(8, 3))
-
-
-def test_catalog_entry_builds_the_simulator():
-    (entry,) = [e for e in catalog() if e.id == "stock-and-reorder"]
-    assert entry.course == "logistics"
-    assert entry.app == "courses/logistics/apps/stock-and-reorder.ipynb"
-    assert isinstance(entry.factory(), StockReorderSimulator)
-
-
-# --- the app notebook -----------------------------------------------------------------
-
-
-def test_app_is_one_cell_committed_without_outputs():
-    nb = nbformat.read(APP, as_version=4)
-    nbformat.validate(nb)
-    assert nb.metadata.kernelspec.name == "python3"
-    (cell,) = nb.cells
-    assert cell.cell_type == "code" and cell.outputs == [] and cell.execution_count is None
-    assert cell.source.splitlines()[0] == "from isoko.sims.stock import StockReorderSimulator"
-
-
-def test_app_runs_in_a_fresh_kernel_and_shows_a_widget(tmp_path, monkeypatch):
-    _isolate_kernel(tmp_path, monkeypatch)
-    nb = nbformat.read(APP, as_version=4)
-    NotebookClient(
-        nb,
-        timeout=60,
-        startup_timeout=60,
-        kernel_name="python3",
-        resources={"metadata": {"path": str(tmp_path)}},
-    ).execute()
-    outs = [out for cell in nb.cells for out in cell.outputs]
-    assert not [o for o in outs if o.output_type == "error"]
-    assert any(WIDGET_VIEW in o.get("data", {}) for o in outs)
 
 
 # --- the chart renderer on its own ------------------------------------------------------
@@ -327,47 +281,3 @@ def test_multi_line_chart_refuses_bad_data(kwargs, words):
     args = {"xs": [1, 2], "series": [Series("s", [1.0, 2.0])], "x_label": "x", "y_label": "y"}
     with pytest.raises(ValueError, match=words):
         multi_line_chart(**(args | kwargs))
-
-
-# --- helpers ----------------------------------------------------------------------------
-
-
-def _isolate_kernel(tmp_path, monkeypatch):
-    """A kernel that imports isoko from this checkout and reads no personal config."""
-    home = tmp_path / "home"
-    home.mkdir()
-    monkeypatch.setenv("HOME", str(home))
-    for name, folder in [
-        ("JUPYTER_CONFIG_DIR", "jupyter-config"),
-        ("JUPYTER_DATA_DIR", "jupyter-data"),
-        ("JUPYTER_RUNTIME_DIR", "jupyter-runtime"),
-        ("IPYTHONDIR", "ipython"),
-    ]:
-        monkeypatch.setenv(name, str(tmp_path / folder))
-    monkeypatch.setenv("JUPYTER_NO_CONFIG", "1")
-    paths = [str(REPO / "widgets"), os.environ.get("PYTHONPATH", "")]
-    monkeypatch.setenv("PYTHONPATH", os.pathsep.join(p for p in paths if p))
-
-
-def _all_html(widget):
-    if isinstance(widget, widgets.HTML):
-        yield widget
-    for child in getattr(widget, "children", ()):
-        yield from _all_html(child)
-
-
-def _msgids(path) -> set[str]:
-    """Every literal passed to ``_(...)`` in a module."""
-    tree = ast.parse(Path(path).read_text(encoding="utf-8"))
-    return {
-        node.args[0].value
-        for node in ast.walk(tree)
-        if isinstance(node, ast.Call)
-        and isinstance(node.func, ast.Name)
-        and node.func.id == "_"
-        and isinstance(node.args[0], ast.Constant)
-    }
-
-
-def _fields(text: str) -> list[str]:
-    return [name for _, name, _, _ in string.Formatter().parse(text) if name]
