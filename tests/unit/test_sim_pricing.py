@@ -251,6 +251,19 @@ def test_line_chart_marks_points_and_drops_those_off_the_chart():
     )
 
 
+@pytest.mark.parametrize(
+    ("ys", "axis"), [([0, 400, 100], (0, 400)), ([-50, -400, -100], (-400, 0))]
+)
+def test_line_chart_axis_hugs_the_data_and_zero(ys, axis):
+    svg = line_chart([0, 1, 2], ys, x_label="x", y_label="y")
+    ticks = [
+        float(t.text)
+        for t in ET.fromstring(svg).iter(f"{SVG}text")
+        if t.get("text-anchor") == "end"
+    ]
+    assert (min(ticks), max(ticks)) == axis
+
+
 def test_line_chart_refuses_too_little_data():
     with pytest.raises(ValueError, match="at least two"):
         line_chart([1], [1], x_label="x", y_label="y")

@@ -92,8 +92,9 @@ def line_chart(
     """Render one line (``xs`` against ``ys``) as an SVG string.
 
     ``x_range`` and ``y_range`` fix the axes (the line is clipped to them); by default
-    they cover the data and zero on the y axis. Markers outside the ranges are left
-    out. ``title`` becomes the accessible name of the image.
+    they cover the data, and zero on the y axis, rounded out to the nearest round ticks.
+    Markers outside the ranges are left out. ``title`` becomes the accessible name of
+    the image.
     """
     points = [(float(x), float(y)) for x, y in zip(xs, ys, strict=True)]
     points = [(x, y) for x, y in points if math.isfinite(x) and math.isfinite(y)]
@@ -104,13 +105,14 @@ def line_chart(
     if x_hi <= x_lo:
         raise ValueError("the x axis needs a range: x_range high must be above low")
     if y_range is None:
-        # Cover the data and zero, widened to round tick values.
+        # Cover the data and zero, widened to the round ticks just outside the data (not
+        # a step beyond them: data from 0 to 400 gives 0 to 400, not -100 to 500).
         data_lo = min(0.0, min(y for _, y in points))
         data_hi = max(0.0, max(y for _, y in points))
         ticks = nice_ticks(data_lo, data_hi)
         step = ticks[1] - ticks[0] if len(ticks) > 1 else abs(ticks[0]) or 1.0
-        y_lo = math.floor(data_lo / step - 1e-9) * step
-        y_hi = math.ceil(data_hi / step + 1e-9) * step if data_hi > data_lo else y_lo + step
+        y_lo = math.floor(data_lo / step + 1e-9) * step
+        y_hi = math.ceil(data_hi / step - 1e-9) * step if data_hi > data_lo else y_lo + step
     else:
         y_lo, y_hi = y_range
         if y_hi <= y_lo:
