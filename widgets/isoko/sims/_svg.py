@@ -73,6 +73,144 @@ def compact_number(value: float) -> str:
     return f"{value:.3g}"
 
 
+def _svg_open(width: int, height: int, title: str) -> list[str]:
+    """The opening of a chart: scalable to its column, ``title`` as its accessible name."""
+    return [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
+        f'width="100%" preserveAspectRatio="xMidYMid meet" role="img" '
+        f'aria-label="{escape(title)}" '
+        f'style="max-width:{width * 2}px;height:auto;display:block">',
+        f"<title>{escape(title)}</title>",
+    ]
+
+
+# --- Axes shared by the line charts ---------------------------------------------------------
+
+
+def _x_limits(xs: Sequence[float], x_range: tuple[float, float] | None) -> tuple[float, float]:
+    """``x_range``, or by default the span of ``xs``."""
+    x_lo, x_hi = x_range or (min(xs), max(xs))
+    if x_hi <= x_lo:
+        raise ValueError("the x axis needs a range: x_range high must be above low")
+    return x_lo, x_hi
+
+
+def _y_limits(ys: Sequence[float], y_range: tuple[float, float] | None) -> tuple[float, float]:
+    """``y_range``, or by default the data and zero, widened to the round ticks just
+    outside them (not a whole step beyond: data from 0 to 400 gives 0 to 400)."""
+    if y_range is not None:
+        y_lo, y_hi = y_range
+        if y_hi <= y_lo:
+            raise ValueError("the y axis needs a range: y_range high must be above low")
+        return y_lo, y_hi
+    data_lo, data_hi = min(0.0, min(ys)), max(0.0, max(ys))
+    ticks = nice_ticks(data_lo, data_hi)
+    step = ticks[1] - ticks[0] if len(ticks) > 1 else abs(ticks[0]) or 1.0
+    y_lo = math.floor(data_lo / step + 1e-9) * step
+    y_hi = math.ceil(data_hi / step - 1e-9) * step if data_hi > data_lo else y_lo + step
+    return y_lo, y_hi
+
+
+@dataclass(frozen=True)
+class _Plot:
+    """Where the data go: the plot rectangle (SVG units) and the data ranges it shows."""
+
+    left: float
+    top: float
+    width: float
+    height: float
+    x_lo: float
+    x_hi: float
+    y_lo: float
+    y_hi: float
+
+    @property
+    def bottom(self) -> float:
+        return self.top + self.height
+
+    def sx(self, x: float) -> float:
+        return self.left + (x - self.x_lo) / (self.x_hi - self.x_lo) * self.width
+
+    def sy(self, y: float) -> float:
+        return self.top + (self.y_hi - y) / (self.y_hi - self.y_lo) * self.height
+
+    def shows(self, x: float, y: float) -> bool:
+        return self.x_lo <= x <= self.x_hi and self.y_lo <= y <= self.y_hi
+
+
+def _clip_path(clip_id: str, plot: _Plot) -> str:
+    """A clip path of the plot rectangle, so lines past a fixed range are cut at its edge."""
+    return (
+        f'<clipPath id="{clip_id}"><rect x="{plot.left}" y="{plot.top}" width="{plot.width}" '
+        f'height="{plot.height}"/></clipPath>'
+    )
+
+
+def _axes(
+    plot: _Plot,
+    *,
+    x_ticks: Sequence[float],
+    x_format: Callable[[float], str],
+    y_format: Callable[[float], str],
+    x_label: str,
+    y_label: str,
+    x_label_y: float,
+) -> list[str]:
+    """Grid lines and tick labels (ticks outside the ranges are left out), the frame, and
+    the axis labels: the y label above the plot, horizontal, readable on a phone; the x
+    label centred at height ``x_label_y``."""
+    left, top, right, bottom = plot.left, plot.top, plot.left + plot.width, plot.bottom
+    parts = []
+    for t in (t for t in nice_ticks(plot.y_lo, plot.y_hi) if plot.y_lo <= t <= plot.y_hi):
+        y = plot.sy(t)
+        stroke = "#888" if t == 0 else "#e3e3e3"
+        parts.append(
+            f'<line x1="{left}" y1="{y:.1f}" x2="{right}" y2="{y:.1f}" '
+            f'stroke="{stroke}" stroke-width="1"/>'
+        )
+        parts.append(
+            f'<text x="{left - 4}" y="{y + 3.5:.1f}" font-size="10" text-anchor="end" '
+            f'fill="#444" style="{_FONT}">{escape(y_format(t))}</text>'
+        )
+    for t in (t for t in x_ticks if plot.x_lo <= t <= plot.x_hi):
+        x = plot.sx(t)
+        parts.append(
+            f'<line x1="{x:.1f}" y1="{bottom}" x2="{x:.1f}" y2="{bottom + 4}" '
+            f'stroke="#888" stroke-width="1"/>'
+        )
+        parts.append(
+            f'<text x="{x:.1f}" y="{bottom + 15}" font-size="10" '
+            f'text-anchor="middle" fill="#444" style="{_FONT}">{escape(x_format(t))}</text>'
+        )
+    parts.append(
+        f'<rect x="{left}" y="{top}" width="{plot.width}" height="{plot.height}" fill="none" '
+        f'stroke="#bbb" stroke-width="1"/>'
+    )
+    parts.append(
+        f'<text x="{left}" y="{top - 9}" font-size="11" fill="#222" '
+        f'style="{_FONT}">{escape(y_label)}</text>'
+    )
+    parts.append(
+        f'<text x="{left + plot.width / 2:.1f}" y="{x_label_y}" font-size="11" '
+        f'text-anchor="middle" fill="#222" style="{_FONT}">{escape(x_label)}</text>'
+    )
+    return parts
+
+
+def _marker_dot(plot: _Plot, marker: Marker) -> list[str]:
+    """A marker's dot with a dashed drop line to the x axis; nothing if it is off the plot."""
+    if not plot.shows(marker.x, marker.y):
+        return []
+    mx, my = plot.sx(marker.x), plot.sy(marker.y)
+    return [
+        f'<line x1="{mx:.1f}" y1="{my:.1f}" x2="{mx:.1f}" y2="{plot.bottom}" '
+        f'stroke="{marker.color}" stroke-width="1.2" stroke-dasharray="3 3"/>',
+        f'<circle cx="{mx:.1f}" cy="{my:.1f}" r="5" fill="{marker.color}" '
+        f'stroke="#fff" stroke-width="1.5" data-x="{marker.x:.6g}" '
+        f'data-y="{marker.y:.6g}" data-label="{escape(marker.label)}"/>',
+    ]
+
+
 def line_chart(
     xs: Sequence[float],
     ys: Sequence[float],
@@ -101,85 +239,25 @@ def line_chart(
     if len(points) < 2:
         raise ValueError("a line chart needs at least two finite points")
 
-    x_lo, x_hi = x_range or (min(x for x, _ in points), max(x for x, _ in points))
-    if x_hi <= x_lo:
-        raise ValueError("the x axis needs a range: x_range high must be above low")
-    if y_range is None:
-        # Cover the data and zero, widened to the round ticks just outside the data (not
-        # a step beyond them: data from 0 to 400 gives 0 to 400, not -100 to 500).
-        data_lo = min(0.0, min(y for _, y in points))
-        data_hi = max(0.0, max(y for _, y in points))
-        ticks = nice_ticks(data_lo, data_hi)
-        step = ticks[1] - ticks[0] if len(ticks) > 1 else abs(ticks[0]) or 1.0
-        y_lo = math.floor(data_lo / step + 1e-9) * step
-        y_hi = math.ceil(data_hi / step - 1e-9) * step if data_hi > data_lo else y_lo + step
-    else:
-        y_lo, y_hi = y_range
-        if y_hi <= y_lo:
-            raise ValueError("the y axis needs a range: y_range high must be above low")
-    x_ticks = [t for t in nice_ticks(x_lo, x_hi) if x_lo <= t <= x_hi]
-    y_ticks = [t for t in nice_ticks(y_lo, y_hi) if y_lo <= t <= y_hi]
-
+    x_lo, x_hi = _x_limits([x for x, _ in points], x_range)
+    y_lo, y_hi = _y_limits([y for _, y in points], y_range)
     left, right, top, bottom = 46, 12, 26, 38
-    plot_w, plot_h = width - left - right, height - top - bottom
+    plot = _Plot(left, top, width - left - right, height - top - bottom, x_lo, x_hi, y_lo, y_hi)
 
-    def sx(x: float) -> float:
-        return left + (x - x_lo) / (x_hi - x_lo) * plot_w
+    line = " ".join(f"{plot.sx(x):.1f},{plot.sy(y):.1f}" for x, y in points)
+    clip_key = f"{width}x{height}:{x_lo}:{x_hi}:{y_lo}:{y_hi}:{line}"
+    clip_id = "isoko-clip-" + hashlib.sha1(clip_key.encode()).hexdigest()[:12]
 
-    def sy(y: float) -> float:
-        return top + (y_hi - y) / (y_hi - y_lo) * plot_h
-
-    line = " ".join(f"{sx(x):.1f},{sy(y):.1f}" for x, y in points)
-    clip_id = (
-        "isoko-clip-"
-        + hashlib.sha1(f"{width}x{height}:{x_lo}:{x_hi}:{y_lo}:{y_hi}:{line}".encode()).hexdigest()[
-            :12
-        ]
-    )
-
-    parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
-        f'width="100%" preserveAspectRatio="xMidYMid meet" role="img" '
-        f'aria-label="{escape(title or y_label)}" '
-        f'style="max-width:{width * 2}px;height:auto;display:block">',
-        f"<title>{escape(title or y_label)}</title>",
-        f'<clipPath id="{clip_id}"><rect x="{left}" y="{top}" width="{plot_w}" '
-        f'height="{plot_h}"/></clipPath>',
-    ]
-    # Grid and tick labels.
-    for t in y_ticks:
-        y = sy(t)
-        stroke = "#888" if t == 0 else "#e3e3e3"
-        parts.append(
-            f'<line x1="{left}" y1="{y:.1f}" x2="{left + plot_w}" y2="{y:.1f}" '
-            f'stroke="{stroke}" stroke-width="1"/>'
-        )
-        parts.append(
-            f'<text x="{left - 4}" y="{y + 3.5:.1f}" font-size="10" text-anchor="end" '
-            f'fill="#444" style="{_FONT}">{escape(y_format(t))}</text>'
-        )
-    for t in x_ticks:
-        x = sx(t)
-        parts.append(
-            f'<line x1="{x:.1f}" y1="{top + plot_h}" x2="{x:.1f}" y2="{top + plot_h + 4}" '
-            f'stroke="#888" stroke-width="1"/>'
-        )
-        parts.append(
-            f'<text x="{x:.1f}" y="{top + plot_h + 15}" font-size="10" '
-            f'text-anchor="middle" fill="#444" style="{_FONT}">{escape(x_format(t))}</text>'
-        )
-    parts.append(
-        f'<rect x="{left}" y="{top}" width="{plot_w}" height="{plot_h}" fill="none" '
-        f'stroke="#bbb" stroke-width="1"/>'
-    )
-    # Axis labels: the y label sits above the plot, horizontal, readable on a phone.
-    parts.append(
-        f'<text x="{left}" y="{top - 9}" font-size="11" fill="#222" '
-        f'style="{_FONT}">{escape(y_label)}</text>'
-    )
-    parts.append(
-        f'<text x="{left + plot_w / 2:.1f}" y="{height - 6}" font-size="11" '
-        f'text-anchor="middle" fill="#222" style="{_FONT}">{escape(x_label)}</text>'
+    parts = _svg_open(width, height, title or y_label)
+    parts.append(_clip_path(clip_id, plot))
+    parts += _axes(
+        plot,
+        x_ticks=nice_ticks(x_lo, x_hi),
+        x_format=x_format,
+        y_format=y_format,
+        x_label=x_label,
+        y_label=y_label,
+        x_label_y=height - 6,
     )
     parts.append(
         f'<polyline points="{line}" fill="none" stroke="{line_color}" stroke-width="2.5" '
@@ -187,20 +265,9 @@ def line_chart(
     )
     # Markers: a dot with a dashed drop line to the x axis, and a legend entry at the
     # top right (never on top of the line, whatever its shape).
-    legend_x = float(left + plot_w)
+    legend_x = float(plot.left + plot.width)
     for marker in reversed(markers):
-        inside = x_lo <= marker.x <= x_hi and y_lo <= marker.y <= y_hi
-        if inside:
-            mx, my = sx(marker.x), sy(marker.y)
-            parts.append(
-                f'<line x1="{mx:.1f}" y1="{my:.1f}" x2="{mx:.1f}" y2="{top + plot_h}" '
-                f'stroke="{marker.color}" stroke-width="1.2" stroke-dasharray="3 3"/>'
-            )
-            parts.append(
-                f'<circle cx="{mx:.1f}" cy="{my:.1f}" r="5" fill="{marker.color}" '
-                f'stroke="#fff" stroke-width="1.5" data-x="{marker.x:.6g}" '
-                f'data-y="{marker.y:.6g}" data-label="{escape(marker.label)}"/>'
-            )
+        parts += _marker_dot(plot, marker)
         parts.append(
             f'<text x="{legend_x:.1f}" y="{top - 9}" font-size="11" font-weight="bold" '
             f'text-anchor="end" fill="{marker.color}" style="{_FONT}" '
@@ -241,13 +308,7 @@ def bar_chart(
     plot_w = width - left - right
     height = top + row_h * len(rows) + 4
     largest = max(v for _, v in rows) or 1.0
-    parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
-        f'width="100%" preserveAspectRatio="xMidYMid meet" role="img" '
-        f'aria-label="{escape(title)}" '
-        f'style="max-width:{width * 2}px;height:auto;display:block">',
-        f"<title>{escape(title)}</title>",
-    ]
+    parts = _svg_open(width, height, title)
     for i, (label, value) in enumerate(rows):
         y = top + i * row_h
         bar_w = value / largest * plot_w
@@ -310,16 +371,6 @@ class Segment:
     label: str
     values: Sequence[float]
     color: str
-
-
-def _svg_open(width: int, height: int, title: str) -> list[str]:
-    return [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
-        f'width="100%" preserveAspectRatio="xMidYMid meet" role="img" '
-        f'aria-label="{escape(title)}" '
-        f'style="max-width:{width * 2}px;height:auto;display:block">',
-        f"<title>{escape(title)}</title>",
-    ]
 
 
 def _label_width(text: str, font_size: float = 10) -> float:
@@ -432,20 +483,8 @@ def multi_line_chart(
     all_y = [v for v in all_y if math.isfinite(v)] + [lv.y for lv in levels]
     if not all_y:
         raise ValueError("a chart needs finite values")
-    x_lo, x_hi = x_range or (min(x_values), max(x_values))
-    if x_hi <= x_lo:
-        raise ValueError("the x axis needs a range: x_range high must be above low")
-    if y_range is None:
-        data_lo, data_hi = min(0.0, min(all_y)), max(0.0, max(all_y))
-        ticks = nice_ticks(data_lo, data_hi)
-        step = ticks[1] - ticks[0] if len(ticks) > 1 else abs(ticks[0]) or 1.0
-        # Widen to the round ticks just outside the data (not a step beyond them).
-        y_lo = math.floor(data_lo / step + 1e-9) * step
-        y_hi = math.ceil(data_hi / step - 1e-9) * step if data_hi > data_lo else y_lo + step
-    else:
-        y_lo, y_hi = y_range
-        if y_hi <= y_lo:
-            raise ValueError("the y axis needs a range: y_range high must be above low")
+    x_lo, x_hi = _x_limits(x_values, x_range)
+    y_lo, y_hi = _y_limits(all_y, y_range)
 
     entries = (
         [(b.label, b.color, "box", min(1.0, b.opacity * 2)) for b in bands]
@@ -454,57 +493,23 @@ def multi_line_chart(
         + [(m.label, m.color, "dot") for m in markers]
     )
     left, right, top, bottom = 46, 12, 24, 34
-    plot_w = width - left - right
+    plot = _Plot(left, top, width - left - right, height - top - bottom, x_lo, x_hi, y_lo, y_hi)
+    plot_w, plot_h, sx, sy = plot.width, plot.height, plot.sx, plot.sy
     legend_rows = len(_legend_rows([e[0] for e in entries], plot_w + left - 6))
-    plot_h = height - top - bottom
     total_h = height + 14 * legend_rows + (4 if legend_rows else 0)
-
-    def sx(x: float) -> float:
-        return left + (x - x_lo) / (x_hi - x_lo) * plot_w
-
-    def sy(y: float) -> float:
-        return top + (y_hi - y) / (y_hi - y_lo) * plot_h
 
     clip_key = f"{width}x{height}:{x_lo}:{x_hi}:{y_lo}:{y_hi}:{title}:{y_label}"
     clip_id = "isoko-clip-" + hashlib.sha1(clip_key.encode()).hexdigest()[:12]
     parts = _svg_open(width, total_h, title or y_label)
-    parts.append(
-        f'<clipPath id="{clip_id}"><rect x="{left}" y="{top}" width="{plot_w}" '
-        f'height="{plot_h}"/></clipPath>'
-    )
-    for t in (t for t in nice_ticks(y_lo, y_hi) if y_lo <= t <= y_hi):
-        y = sy(t)
-        stroke = "#888" if t == 0 else "#e3e3e3"
-        parts.append(
-            f'<line x1="{left}" y1="{y:.1f}" x2="{left + plot_w}" y2="{y:.1f}" '
-            f'stroke="{stroke}" stroke-width="1"/>'
-        )
-        parts.append(
-            f'<text x="{left - 4}" y="{y + 3.5:.1f}" font-size="10" text-anchor="end" '
-            f'fill="#444" style="{_FONT}">{escape(y_format(t))}</text>'
-        )
-    chosen_x_ticks = nice_ticks(x_lo, x_hi) if x_ticks is None else [float(t) for t in x_ticks]
-    for t in (t for t in chosen_x_ticks if x_lo <= t <= x_hi):
-        x = sx(t)
-        parts.append(
-            f'<line x1="{x:.1f}" y1="{top + plot_h}" x2="{x:.1f}" y2="{top + plot_h + 4}" '
-            f'stroke="#888" stroke-width="1"/>'
-        )
-        parts.append(
-            f'<text x="{x:.1f}" y="{top + plot_h + 15}" font-size="10" '
-            f'text-anchor="middle" fill="#444" style="{_FONT}">{escape(x_format(t))}</text>'
-        )
-    parts.append(
-        f'<rect x="{left}" y="{top}" width="{plot_w}" height="{plot_h}" fill="none" '
-        f'stroke="#bbb" stroke-width="1"/>'
-    )
-    parts.append(
-        f'<text x="{left}" y="{top - 9}" font-size="11" fill="#222" '
-        f'style="{_FONT}">{escape(y_label)}</text>'
-    )
-    parts.append(
-        f'<text x="{left + plot_w / 2:.1f}" y="{top + plot_h + 29}" font-size="11" '
-        f'text-anchor="middle" fill="#222" style="{_FONT}">{escape(x_label)}</text>'
+    parts.append(_clip_path(clip_id, plot))
+    parts += _axes(
+        plot,
+        x_ticks=nice_ticks(x_lo, x_hi) if x_ticks is None else [float(t) for t in x_ticks],
+        x_format=x_format,
+        y_format=y_format,
+        x_label=x_label,
+        y_label=y_label,
+        x_label_y=top + plot_h + 29,
     )
     clip = f'clip-path="url(#{clip_id})"'
     for b in bands:
@@ -534,17 +539,7 @@ def multi_line_chart(
             f'stroke-linejoin="round"{dash} data-label="{escape(s.label)}" {clip}/>'
         )
     for m in markers:
-        if x_lo <= m.x <= x_hi and y_lo <= m.y <= y_hi:
-            mx, my = sx(m.x), sy(m.y)
-            parts.append(
-                f'<line x1="{mx:.1f}" y1="{my:.1f}" x2="{mx:.1f}" y2="{top + plot_h}" '
-                f'stroke="{m.color}" stroke-width="1.2" stroke-dasharray="3 3"/>'
-            )
-            parts.append(
-                f'<circle cx="{mx:.1f}" cy="{my:.1f}" r="5" fill="{m.color}" '
-                f'stroke="#fff" stroke-width="1.5" data-x="{m.x:.6g}" '
-                f'data-y="{m.y:.6g}" data-label="{escape(m.label)}"/>'
-            )
+        parts += _marker_dot(plot, m)
     legend, _ = _legend(entries, 6, height - 2, plot_w + left - 6)
     parts.extend(legend)
     parts.append("</svg>")
