@@ -9,13 +9,11 @@ import ipywidgets as widgets
 import numpy as np
 import pytest
 
-from isoko import i18n
 from isoko.econ import cashflow
 from isoko.sims import cashflow as sim_module
 from isoko.sims.cashflow import CashFlowSimulator
-from support.sims import SVG, messages_in_code, texts
+from support.sims import SVG, texts
 
-PO = i18n.LOCALE_DIR / "fr" / "LC_MESSAGES" / "isoko-cashflow.po"
 NBSP = "\u00a0"
 
 SHOP = {
@@ -237,26 +235,3 @@ def test_french_shows_french_labels_and_french_numbers():
     assert "," not in sim.controls["opening_balance_rwf"].readout_format
     sim.controls["airtel_payment"].value = "transfer"
     assert f"Airtel Money coûte 50{NBSP}RWF à votre client" in sim.figure_html
-
-
-def test_every_message_has_a_french_translation_and_none_is_stale():
-    catalogue = i18n.read_po(PO)
-    in_code = messages_in_code(sim_module.__file__)
-    assert len(in_code) > 30
-    assert sorted(in_code - catalogue.keys()) == []  # untranslated
-    assert sorted(catalogue.keys() - in_code - {""}) == []  # stale
-    for msgid, msgstr in catalogue.items():
-        if msgid:
-            assert msgstr, f"empty translation of {msgid!r}"
-            placeholders = set(re.findall(r"{(\w+)}", msgid))
-            assert set(re.findall(r"{(\w+)}", msgstr)) == placeholders, msgid
-
-
-def test_catalogue_starts_with_its_header():
-    lines = PO.read_text(encoding="utf-8").splitlines()
-    assert lines[:2] == ['msgid ""', 'msgstr "Content-Type: text/plain; charset=UTF-8\\n"']
-
-
-def test_unknown_language_is_refused():
-    with pytest.raises(ValueError, match="no labels for language 'rw'"):
-        CashFlowSimulator(language="rw")

@@ -8,13 +8,12 @@ from unittest import mock
 import ipywidgets as widgets
 import pytest
 
-from isoko import i18n
 from isoko.econ import logistics
 from isoko.sims import freight as sim_module
 from isoko.sims._base import money
 from isoko.sims._svg import Segment, stacked_bar_chart
 from isoko.sims.freight import AirOrSeaSimulator
-from support.sims import SVG, html_widgets, messages_in_code, placeholders
+from support.sims import SVG, html_widgets
 
 # The default shipment: 2,000 packs, 0.28 kg, 40 to a 40 x 30 x 30 cm carton, USD 8.
 SHIPMENT = (0.28, 40, 40, 30, 30, 8.0)
@@ -238,22 +237,6 @@ def test_french_labels():
     assert "Marchandises" in fr.chart_svg and "Argent immobilisé" in fr.chart_svg
     assert "Packs in the shipment" not in texts
     assert fr.cheapest == "sea"
-
-
-def test_every_label_has_a_french_translation():
-    po = i18n.LOCALE_DIR / "fr" / "LC_MESSAGES" / "isoko-freight.po"
-    assert po.read_text(encoding="utf-8").startswith(
-        'msgid ""\nmsgstr "Content-Type: text/plain; charset=UTF-8\\n"\n'
-    )
-    french = i18n.read_po(po)
-    for msgid in messages_in_code(sim_module.__file__) | {sim_module.SOURCES}:
-        assert french.get(msgid), f"no French for {msgid!r}"
-        assert set(placeholders(msgid)) == set(placeholders(french[msgid])), msgid
-
-
-def test_unknown_language_is_refused():
-    with pytest.raises(ValueError, match="no labels for language 'rw'"):
-        AirOrSeaSimulator(language="rw")
 
 
 def test_impossible_start_values_are_refused():

@@ -7,13 +7,12 @@ from unittest import mock
 import numpy as np
 import pytest
 
-from isoko import i18n
 from isoko.econ import inventory
 from isoko.sims import stock as sim_module
 from isoko.sims._base import money
 from isoko.sims._svg import Band, Level, Marker, Series, multi_line_chart
 from isoko.sims.stock import StockReorderSimulator
-from support.sims import SVG, html_widgets, messages_in_code, placeholders
+from support.sims import SVG, html_widgets
 
 
 def econ_run(reorder_point=100, order_quantity=300, **overrides):
@@ -195,17 +194,6 @@ def test_french_labels():
     assert "5,5 jours" in fr.suggestion_html
     assert "point de commande" in fr.chart_svg and "9 avenirs sur 10" in fr.chart_svg
     assert fr.use_suggestions.description == "Appliquer les suggestions"
-
-
-def test_every_label_has_a_french_translation():
-    po = i18n.LOCALE_DIR / "fr" / "LC_MESSAGES" / "isoko-stock.po"
-    assert po.read_text(encoding="utf-8").startswith(
-        'msgid ""\nmsgstr "Content-Type: text/plain; charset=UTF-8\\n"\n'
-    )
-    french = i18n.read_po(po)
-    for msgid in messages_in_code(sim_module.__file__) | {sim_module.SOURCES}:
-        assert french.get(msgid), f"no French for {msgid!r}"
-        assert set(placeholders(msgid)) == set(placeholders(french[msgid])), msgid
 
 
 def test_impossible_start_values_are_refused():
