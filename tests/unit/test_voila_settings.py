@@ -20,7 +20,7 @@ def test_settings_make_pages_light():
     settings = voila_settings("/user/ama/")
     server = settings["ServerApp"]
     assert server["tornado_settings"]["compress_response"] is True
-    # No MathJax from a CDN: the bundled one, only when a page has maths.
+    # No MathJax from a CDN: Voila's own, served by the hub.
     assert server["tornado_settings"]["mathjax_url"] is None
     assert server["static_immutable_cache"] == ["/user/ama/voila/labextensions/"]
     assert server["websocket_compression_options"] == {}
