@@ -579,6 +579,7 @@ def print_pages(benches: list[PageBench], stock: PageBench, repeat: int, slow_li
     print("  bytes: encoded bytes over the wire, headers included (CDP Network.loadingFinished")
     print("  encodedDataLength); first chart: performance.now() when `.isoko-chart svg` is drawn;")
     print(f"  loopback time: median of {repeat}; repeat visit: the same page again, cache kept;")
+    print("  ws deflate: the kernel's WebSocket (widget messages, new charts) is compressed;")
     if slow_link:
         print(
             f"  slow link: Chromium emulating {SLOW_LINK['down_kbit'] / 1000:g} Mbit/s down, "
@@ -586,7 +587,7 @@ def print_pages(benches: list[PageBench], stock: PageBench, repeat: int, slow_li
         )
     header = (
         f"  {'page':<24} {'server':<12} {'requests':>8} {'failed':>6} {'KB':>7} "
-        f"{'1st chart ms':>12} {'slow link s':>11}   {'repeat: req':>11} {'KB':>6}"
+        f"{'1st chart ms':>12} {'slow link s':>11}   {'repeat: req':>11} {'KB':>6}  ws deflate"
     )
     print(header)
     print("  " + "-" * (len(header) - 2))
@@ -597,7 +598,8 @@ def print_pages(benches: list[PageBench], stock: PageBench, repeat: int, slow_li
             f"  {b.name:<24} {b.server.replace(' Voila', ''):<12} {b.cold.requests:8d} "
             f"{b.cold.failed:6d} {b.cold.bytes / 1000:7.0f} "
             f"{statistics.median(b.cold_ms):12.0f} {slow}   "
-            f"{b.repeat.requests:11d} {b.repeat.bytes / 1000:6.0f}"
+            f"{b.repeat.requests:11d} {b.repeat.bytes / 1000:6.0f}  "
+            f"{'yes' if b.cold.websocket_compressed else 'no'}"
         )
     print()
     print(f"  Isoko / stock (each Isoko page against `{stock.name}` on stock Voila)")
