@@ -14,11 +14,13 @@ from __future__ import annotations
 
 import shutil
 import time
+import warnings
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Locator, Page, expect
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from isoko import bench
 from isoko.sims import SimEntry, catalog
@@ -68,13 +70,30 @@ def app_path(entry: SimEntry) -> str:
 
 
 def open_app(page: Page, voila: bench.VoilaServer, entry: SimEntry) -> None:
-    """Open the app and wait for its simulator; fail at once on a cell error."""
+    """Open the app and wait for its simulator; fail at once on a cell error.
+
+    Now and then Voilà starts the kernel and never finishes running the notebook
+    (voila-dashboards/voila#1395; stock Voilà too): such a page is loaded once more,
+    with a warning in the test summary.
+    """
     assert (REPO / entry.app).is_file(), f"no app notebook at {entry.app}"
-    response = page.goto(
-        voila.app_url(app_path(entry)), wait_until="domcontentloaded", timeout=RENDER_TIMEOUT_MS
-    )
-    assert response is not None and response.ok, f"{entry.app}: HTTP {response and response.status}"
-    page.locator(f"{SIM}, {CELL_ERROR}").first.wait_for(state="visible", timeout=RENDER_TIMEOUT_MS)
+    for attempt in (1, 2):
+        response = page.goto(
+            voila.app_url(app_path(entry)), wait_until="domcontentloaded", timeout=RENDER_TIMEOUT_MS
+        )
+        assert response is not None and response.ok, (
+            f"{entry.app}: HTTP {response and response.status}"
+        )
+        try:
+            page.locator(f"{SIM}, {CELL_ERROR}").first.wait_for(
+                state="visible", timeout=bench.STUCK_MS
+            )
+            break
+        except PlaywrightTimeout:
+            if attempt == 2:
+                raise
+            message = f"{entry.app}: Voila got stuck running the notebook; loaded it again"
+            warnings.warn(message, stacklevel=2)
     errors = page.locator(CELL_ERROR)
     if errors.count() and not page.locator(SIM).count():
         pytest.fail(f"{entry.app} did not build its simulator:\n{errors.first.inner_text()}")
@@ -211,17 +230,9 @@ def test_an_app_page_weighs_far_less_than_a_stock_voila_page(
 ):
     """Bytes over the wire are deterministic, unlike time: Isoko's config cuts them."""
     pricing = next(entry for entry in catalog() if entry.id == "price-and-profit")
-    loads = {}
-    for name, url in [
-        ("stock", stock_voila.app_url(bench.STOCK_APP)),
-        ("isoko", voila.app_url(app_path(pricing))),
-    ]:
-        context = browser.new_context(viewport=VIEWPORTS["360"])
-        try:
-            loads[name] = (bench.load_page(context, url), bench.load_page(context, url))
-        finally:
-            context.close()
-    (stock, stock_again), (isoko, isoko_again) = loads["stock"], loads["isoko"]
+    stock, stock_again = bench.fresh_load(browser, stock_voila.app_url(bench.STOCK_APP), again=True)
+    isoko, isoko_again = bench.fresh_load(browser, voila.app_url(app_path(pricing)), again=True)
+    assert stock_again is not None and isoko_again is not None
 
     # gzip and only the two widget extensions: well under half the bytes, fewer requests.
     assert isoko.bytes < 0.4 * stock.bytes, (isoko.bytes, stock.bytes)
