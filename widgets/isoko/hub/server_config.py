@@ -38,6 +38,14 @@ LEARNER_SERVER_EXTENSIONS = {
 }
 #: Nobody on an offline classroom hub should be asked to fetch news from the internet.
 NO_NEWS = {"@jupyterlab/apputils-extension:announcements": True}
+#: Voilà cannot shut its kernel down when a learner closes an app inside a Jupyter
+#: server (voila#1458), so every visit would leave a kernel running. Kernels nobody
+#: is connected to are stopped after a while; open notebooks keep theirs.
+LEARNER_KERNEL_CULLING = {
+    "cull_idle_timeout": 1200,
+    "cull_interval": 120,
+    "cull_connected": False,
+}
 LEARNER_DISABLED_LAB_PLUGINS = {
     **NO_NEWS,
     "@jupyter/nbgrader:formgrader": True,
@@ -127,7 +135,13 @@ def write_server_configs(s: Settings) -> None:
     )
     _write(
         learner / "jupyter_server_config.json",
-        json.dumps({"ServerApp": {"jpserver_extensions": LEARNER_SERVER_EXTENSIONS}}, indent=2),
+        json.dumps(
+            {
+                "ServerApp": {"jpserver_extensions": LEARNER_SERVER_EXTENSIONS},
+                "MappingKernelManager": LEARNER_KERNEL_CULLING,
+            },
+            indent=2,
+        ),
     )
     _write(
         learner / "labconfig" / "page_config.json",

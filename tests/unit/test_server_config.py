@@ -1,0 +1,68 @@
+"""What learner servers and grader services are told, read back as Jupyter reads it."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from traitlets.config.loader import PyFileConfigLoader
+
+from isoko.hub import server_config
+from isoko.platform.settings import Settings
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def settings(tmp_path) -> Settings:
+    s = Settings.from_environ(
+        checkout=REPO, environ={"ISOKO_SYSTEM_DIR": str(tmp_path / "system")}, as_root=True
+    )
+    server_config.write_server_configs(s)
+    return s
+
+
+def load_py(path: Path, environ: dict[str, str], monkeypatch):
+    for key, value in environ.items():
+        monkeypatch.setenv(key, value)
+    return PyFileConfigLoader(path.name, str(path.parent)).load_config()
+
+
+def test_learners_have_no_formgrader(settings):
+    config = json.loads((settings.learner_config_dir / "jupyter_server_config.json").read_text())
+    extensions = config["ServerApp"]["jpserver_extensions"]
+    assert extensions["nbgrader.server_extensions.formgrader"] is False
+    page = json.loads((settings.learner_config_dir / "labconfig" / "page_config.json").read_text())
+    assert page["disabledExtensions"]["@jupyter/nbgrader:formgrader"] is True
+
+
+def test_kernels_left_by_closed_apps_are_stopped(settings):
+    config = json.loads((settings.learner_config_dir / "jupyter_server_config.json").read_text())
+    culling = config["MappingKernelManager"]
+    assert culling["cull_idle_timeout"] > 0 and culling["cull_connected"] is False
+
+
+def test_learners_submit_under_their_hub_name(settings, monkeypatch):
+    path = settings.learner_config_dir / "nbgrader_config.py"
+    config = load_py(path, {"JUPYTERHUB_USER": "amina"}, monkeypatch)
+    assert config.CourseDirectory.student_id == "amina"
+    assert config.Exchange.root == str(settings.exchange_dir)
+    assert config.Exchange.path_includes_course is True
+
+
+def test_the_formgrader_can_be_framed_by_its_own_lab(settings):
+    config = json.loads((settings.grader_config_dir / "jupyter_server_config.json").read_text())
+    headers = config["ServerApp"]["tornado_settings"]["headers"]
+    assert headers["Content-Security-Policy"] == "frame-ancestors 'self'"
+
+
+def test_graders_answer_for_their_own_course(settings, monkeypatch):
+    config = load_py(settings.grader_config_dir / "nbgrader_config.py", {}, monkeypatch)
+    assert config.Authenticator.plugin_class.endswith("GraderServiceAuthPlugin")
+    assert not config.CourseDirectory.get("student_id")
+
+
+def test_everything_written_is_readable_by_learner_accounts(settings):
+    for path in settings.system_dir.rglob("*"):
+        assert path.stat().st_mode & 0o004, f"{path} is not world-readable"
