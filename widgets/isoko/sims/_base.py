@@ -60,7 +60,11 @@ def labelled(label: str, control: widgets.Widget, note: str = "") -> widgets.VBo
     caption = widgets.HTML(
         f"<label style='font-size:0.95em'>{escape(label)}{extra}</label>", layout=full_width()
     )
-    return widgets.VBox([caption, control], layout=widgets.Layout(width="100%", margin="2px 0"))
+    # Children are 100% wide plus ipywidgets' own 2 px margins; hiding the overflow
+    # keeps a thumb on a touch screen from nudging the box sideways.
+    return widgets.VBox(
+        [caption, control], layout=widgets.Layout(width="100%", margin="2px 0", overflow="hidden")
+    )
 
 
 def float_slider(
