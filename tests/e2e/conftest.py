@@ -13,18 +13,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, BrowserContext, sync_playwright
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    # As root Chromium refuses to start inside its sandbox.
-    "--no-sandbox",
-    "--disable-gpu",
-    # The machine may have no internet: keep Chromium from dialling out and waiting.
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+# The browser tests start Chromium exactly as the benchmark does.
+from isoko.bench import CHROMIUM, CHROMIUM_ARGS
 
 
 @pytest.fixture(scope="session", autouse=True)

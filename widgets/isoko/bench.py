@@ -46,8 +46,10 @@ from isoko.sims import SimEntry, catalog
 #: Debian's Chromium, started as the browser tests start it.
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
+    # As root Chromium refuses to start inside its sandbox.
     "--no-sandbox",
     "--disable-gpu",
+    # The machine may have no internet: keep Chromium from dialling out and waiting.
     "--disable-quic",
     "--no-first-run",
     "--disable-background-networking",
