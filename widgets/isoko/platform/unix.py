@@ -62,6 +62,11 @@ def ensure_account(name: str, home: Path) -> pwd.struct_passwd:
     entry = pwd.getpwnam(name)
     if entry.pw_uid == 0:
         raise RuntimeError(f"refusing to use {name!r}: it is root")
+    if Path(entry.pw_dir) != home:
+        # The account is from an install with another system directory: point it at
+        # this one. Its old home stays where it was, untouched.
+        subprocess.run(["usermod", "--home", str(home), name], check=True, capture_output=True)
+        entry = pwd.getpwnam(name)
     home_path = Path(entry.pw_dir)
     home_path.mkdir(parents=True, exist_ok=True)
     os.chown(home_path, entry.pw_uid, entry.pw_gid)
