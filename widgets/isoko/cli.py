@@ -6,6 +6,7 @@ import argparse
 import os
 import shutil
 import signal
+import subprocess
 import sys
 from pathlib import Path
 
@@ -29,6 +30,10 @@ def hub(args: argparse.Namespace) -> int:
         prepare(s)
     except (SetupError, ValueError) as err:
         print(f"isoko hub: {err}", file=sys.stderr)
+        return 1
+    except (OSError, subprocess.CalledProcessError) as err:
+        detail = getattr(err, "stderr", None) or ""
+        print(f"isoko hub: preparing failed: {err} {detail}".rstrip(), file=sys.stderr)
         return 1
     url = f"http://{s.ip}:{s.port}/"
     print(f"\nIsoko is starting at {url}")
