@@ -18,10 +18,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-#: The checkout this package was installed from is not known once it is installed,
-#: so the command line passes it in; this is only the fallback for a source tree.
-SOURCE_CHECKOUT = Path(__file__).resolve().parents[3]
-
 DEFAULT_PORT = 8000
 DEFAULT_SYSTEM_DIR_AS_ROOT = Path("/srv/isoko")
 DEFAULT_UNIX_PREFIX = "isoko-"
@@ -51,7 +47,9 @@ class Settings:
         as_root: bool | None = None,
     ) -> Settings:
         env = os.environ if environ is None else environ
-        checkout = Path(env.get("ISOKO_CHECKOUT") or checkout or SOURCE_CHECKOUT).resolve()
+        # An installed package cannot know its checkout: the command line passes it in
+        # (and hands it on to the hub process), else the current folder is taken.
+        checkout = Path(env.get("ISOKO_CHECKOUT") or checkout or Path.cwd()).resolve()
         as_root = (os.geteuid() == 0) if as_root is None else as_root
         state_dir = Path(env.get("ISOKO_STATE_DIR") or checkout / ".isoko").resolve()
         default_system = DEFAULT_SYSTEM_DIR_AS_ROOT if as_root else state_dir / "system"

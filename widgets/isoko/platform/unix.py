@@ -30,12 +30,6 @@ def account_exists(name: str) -> bool:
     return True
 
 
-def ensure_group(name: str) -> int:
-    if not group_exists(name):
-        subprocess.run(["groupadd", name], check=True, capture_output=True)
-    return grp.getgrnam(name).gr_gid
-
-
 def ensure_account(name: str, home: Path) -> pwd.struct_passwd:
     """Create ``name`` with a private home at ``home`` unless it exists; return its entry.
 
@@ -81,13 +75,6 @@ def remove_account(name: str) -> None:
         subprocess.run(["userdel", "--remove", "--force", name], capture_output=True)
     if group_exists(name):
         subprocess.run(["groupdel", name], capture_output=True)
-
-
-def add_to_group(account: str, group: str) -> None:
-    if account not in grp.getgrnam(group).gr_mem:
-        subprocess.run(
-            ["usermod", "--append", "--groups", group, account], check=True, capture_output=True
-        )
 
 
 def run_as(
