@@ -37,7 +37,7 @@ test: install browser
 	$(ISOKO_ENV)/bin/isoko course check
 	$(ISOKO_ENV)/bin/pytest
 
-install: $(DEPS_STAMP) $(PROXY)
+install: system-packages $(DEPS_STAMP) $(PROXY)
 	@# Not editable: learner accounts cannot read a private checkout, so they get a copy.
 	$(PIP) install --no-deps --no-build-isolation --force-reinstall . >/dev/null
 	@rm -rf build
@@ -54,12 +54,15 @@ $(PROXY): package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-# The venv module and Node.js come from Debian when this runs as root on a bare machine.
+# The venv module, Node.js, and the grading sandbox (bubblewrap; sudo, through which a
+# grader account starts it as the sandbox account) come from Debian when run as root.
 system-packages:
 	@missing=""; \
 	$(BASE_PYTHON) -c "import ensurepip, venv" 2>/dev/null || missing="$$missing python3-venv"; \
 	command -v npm >/dev/null || missing="$$missing nodejs npm"; \
 	command -v useradd >/dev/null || missing="$$missing passwd"; \
+	test -x /usr/bin/bwrap || missing="$$missing bubblewrap"; \
+	if [ "$$(id -u)" = 0 ]; then test -x /usr/bin/sudo || missing="$$missing sudo"; fi; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ]; then \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \

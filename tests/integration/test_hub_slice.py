@@ -15,41 +15,22 @@ import nbformat
 import pytest
 
 from isoko.platform.unix import run_as
+from support.assignment import (
+    ASSIGNMENT,
+    COURSE,
+    NOTEBOOK,
+    assert_grade,
+    fetch_and_submit,
+    formgrader,
+    source_points,
+)
 from support.client import HubUser
-from support.hub import REPO, servers_run_by
+from support.hub import servers_run_by
 
 pytestmark = pytest.mark.integration
 
-COURSE = "pricing"
-ASSIGNMENT = "a01-pricing-basics"
-NOTEBOOK = "pricing-basics.ipynb"
 LESSON = f"{COURSE}/lessons/01-price-after-fees.ipynb"
 APP = f"{COURSE}/apps/price-and-profit.ipynb"
-SOURCE = REPO / "courses" / COURSE / "source" / ASSIGNMENT / NOTEBOOK
-
-
-def source_points(autograded_only: bool) -> float:
-    """Points of the instructor's source notebook: the autograded ones, or all."""
-    return sum(
-        float(cell.metadata["nbgrader"].get("points", 0))
-        for cell in nbformat.read(SOURCE, as_version=4).cells
-        if cell.metadata.get("nbgrader", {}).get("grade")
-        and (cell.cell_type == "code" or not autograded_only)
-    )
-
-
-def answered(released: dict) -> dict:
-    """The released notebook with each answer cell replaced by the instructor's solution."""
-    solutions = {
-        cell.metadata["nbgrader"]["grade_id"]: cell.source
-        for cell in nbformat.read(SOURCE, as_version=4).cells
-        if cell.metadata.get("nbgrader", {}).get("solution")
-    }
-    for cell in released["cells"]:
-        grade_id = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
-        if cell.get("metadata", {}).get("nbgrader", {}).get("solution") and grade_id in solutions:
-            cell["source"] = solutions[grade_id]
-    return released
 
 
 @pytest.fixture(scope="module")
@@ -129,24 +110,7 @@ def test_learner_fetches_and_submits(hub, learner):
     listed = learner.server("GET", "/assignments", params={"course_id": COURSE}).json()
     released = [a for a in listed["value"] if a["assignment_id"] == ASSIGNMENT]
     assert released and released[0]["status"] == "released", listed
-    form = {"course_id": COURSE, "assignment_id": ASSIGNMENT}
-    fetched = learner.server("POST", "/assignments/fetch", data=form)
-    assert fetched.ok, fetched.text
-    path = f"{COURSE}/{ASSIGNMENT}/{NOTEBOOK}"
-    model = learner.server("GET", f"/api/contents/{path}").json()
-    assert model["type"] == "notebook"
-    saved = learner.server(
-        "PUT",
-        f"/api/contents/{path}",
-        data=json.dumps(
-            {"type": "notebook", "format": "json", "content": answered(model["content"])}
-        ),
-    )
-    assert saved.ok, saved.text
-    submitted = learner.server("POST", "/assignments/submit", data=form)
-    assert submitted.ok, submitted.text
-    statuses = {a["status"] for a in submitted.json()["value"] if a["assignment_id"] == ASSIGNMENT}
-    assert "submitted" in statuses, submitted.text
+    fetch_and_submit(learner)
 
 
 def test_learner_cannot_read_solutions_gradebook_or_others_work(hub, accounts, learner):
@@ -170,12 +134,6 @@ def test_learner_cannot_read_solutions_gradebook_or_others_work(hub, accounts, l
             f"{hub.unix_prefix}{learner.username}", ["cat" if path.is_file() else "ls", str(path)]
         )
         assert reply.returncode != 0 and "Permission denied" in reply.stderr, what
-
-
-def formgrader(instructor: HubUser, method: str, path: str, **kwargs):
-    return instructor.server(
-        method, f"/formgrader/api{path}", prefix=f"/services/{COURSE}", **kwargs
-    )
 
 
 def test_learner_cannot_open_the_formgrader(learner):
@@ -210,14 +168,6 @@ def test_instructor_releases_feedback_and_learner_reads_it(instructor, learner):
     # The written answer is not graded yet, so the total counts autograded points only.
     earned, possible = source_points(autograded_only=True), source_points(autograded_only=False)
     assert f"Score: {earned:.1f} / {possible:.1f}" in report["content"]
-
-
-def assert_grade(instructor: HubUser, student: str, points: float) -> None:
-    submissions = formgrader(instructor, "GET", f"/submissions/{ASSIGNMENT}").json()
-    mine = [s for s in submissions if s["student"] == student]
-    assert mine, submissions
-    assert mine[0]["autograded"]
-    assert mine[0]["score"] == pytest.approx(points), mine[0]
 
 
 def test_restart_keeps_users_submissions_and_grades(hub, accounts, learner):

@@ -167,6 +167,7 @@ class Hub:
         return [p.pw_name for p in pwd.getpwall() if p.pw_name.startswith(self.unix_prefix)]
 
     def remove_unix_accounts(self) -> None:
+        Path(f"/etc/sudoers.d/{self.unix_prefix}grading").unlink(missing_ok=True)
         for name in self.unix_accounts():
             # Anything still running as a test account would keep userdel from working.
             subprocess.run(["pkill", "-KILL", "-u", name], capture_output=True)

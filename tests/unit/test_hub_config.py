@@ -68,6 +68,11 @@ def test_signup_needs_approval():
         ("../etc", False),
         ("x" * 30, False),
         ("1abc", False),
+        # Once prefixed these would be Isoko's own grader and sandbox accounts.
+        ("grader-pricing", False),
+        ("sandbox", False),
+        ("sandboxer", True),
+        ("my-grader-notes", True),
     ],
 )
 def test_usernames_fit_unix_accounts(name, allowed):

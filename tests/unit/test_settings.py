@@ -2,7 +2,7 @@ from pathlib import Path
 
 import pytest
 
-from isoko.platform.settings import Settings, unix_account_name
+from isoko.platform.settings import Settings, learner_account_name, unix_account_name
 
 
 def test_defaults_as_root_use_system_locations(tmp_path):
@@ -42,3 +42,16 @@ def test_unix_names_are_prefixed_and_checked():
             unix_account_name("isoko-", bad)
     with pytest.raises(ValueError, match="longer than 32"):
         unix_account_name("isoko-", "x" * 30)
+
+
+def test_a_learner_never_gets_a_grader_or_the_sandbox_account():
+    s = Settings.from_environ(checkout=Path("/x"), environ={}, as_root=True)
+    assert learner_account_name("isoko-", "amina") == "isoko-amina"
+    for reserved in ("grader-pricing", "sandbox"):
+        with pytest.raises(ValueError, match="reserved"):
+            learner_account_name("isoko-", reserved)
+    assert s.sandbox_unix_name == "isoko-sandbox"
+    assert s.sandbox_account == "isoko-sandbox"
+    assert (
+        Settings.from_environ(checkout=Path("/x"), environ={}, as_root=False).sandbox_account == ""
+    )

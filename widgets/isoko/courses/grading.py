@@ -19,6 +19,7 @@ from pathlib import Path
 
 from isoko.courses.catalog import Course
 from isoko.courses.check import last_error
+from isoko.grading.execute import sandbox_config
 from isoko.platform.settings import Settings
 
 COURSE_CONFIG = """\
@@ -28,7 +29,7 @@ c = get_config()  # noqa
 {course_settings}
 c.CourseDirectory.root = {root!r}
 c.CourseDirectory.course_id = {course!r}
-"""
+{sandbox}"""
 #: The course's own nbgrader settings travel with its staged sources under this name.
 COURSE_SETTINGS = "nbgrader_config.py"
 
@@ -52,7 +53,7 @@ def is_released(exchange_dir: Path, course: str, assignment: str) -> bool:
 
 
 def prepare_course_dir(
-    course: str, sources: Path, course_dir: Path, exchange_dir: Path
+    course: str, sources: Path, course_dir: Path, exchange_dir: Path, sandbox_account: str = ""
 ) -> tuple[list[str], list[str]]:
     """Fill ``course_dir`` from ``sources``; return what was done and what failed.
 
@@ -65,6 +66,8 @@ def prepare_course_dir(
             course_settings=settings.read_text() if settings.is_file() else "",
             root=str(course_dir),
             course=course,
+            # Last, so that `nbgrader autograde` in the course folder is sandboxed too.
+            sandbox=sandbox_config(sandbox_account),
         )
     )
     done, failed = [], []
@@ -136,6 +139,7 @@ def prepare_graders(s: Settings, courses: list[Course], log=print) -> None:
             str(staged),
             str(home),
             str(s.exchange_dir),
+            f"--sandbox-account={s.sandbox_account}",
         ]
         if s.as_root:
             account = s.grader_unix_name(course.slug)
@@ -170,8 +174,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("sources", type=Path)
     parser.add_argument("course_dir", type=Path)
     parser.add_argument("exchange_dir", type=Path)
+    parser.add_argument("--sandbox-account", default="", help="who graded code runs as")
     args = parser.parse_args(argv)
-    done, failed = prepare_course_dir(args.course, args.sources, args.course_dir, args.exchange_dir)
+    done, failed = prepare_course_dir(
+        args.course, args.sources, args.course_dir, args.exchange_dir, args.sandbox_account
+    )
     print(", ".join(done) or "already released")
     for failure in failed:
         print(failure, file=sys.stderr)

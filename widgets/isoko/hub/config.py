@@ -13,8 +13,10 @@ from isoko.courses.catalog import Course, load_courses
 from isoko.platform.demo import INSTRUCTOR, LEARNERS
 from isoko.platform.settings import Settings
 
-#: Hub user names become Unix account names, so keep them to what both allow.
-USERNAME_PATTERN = r"^[a-z][a-z0-9_-]{1,23}$"
+#: Hub user names become Unix account names, so keep them to what both allow, and never
+#: one that would land on Isoko's own accounts (``<prefix>grader-<course>``,
+#: ``<prefix>sandbox``): signing up as ``grader-pricing`` must not become the grader.
+USERNAME_PATTERN = r"^(?!grader-|sandbox$)[a-z][a-z0-9_-]{1,23}$"
 
 #: Scopes of the token each learner's server holds: nbgrader's Assignments tab reads
 #: the user's own groups (its courses) and the list of services (the formgraders).

@@ -10,6 +10,7 @@ import json
 import os
 from pathlib import Path
 
+from isoko.grading.execute import sandbox_config
 from isoko.platform.settings import Settings
 
 NBGRADER_CONFIG = """\
@@ -150,7 +151,8 @@ def write_server_configs(s: Settings) -> None:
     write_voila_config(learner)
     _write(
         grader / "nbgrader_config.py",
-        NBGRADER_CONFIG.format(exchange=exchange, auth_plugin=GRADER_AUTH_PLUGIN),
+        NBGRADER_CONFIG.format(exchange=exchange, auth_plugin=GRADER_AUTH_PLUGIN)
+        + sandbox_config(s.sandbox_account),
     )
     _write(
         grader / "jupyter_server_config.json",

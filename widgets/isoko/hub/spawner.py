@@ -15,7 +15,7 @@ from pathlib import Path
 from jupyterhub.spawner import LocalProcessSpawner, SimpleLocalProcessSpawner, set_user_setuid
 from traitlets import HasTraits, Unicode
 
-from isoko.platform.settings import unix_account_name
+from isoko.platform.settings import learner_account_name
 from isoko.platform.unix import ensure_account
 
 
@@ -51,7 +51,7 @@ class IsokoUnixSpawner(ContentSyncMixin, LocalProcessSpawner):
 
     @property
     def unix_name(self) -> str:
-        return unix_account_name(self.unix_prefix, self.user.name)
+        return learner_account_name(self.unix_prefix, self.user.name)
 
     def _ensure_account(self) -> pwd.struct_passwd:
         return ensure_account(self.unix_name, Path(self.homes_dir) / self.unix_name)

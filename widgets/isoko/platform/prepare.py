@@ -7,14 +7,17 @@ learners' homes, submissions and grades are all kept.
 from __future__ import annotations
 
 import os
+import shutil
 import stat
+import subprocess
 from pathlib import Path
 
 from isoko.courses.catalog import load_courses
 from isoko.courses.content import publish
 from isoko.courses.grading import prepare_graders
+from isoko.grading.sandbox import BWRAP, SUDO, sudoers_rule
 from isoko.hub.server_config import ensure_exchange, write_server_configs
-from isoko.platform import demo
+from isoko.platform import demo, unix
 from isoko.platform.secrets import ensure_private_dir, ensure_secret
 from isoko.platform.settings import Settings
 
@@ -31,6 +34,33 @@ def check_reachable_by_others(path: Path, what: str) -> None:
                 f"{what} at {path} cannot be reached by learner accounts: {folder} is private.\n"
                 f"Put it in a system location (for example with ISOKO_ENV=/opt/isoko/env make hub)."
             )
+
+
+def prepare_grading_sandbox(s: Settings, graders: list[str]) -> None:
+    """The sandbox account, and the one sudo rule that lets graders start the sandbox."""
+    if not shutil.which(BWRAP):
+        raise SetupError(
+            f"grading needs bubblewrap at {BWRAP}: install the Debian package bubblewrap "
+            "(make hub does it when run as root)."
+        )
+    if not s.as_root:
+        return
+    if not shutil.which(SUDO):
+        raise SetupError(f"grading as root needs sudo at {SUDO}: install the Debian package sudo.")
+    unix.ensure_system_account(s.sandbox_unix_name)
+    target = s.sandbox_sudoers_file
+    if not graders:
+        target.unlink(missing_ok=True)
+        return
+    # sudo ignores files whose name has a dot, so the draft is inert until checked.
+    draft = target.with_name(f".{target.name}.draft")
+    draft.write_text(sudoers_rule(graders, s.sandbox_unix_name))
+    os.chmod(draft, 0o440)
+    checked = subprocess.run(["visudo", "-cf", str(draft)], capture_output=True, text=True)
+    if checked.returncode != 0:
+        draft.unlink()
+        raise SetupError(f"the grading sandbox's sudo rule is invalid: {checked.stdout.strip()}")
+    os.replace(draft, target)
 
 
 def prepare(s: Settings, log=print) -> demo.DemoAccounts:
@@ -56,6 +86,7 @@ def prepare(s: Settings, log=print) -> demo.DemoAccounts:
     ensure_exchange(s)
     write_server_configs(s)
     publish(courses, s.content_dir)
+    prepare_grading_sandbox(s, [s.grader_unix_name(c.slug) for c in courses])
     log(f"Courses: {', '.join(c.slug for c in courses)}; preparing grading")
     prepare_graders(s, courses, log=log)
     return accounts

@@ -13,6 +13,7 @@ JupyterHub does.
 from __future__ import annotations
 
 import os
+import re
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -21,6 +22,9 @@ from pathlib import Path
 DEFAULT_PORT = 8000
 DEFAULT_SYSTEM_DIR_AS_ROOT = Path("/srv/isoko")
 DEFAULT_UNIX_PREFIX = "isoko-"
+SUDOERS_DIR = Path("/etc/sudoers.d")
+#: Hub names that would land on one of Isoko's own Unix accounts once prefixed.
+RESERVED_HUB_NAMES = re.compile(r"^(grader-.*|sandbox)$")
 
 
 @dataclass(frozen=True)
@@ -159,10 +163,25 @@ class Settings:
         return self.graders_dir / course
 
     def unix_name(self, hub_name: str) -> str:
-        return unix_account_name(self.unix_prefix, hub_name)
+        return learner_account_name(self.unix_prefix, hub_name)
 
     def grader_unix_name(self, course: str) -> str:
         return unix_account_name(self.unix_prefix, f"grader-{course}")
+
+    @property
+    def sandbox_unix_name(self) -> str:
+        """The account learner code runs as when it is graded: it owns nothing."""
+        return unix_account_name(self.unix_prefix, "sandbox")
+
+    @property
+    def sandbox_account(self) -> str:
+        """Who graded code runs as: the sandbox account as root; the caller in a trial."""
+        return self.sandbox_unix_name if self.as_root else ""
+
+    @property
+    def sandbox_sudoers_file(self) -> Path:
+        """The one sudo rule that lets graders start the sandbox (no dot: sudo skips those)."""
+        return SUDOERS_DIR / f"{self.unix_prefix}grading"
 
 
 def _port(env: Mapping[str, str], name: str, default: int) -> int:
@@ -187,3 +206,10 @@ def unix_account_name(prefix: str, name: str) -> str:
     if len(account) > 32:
         raise ValueError(f"Unix account name {account!r} is longer than 32 characters")
     return account
+
+
+def learner_account_name(prefix: str, hub_name: str) -> str:
+    """A hub user's Unix account, never one of Isoko's own (a grader's, the sandbox's)."""
+    if RESERVED_HUB_NAMES.match(hub_name):
+        raise ValueError(f"{hub_name!r} is reserved for Isoko's own accounts")
+    return unix_account_name(prefix, hub_name)

@@ -69,6 +69,35 @@ def ensure_account(name: str, home: Path) -> pwd.struct_passwd:
     return entry
 
 
+def ensure_system_account(name: str) -> pwd.struct_passwd:
+    """Create ``name`` as a system account with no home, no shell and no password.
+
+    Used for the grading sandbox: an account that owns nothing and can log in nowhere.
+    """
+    if not account_exists(name):
+        subprocess.run(
+            [
+                "useradd",
+                "--system",
+                "--no-create-home",
+                "--home-dir",
+                "/nonexistent",
+                "--shell",
+                "/usr/sbin/nologin",
+                "--user-group",
+                "--comment",
+                "Isoko grading sandbox",
+                name,
+            ],
+            check=True,
+            capture_output=True,
+        )
+    entry = pwd.getpwnam(name)
+    if entry.pw_uid == 0:
+        raise RuntimeError(f"refusing to use {name!r}: it is root")
+    return entry
+
+
 def remove_account(name: str) -> None:
     """Delete ``name`` and its home; used by tests to leave the machine as they found it."""
     if account_exists(name):
