@@ -289,3 +289,13 @@ def test_bombs_get_a_verdict_and_the_class_is_still_graded(hub, people, graded_a
         source_points(autograded_only=True)
     )
     assert people["instructor"].hub_api("GET", "/").ok
+
+
+@pytest.mark.parametrize("name", ["grader-pricing", "sandbox"])
+def test_signing_up_as_one_of_isokos_own_accounts_is_refused(hub, name):
+    """Approved, such a name would run its server as the grader or the sandbox account."""
+    impostor = HubUser(hub.url, name, "Kigali-coffee-2026")
+    impostor.signup()
+    reply = impostor.login()
+    assert "Invalid username or password" in reply.text
+    assert "has not been authorized" not in reply.text
