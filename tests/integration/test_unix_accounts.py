@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from isoko.platform.unix import ensure_account, remove_account, run_as
+from isoko.platform.unix import ensure_account, ensure_system_account, remove_account, run_as
 
 pytestmark = pytest.mark.integration
 
@@ -45,3 +45,11 @@ def test_account_from_another_system_dir_moves_to_this_one(account):
     assert entry.pw_dir == str(root / "new" / name) == pwd.getpwnam(name).pw_dir
     assert Path(entry.pw_dir).stat().st_uid == entry.pw_uid
     assert (root / "old" / name / "work.ipynb").exists(), "the old home must be left as it was"
+
+
+def test_the_sandbox_account_has_no_home_and_no_login(account):
+    name, _ = account
+    entry = ensure_system_account(name)
+    assert entry.pw_uid != 0 and entry.pw_shell == "/usr/sbin/nologin"
+    assert not Path(entry.pw_dir).exists()
+    assert ensure_system_account(name) == entry, "made once, then reused"

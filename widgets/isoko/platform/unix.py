@@ -37,25 +37,7 @@ def ensure_account(name: str, home: Path) -> pwd.struct_passwd:
     """
     if not account_exists(name):
         home.parent.mkdir(parents=True, exist_ok=True)
-        subprocess.run(
-            [
-                "useradd",
-                "--create-home",
-                "--home-dir",
-                str(home),
-                "--shell",
-                "/bin/bash",
-                "--user-group",
-                "--comment",
-                "Isoko account",
-                name,
-            ],
-            check=True,
-            capture_output=True,
-        )
-    entry = pwd.getpwnam(name)
-    if entry.pw_uid == 0:
-        raise RuntimeError(f"refusing to use {name!r}: it is root")
+    entry = _add_account(name, str(home), "/bin/bash", "Isoko account", "--create-home")
     if Path(entry.pw_dir) != home:
         # The account is from an install with another system directory: point it at
         # this one. Its old home stays where it was, untouched.
@@ -74,21 +56,17 @@ def ensure_system_account(name: str) -> pwd.struct_passwd:
 
     Used for the grading sandbox: an account that owns nothing and can log in nowhere.
     """
+    return _add_account(
+        name, "/nonexistent", "/usr/sbin/nologin", "Isoko grading sandbox", "--system"
+    )
+
+
+def _add_account(name: str, home: str, shell: str, comment: str, *flags: str):
+    """``useradd`` with its own group unless ``name`` exists; never root."""
     if not account_exists(name):
         subprocess.run(
-            [
-                "useradd",
-                "--system",
-                "--no-create-home",
-                "--home-dir",
-                "/nonexistent",
-                "--shell",
-                "/usr/sbin/nologin",
-                "--user-group",
-                "--comment",
-                "Isoko grading sandbox",
-                name,
-            ],
+            ["useradd", *flags, "--home-dir", home, "--shell", shell]
+            + ["--user-group", "--comment", comment, name],
             check=True,
             capture_output=True,
         )
