@@ -186,10 +186,11 @@ def update_groups(c: Config, courses: list[Course]) -> None:
 def grader_scopes(course: str) -> list[str]:
     """Scopes of a formgrader's token: its own course group and its own service, no more."""
     return [
-        # "Manage Students" enrols and removes a learner: nbgrader lists the groups
-        # (GET /groups, to find nbgrader-<course>) and posts or deletes the learner in
-        # POST|DELETE /groups/nbgrader-<course>/users. ``groups`` is the only scope that
-        # changes membership; filtered, it reaches this course's group and lists only it.
+        # "Manage Students" (and `nbgrader db student add|remove` run by the grader)
+        # enrols or removes a learner: nbgrader lists the groups (GET /groups, to find
+        # nbgrader-<course>), then POST|DELETE /groups/nbgrader-<course>/users.
+        # ``groups`` is the only scope that changes membership; filtered, it reaches
+        # this course's group and lists only it. No read of any user is needed.
         f"groups!group={student_group(course)}",
         # The Courses tab of the grader's JupyterLab finds its formgrader's URL in
         # GET /services (``prefix`` needs read:services); only its own service is shown.
