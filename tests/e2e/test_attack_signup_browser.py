@@ -83,14 +83,17 @@ def test_another_sites_page_approves_and_discards_nobody(hub, admin_page, attack
     requested: set[str] = set()
     admin_page.on("request", lambda r: requested.add(r.url.split("?")[0].removeprefix(hub_url)))
 
+    def on_the_hub(url: str) -> bool:
+        return url.startswith(hub_url)
+
     admin_page.goto(f"{site}/images.html", wait_until="load")
     admin_page.goto(f"{site}/getform.html")
-    admin_page.wait_for_url(f"{hub_url}/hub/authorize/forged-getform*")
+    admin_page.wait_for_url(on_the_hub)
     admin_page.goto(f"{site}/link.html")
     admin_page.click("#prize")
-    admin_page.wait_for_url(f"{hub_url}/hub/authorize/forged-link")
+    admin_page.wait_for_url(on_the_hub)
     admin_page.goto(f"{site}/postform.html")
-    admin_page.wait_for_url(f"{hub_url}/hub/authorize/forged-postform")
+    admin_page.wait_for_url(on_the_hub)
     admin_page.wait_for_load_state()
 
     # Each request reached the hub with the admin's session, and was refused.
