@@ -130,3 +130,22 @@ def test_hub_and_server_cookies_are_same_site(hub, admin):
         for cookie in set_by_hub:
             assert cookie.get_nonstandard_attr("SameSite") == "Lax", (cookie.path, cookie.name)
             assert not cookie.secure, "served over plain HTTP, Secure would drop the cookie"
+
+
+def test_a_forged_password_change_is_refused(hub, admin):
+    """The admin's change-password form for a learner posts only with the hub's token."""
+    newcomer = sign_up(hub.url, "password-victim")
+    approve = admin_action(
+        admin, "POST", f"/hub/authorize/{newcomer.username}", admin._xsrf("/hub/")
+    )
+    assert approve.status_code == 302 and can_log_in(newcomer)
+    form = {"new_password": "Taken-over-2026", "new_password_confirmation": "Taken-over-2026"}
+    for path in (f"/hub/change-password/{newcomer.username}", "/hub/change-password"):
+        # A GET only shows the form.
+        assert admin_action(admin, "GET", path).status_code == 200
+        for xsrf in (None, "forged-token"):
+            data = {**form, "old_password": "unknown", **({"_xsrf": xsrf} if xsrf else {})}
+            reply = admin.session.post(admin.url(path), data=data, allow_redirects=False)
+            assert reply.status_code == 403, (path, xsrf, reply.status_code)
+    assert can_log_in(newcomer), "the learner's own password must still work"
+    assert can_log_in(HubUser(hub.url, admin.username, admin.password))
