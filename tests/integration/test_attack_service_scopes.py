@@ -169,3 +169,27 @@ def test_the_instructor_enrols_a_new_learner_who_then_sees_the_course(hub, instr
 def test_a_demo_learners_assignments_tab_lists_the_course(learner):
     courses = learner.server("GET", "/courses").json()
     assert courses["success"] and COURSE in courses["value"], courses
+
+
+def test_the_graders_courses_tab_finds_its_formgrader(hub, instructor):
+    """What list:services and read:services (its own service only) are granted for."""
+    assert instructor.session.get(instructor.url(f"/services/{COURSE}/formgrader")).ok
+    reply = instructor.server("GET", "/formgraders", prefix=f"/services/{COURSE}")
+    assert reply.ok and reply.json()["success"], reply.text
+    jupyterhub = [c for c in reply.json()["value"] if c["kind"] == "jupyterhub"]
+    assert jupyterhub == [
+        {
+            "course_id": COURSE,
+            "url": f"{hub.url}/services/{COURSE}/lab?formgrader=true",
+            "kind": "jupyterhub",
+        }
+    ]
+
+
+def test_a_learner_server_reports_activity_only_for_its_user(hub, learner, learner_token):
+    """What users:activity!user is granted for: the idle culler reads it."""
+    now = {"last_activity": "2026-01-01T00:00:00Z"}
+    assert learner_token("POST", f"/users/{learner.username}/activity", json=now).ok
+    other = hub.demo_accounts["learners"][1]["username"]
+    reply = learner_token("POST", f"/users/{other}/activity", json=now)
+    assert reply.status_code in (403, 404)
