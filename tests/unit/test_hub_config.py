@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -143,9 +144,70 @@ def test_roles_give_each_party_only_what_it_needs(courses):
     assert roles["formgrade-pricing"]["scopes"] == ["access:services!service=pricing"]
     assert roles["formgrade-pricing"]["groups"] == ["formgrade-pricing"]
     assert roles["grader-pricing"]["services"] == ["pricing"]
-    assert "groups!group=nbgrader-pricing" in roles["grader-pricing"]["scopes"]
-    # A learner's server may read its own groups, never other users' servers.
-    assert all(
-        scope.endswith("!user") or scope in ("list:services", "read:services")
-        for scope in roles["server"]["scopes"]
-    )
+
+
+def test_a_formgrader_reaches_only_its_own_course_group_and_service(courses):
+    c = Config()
+    hubconfig.update_roles(c, courses)
+    roles = {role["name"]: role for role in c.JupyterHub.load_roles}
+    # Exactly these: no read of other users, no other group, no unfiltered scope.
+    assert roles["grader-pricing"]["scopes"] == [
+        "groups!group=nbgrader-pricing",
+        "list:services!service=pricing",
+        "read:services!service=pricing",
+    ]
+    assert roles["grader-logistics"]["scopes"] == [
+        "groups!group=nbgrader-logistics",
+        "list:services!service=logistics",
+        "read:services!service=logistics",
+    ]
+
+
+def test_a_learner_server_asks_only_for_what_its_user_holds(courses):
+    c = Config()
+    hubconfig.update_roles(c, courses)
+    roles = {role["name"]: role for role in c.JupyterHub.load_roles}
+    # Each scope is filtered to the server's own user or server: a user holds no more,
+    # so the hub drops nothing from the server's token.
+    assert roles["server"]["scopes"] == [
+        "users:activity!user",
+        "access:servers!server",
+        "read:users:groups!user",
+    ]
+
+
+def test_cookies_are_same_site_and_not_secure_over_plain_http():
+    c = Config()
+    hubconfig.update_cookies(c, settings(True))
+    assert c.JupyterHub.tornado_settings["cookie_options"] == {"samesite": "Lax"}
+
+
+def test_cookies_are_secure_when_the_hub_serves_https(tmp_path):
+    c = Config()
+    s = settings(True, ISOKO_SSL_CERT=str(tmp_path / "c.pem"), ISOKO_SSL_KEY=str(tmp_path / "k"))
+    hubconfig.update_cookies(c, s)
+    hubconfig.update_tls(c, s)
+    assert c.JupyterHub.tornado_settings["cookie_options"] == {"samesite": "Lax", "secure": True}
+    assert c.JupyterHub.ssl_cert == str(tmp_path / "c.pem")
+    assert c.JupyterHub.ssl_key == str(tmp_path / "k")
+
+
+def test_cookies_are_secure_behind_an_https_proxy():
+    c = Config()
+    s = settings(True, ISOKO_BEHIND_HTTPS_PROXY="1")
+    hubconfig.update_cookies(c, s)
+    hubconfig.update_tls(c, s)
+    assert c.JupyterHub.tornado_settings["cookie_options"] == {"samesite": "Lax", "secure": True}
+    assert "ssl_cert" not in c.JupyterHub
+
+
+def test_formgraders_get_the_hubs_cookie_options(courses):
+    # The hub passes its cookie options to spawners, not to services.
+    for env, expected in (
+        ({}, {"samesite": "Lax"}),
+        ({"ISOKO_BEHIND_HTTPS_PROXY": "1"}, {"samesite": "Lax", "secure": True}),
+    ):
+        c = Config()
+        hubconfig.update_services(c, settings(True, **env), courses)
+        pricing = next(svc for svc in c.JupyterHub.services if svc["name"] == "pricing")
+        assert json.loads(pricing["environment"]["JUPYTERHUB_COOKIE_OPTIONS"]) == expected

@@ -57,6 +57,14 @@ def test_the_formgrader_can_be_framed_by_its_own_lab(settings):
     assert headers["Content-Security-Policy"] == "frame-ancestors 'self'"
 
 
+def test_grader_services_enrol_through_the_hub(settings):
+    config = json.loads((settings.grader_config_dir / "jupyter_server_config.json").read_text())
+    extensions = config["ServerApp"]["jpserver_extensions"]
+    assert extensions == {"isoko.courses.formgrader_enrolment": True}
+    learner = json.loads((settings.learner_config_dir / "jupyter_server_config.json").read_text())
+    assert "isoko.courses.formgrader_enrolment" not in learner["ServerApp"]["jpserver_extensions"]
+
+
 def test_graders_answer_for_their_own_course(settings, monkeypatch):
     config = load_py(settings.grader_config_dir / "nbgrader_config.py", {}, monkeypatch)
     assert config.Authenticator.plugin_class.endswith("GraderServiceAuthPlugin")

@@ -55,3 +55,33 @@ def test_a_learner_never_gets_a_grader_or_the_sandbox_account():
     assert (
         Settings.from_environ(checkout=Path("/x"), environ={}, as_root=False).sandbox_account == ""
     )
+
+
+def test_https_comes_from_a_certificate_or_a_proxy_setting(tmp_path):
+    plain = Settings.from_environ(checkout=tmp_path, environ={}, as_root=False)
+    assert not plain.served_over_https
+    tls = Settings.from_environ(
+        checkout=tmp_path,
+        environ={"ISOKO_SSL_CERT": "cert.pem", "ISOKO_SSL_KEY": "key.pem"},
+        as_root=False,
+    )
+    assert tls.served_over_https and tls.ssl_cert.name == "cert.pem"
+    proxied = Settings.from_environ(
+        checkout=tmp_path, environ={"ISOKO_BEHIND_HTTPS_PROXY": "1"}, as_root=False
+    )
+    assert proxied.served_over_https and proxied.ssl_cert is None
+
+
+def test_https_settings_are_checked_and_survive_the_trip(tmp_path):
+    with pytest.raises(ValueError, match="ISOKO_SSL_KEY"):
+        Settings.from_environ(checkout=tmp_path, environ={"ISOKO_SSL_CERT": "c"}, as_root=False)
+    with pytest.raises(ValueError, match="ISOKO_BEHIND_HTTPS_PROXY"):
+        Settings.from_environ(
+            checkout=tmp_path, environ={"ISOKO_BEHIND_HTTPS_PROXY": "maybe"}, as_root=False
+        )
+    s = Settings.from_environ(
+        checkout=tmp_path,
+        environ={"ISOKO_SSL_CERT": "c", "ISOKO_SSL_KEY": "k", "ISOKO_BEHIND_HTTPS_PROXY": "1"},
+        as_root=False,
+    )
+    assert Settings.from_environ(environ=s.to_environ(), as_root=False) == s

@@ -4,13 +4,34 @@ NativeAuthenticator 1.3's login handler still times logins with ``self.statsd``,
 JupyterHub 6 removed, so every login attempt failed with a server error. This login
 handler keeps its behaviour (the reasons it gives for a refused login included) and
 leaves the timing out.
+
+NativeAuthenticator also approves and discards sign-ups on a plain GET of
+``/hub/authorize/<name>`` and ``/hub/discard/<name>``: an image or a link on any page
+the admin's browser loads would approve an account. Here those two take only a POST,
+which the hub refuses without its XSRF token, and a GET answers 405 and changes nothing.
+The admin's authorization page posts them from small forms.
 """
 
 from __future__ import annotations
 
+from pathlib import Path
+
+from jinja2 import ChoiceLoader, FileSystemLoader
 from jupyterhub.handlers.base import BaseHandler
 from nativeauthenticator import NativeAuthenticator
+from nativeauthenticator.handlers import (
+    AuthorizationAreaHandler,
+    DiscardHandler,
+    EmailAuthorizationHandler,
+    LocalBase,
+    ToggleAuthorizationHandler,
+    admin_users_scope,
+)
 from nativeauthenticator.handlers import LoginHandler as NativeLoginHandler
+from nativeauthenticator.orm import UserInfo
+from tornado import web
+
+TEMPLATES = Path(__file__).with_name("templates")
 
 NOT_APPROVED = "User {username} has not been authorized by an administrator yet."
 WRONG_CREDENTIALS = "Invalid username or password."
@@ -48,9 +69,75 @@ class IsokoLoginHandler(NativeLoginHandler):
         return WRONG_CREDENTIALS
 
 
+def _add_templates(settings: dict) -> None:
+    """Let the hub's template environments find Isoko's pages (once per environment)."""
+    for key in ("jinja2_env", "jinja2_env_sync"):
+        env = settings.get(key)
+        if env is None or getattr(env, "_isoko_templates", False):
+            continue
+        env.loader = ChoiceLoader([FileSystemLoader(str(TEMPLATES)), env.loader])
+        env._isoko_templates = True
+
+
+class IsokoAuthorizationAreaHandler(LocalBase):
+    """The admin's list of sign-ups, whose buttons POST with the hub's XSRF token."""
+
+    @admin_users_scope
+    async def get(self):
+        _add_templates(self.settings)
+        html = await self.render_template(
+            "isoko-authorization-area.html",
+            ask_email=self.authenticator.ask_email_on_signup,
+            users=self.db.query(UserInfo).all(),
+        )
+        self.finish(html)
+
+
+class ToggleApprovalHandler(LocalBase):
+    """POST /hub/authorize/<name>: approve a sign-up, or withdraw an approval.
+
+    Only ``post`` is defined, so tornado answers any GET with 405; the hub checks the
+    XSRF token of every cookie-authenticated POST before it gets here.
+    """
+
+    @admin_users_scope
+    async def post(self, username):
+        if UserInfo.find(self.db, username) is None:
+            raise web.HTTPError(404)
+        UserInfo.change_authorization(self.db, username)
+        self.redirect(self.hub.base_url + "authorize#" + username)
+
+
+class DiscardSignupHandler(LocalBase):
+    """POST /hub/discard/<name>: forget a sign-up that is not approved (GET: 405)."""
+
+    @admin_users_scope
+    async def post(self, username):
+        info = self.authenticator.get_user(username)
+        if info is not None and not info.is_authorized:
+            self.authenticator.delete_user(type("User", (), {"name": username}))
+            # NativeAuthenticator also drops a hub user of that name, if one was made.
+            if self.users.get(username) is not None:
+                self.users.delete(username)
+        self.redirect(self.hub.base_url + "authorize")
+
+
+#: NativeAuthenticator's handlers that Isoko replaces.
+REPLACED_HANDLERS = {
+    NativeLoginHandler: IsokoLoginHandler,
+    AuthorizationAreaHandler: IsokoAuthorizationAreaHandler,
+    ToggleAuthorizationHandler: ToggleApprovalHandler,
+    DiscardHandler: DiscardSignupHandler,
+}
+#: E-mailed self-approval links are a GET that approves; Isoko does not use them
+#: (approval is the admin's), so the route is not served at all.
+DROPPED_HANDLERS = {EmailAuthorizationHandler}
+
+
 class IsokoAuthenticator(NativeAuthenticator):
     def get_handlers(self, app):
         return [
-            (path, IsokoLoginHandler if handler is NativeLoginHandler else handler)
+            (path, REPLACED_HANDLERS.get(handler, handler))
             for path, handler in super().get_handlers(app)
+            if handler not in DROPPED_HANDLERS
         ]

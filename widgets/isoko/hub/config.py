@@ -7,6 +7,8 @@ values of one concern; ``configure`` applies them all. Tests call them on a bare
 
 from __future__ import annotations
 
+import json
+
 from traitlets.config import Config
 
 from isoko.courses.catalog import Course, load_courses
@@ -18,15 +20,17 @@ from isoko.platform.settings import Settings
 #: ``<prefix>sandbox``): signing up as ``grader-pricing`` must not become the grader.
 USERNAME_PATTERN = r"^(?!grader-|sandbox$)[a-z][a-z0-9_-]{1,23}$"
 
-#: Scopes of the token each learner's server holds: nbgrader's Assignments tab reads
-#: the user's own groups (its courses) and the list of services (the formgraders).
+#: Scopes of the token each learner's server holds, each the least that works. A server's
+#: token can hold only what its user holds (the hub drops the rest, with a warning), so
+#: every scope here is filtered to the user (``!user``) or the server (``!server``).
 SERVER_SCOPES = [
+    # The server reports its user's activity, which the idle culler reads (hub default).
     "users:activity!user",
-    "access:servers!user",
-    "read:users:name!user",
+    # The server's own token may reach its own server and no other (hub default).
+    "access:servers!server",
+    # nbgrader lists, fetches and submits only the courses of the user's hub groups
+    # (nbgrader-<course>): it reads GET /hub/api/users/<self> for its ``groups``.
     "read:users:groups!user",
-    "list:services",
-    "read:services",
 ]
 
 IDLE_TIMEOUT_SECONDS = 3600
@@ -47,6 +51,34 @@ def update_network(c: Config, s: Settings) -> None:
     c.JupyterHub.hub_ip = "127.0.0.1"
     c.JupyterHub.hub_port = s.hub_port
     c.ConfigurableHTTPProxy.api_url = f"http://127.0.0.1:{s.proxy_api_port}"
+
+
+def update_tls(c: Config, s: Settings) -> None:
+    if s.ssl_cert is not None:
+        c.JupyterHub.ssl_cert = str(s.ssl_cert)
+        c.JupyterHub.ssl_key = str(s.ssl_key)
+
+
+def cookie_options(s: Settings) -> dict:
+    """Attributes of every login and XSRF cookie: of the hub, learner servers, formgraders.
+
+    ``SameSite=Lax``: a browser sends them with no request that another site starts
+    except a top-level navigation, so another site's page can neither post to the hub
+    as the admin nor load an image with the admin's session; the OAuth redirects between
+    the hub and the servers are top-level navigations on one site, so login still works.
+    ``Secure`` when browsers come over HTTPS: such a cookie never travels in clear text
+    (served plain, a browser would refuse to store it, so it is off then).
+    """
+    options: dict = {"samesite": "Lax"}
+    if s.served_over_https:
+        options["secure"] = True
+    return options
+
+
+def update_cookies(c: Config, s: Settings) -> None:
+    # The hub passes these on to its XSRF cookie and to every spawner (learner servers'
+    # OAuth cookies); grader services take them from their environment (grader_service).
+    c.JupyterHub.tornado_settings = {"cookie_options": cookie_options(s)}
 
 
 def update_state(c: Config, s: Settings, proxy_token: str) -> None:
@@ -115,6 +147,8 @@ def grader_service(s: Settings, course: Course, port: int) -> dict:
             "JUPYTER_CONFIG_PATH": str(s.grader_config_dir),
             "PATH": f"{s.bin_dir}:/usr/local/bin:/usr/bin:/bin",
             "LANG": "C.UTF-8",
+            # The hub hands its cookie options to user servers but not to services.
+            "JUPYTERHUB_COOKIE_OPTIONS": json.dumps(cookie_options(s)),
         },
         "oauth_no_confirm": True,
     }
@@ -151,6 +185,22 @@ def update_groups(c: Config, courses: list[Course]) -> None:
     c.JupyterHub.load_groups = groups
 
 
+def grader_scopes(course: str) -> list[str]:
+    """Scopes of a formgrader's token: its own course group and its own service, no more."""
+    return [
+        # "Manage Students" (and `nbgrader db student add|remove` run by the grader)
+        # enrols or removes a learner: nbgrader lists the groups (GET /groups, to find
+        # nbgrader-<course>), then POST|DELETE /groups/nbgrader-<course>/users.
+        # ``groups`` is the only scope that changes membership; filtered, it reaches
+        # this course's group and lists only it. No read of any user is needed.
+        f"groups!group={student_group(course)}",
+        # The Courses tab of the grader's JupyterLab finds its formgrader's URL in
+        # GET /services (``prefix`` needs read:services); only its own service is shown.
+        f"list:services!service={course}",
+        f"read:services!service={course}",
+    ]
+
+
 def update_roles(c: Config, courses: list[Course]) -> None:
     roles = [
         {"name": "server", "scopes": SERVER_SCOPES},
@@ -172,12 +222,8 @@ def update_roles(c: Config, courses: list[Course]) -> None:
         roles.append(
             {
                 "name": f"grader-{course.slug}",
-                "description": f"Enrol learners in {course.title} from its formgrader",
-                "scopes": [
-                    f"groups!group={student_group(course.slug)}",
-                    "read:users:name",
-                    "read:users:groups",
-                ],
+                "description": f"What the {course.title} formgrader asks of the hub",
+                "scopes": grader_scopes(course.slug),
                 "services": [course.slug],
             }
         )
@@ -190,6 +236,8 @@ def configure(c: Config, s: Settings | None = None) -> Settings:
     courses = load_courses(s.courses_dir)
     proxy_token = s.proxy_token_file.read_text().strip()
     update_network(c, s)
+    update_tls(c, s)
+    update_cookies(c, s)
     update_state(c, s, proxy_token)
     update_authenticator(c)
     update_spawner(c, s)

@@ -54,6 +54,10 @@ LEARNER_DISABLED_LAB_PLUGINS = {
     "@jupyter/nbgrader:create-assignment": True,
 }
 
+#: Grader services add Isoko's extension that makes "Manage Students" enrol learners
+#: in the hub course group (nbgrader's formgrader alone records them in its gradebook).
+GRADER_SERVER_EXTENSIONS = {"isoko.courses.formgrader_enrolment": True}
+
 #: The formgrader opens inside JupyterLab in an iframe of the same origin; the
 #: singleuser default ``frame-ancestors 'none'`` would blank it.
 GRADER_HEADERS = {"Content-Security-Policy": "frame-ancestors 'self'"}
@@ -156,7 +160,15 @@ def write_server_configs(s: Settings) -> None:
     )
     _write(
         grader / "jupyter_server_config.json",
-        json.dumps({"ServerApp": {"tornado_settings": {"headers": GRADER_HEADERS}}}, indent=2),
+        json.dumps(
+            {
+                "ServerApp": {
+                    "jpserver_extensions": GRADER_SERVER_EXTENSIONS,
+                    "tornado_settings": {"headers": GRADER_HEADERS},
+                }
+            },
+            indent=2,
+        ),
     )
     _write(
         grader / "labconfig" / "page_config.json",

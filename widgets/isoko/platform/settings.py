@@ -42,6 +42,16 @@ class Settings:
     service_port_base: int = 8101
     as_root: bool = False
     unix_prefix: str = DEFAULT_UNIX_PREFIX
+    #: The hub serves HTTPS itself with this certificate and key.
+    ssl_cert: Path | None = None
+    ssl_key: Path | None = None
+    #: A proxy in front of the hub serves HTTPS and forwards plain HTTP on loopback.
+    behind_https_proxy: bool = False
+
+    @property
+    def served_over_https(self) -> bool:
+        """Browsers reach the hub over HTTPS, so its cookies may say ``Secure``."""
+        return self.ssl_cert is not None or self.behind_https_proxy
 
     @classmethod
     def from_environ(
@@ -59,6 +69,9 @@ class Settings:
         default_system = DEFAULT_SYSTEM_DIR_AS_ROOT if as_root else state_dir / "system"
         system_dir = Path(env.get("ISOKO_SYSTEM_DIR") or default_system).resolve()
         prefix = env.get("ISOKO_UNIX_PREFIX", DEFAULT_UNIX_PREFIX)
+        ssl_cert, ssl_key = env.get("ISOKO_SSL_CERT"), env.get("ISOKO_SSL_KEY")
+        if bool(ssl_cert) != bool(ssl_key):
+            raise ValueError("ISOKO_SSL_CERT and ISOKO_SSL_KEY must be set together")
         return cls(
             checkout=checkout,
             state_dir=state_dir,
@@ -71,6 +84,9 @@ class Settings:
             service_port_base=_port(env, "ISOKO_SERVICE_PORT_BASE", 8101),
             as_root=as_root,
             unix_prefix=prefix,
+            ssl_cert=Path(ssl_cert).resolve() if ssl_cert else None,
+            ssl_key=Path(ssl_key).resolve() if ssl_key else None,
+            behind_https_proxy=_flag(env, "ISOKO_BEHIND_HTTPS_PROXY"),
         )
 
     def to_environ(self) -> dict[str, str]:
@@ -85,6 +101,9 @@ class Settings:
             "ISOKO_PROXY_API_PORT": str(self.proxy_api_port),
             "ISOKO_SERVICE_PORT_BASE": str(self.service_port_base),
             "ISOKO_UNIX_PREFIX": self.unix_prefix,
+            "ISOKO_SSL_CERT": str(self.ssl_cert or ""),
+            "ISOKO_SSL_KEY": str(self.ssl_key or ""),
+            "ISOKO_BEHIND_HTTPS_PROXY": "1" if self.behind_https_proxy else "",
         }
 
     # --- the state directory (hub only, 0700) -------------------------------------
@@ -193,6 +212,15 @@ def _port(env: Mapping[str, str], name: str, default: int) -> int:
     if not 0 < port < 65536:
         raise ValueError(f"{name} must be between 1 and 65535, not {port}")
     return port
+
+
+def _flag(env: Mapping[str, str], name: str) -> bool:
+    text = env.get(name, "").strip().lower()
+    if text in ("", "0", "no", "false"):
+        return False
+    if text in ("1", "yes", "true"):
+        return True
+    raise ValueError(f"{name} must be 1 or 0, not {text!r}")
 
 
 def unix_account_name(prefix: str, name: str) -> str:
