@@ -18,6 +18,7 @@ from isoko.courses.grading import prepare_graders
 from isoko.grading.sandbox import BWRAP, SUDO, sudoers_rule
 from isoko.hub.server_config import ensure_exchange, write_server_configs
 from isoko.platform import demo, unix
+from isoko.platform.checkout import CheckoutExposedError, inside, make_private
 from isoko.platform.secrets import ensure_private_dir, ensure_secret
 from isoko.platform.settings import Settings
 
@@ -63,12 +64,30 @@ def prepare_grading_sandbox(s: Settings, graders: list[str]) -> None:
     os.replace(draft, target)
 
 
+def keep_checkout_private(s: Settings, log=print) -> None:
+    """Close the checkout (solutions, hidden tests, git history) to learner accounts."""
+    for what, path, variable in (
+        ("The system directory", s.system_dir, "ISOKO_SYSTEM_DIR"),
+        ("The Python environment", s.env_prefix, "ISOKO_ENV"),
+    ):
+        if inside(path, s.checkout):
+            raise SetupError(
+                f"{what} at {path} is inside the checkout, which must stay private to keep "
+                f"course solutions from learners: set {variable} to a system location."
+            )
+    try:
+        make_private(s.checkout, log=log)
+    except CheckoutExposedError as err:
+        raise SetupError(str(err)) from None
+
+
 def prepare(s: Settings, log=print) -> demo.DemoAccounts:
     if not s.proxy_command.exists():
         raise SetupError(
             f"configurable-http-proxy is missing at {s.proxy_command}: run `make hub`."
         )
     if s.as_root:
+        keep_checkout_private(s, log)
         check_reachable_by_others(s.env_prefix, "The Python environment")
     courses = load_courses(s.courses_dir)
 
