@@ -90,6 +90,31 @@ def test_root_gets_one_unix_account_per_learner():
     assert c.IsokoUnixSpawner.unix_prefix == "isoko-"
 
 
+def test_each_learner_gets_memory_process_and_cpu_limits_by_default():
+    c = Config()
+    hubconfig.update_spawner(c, settings(True))
+    spawner = c.IsokoUnixSpawner
+    assert spawner.mem_limit == 3 * 2**30
+    assert spawner.process_mem_limit == 2 * 2**30
+    assert spawner.process_limit == 256
+    assert spawner.nice == 5
+
+
+def test_learner_limits_come_from_the_environment():
+    c = Config()
+    s = settings(
+        True,
+        ISOKO_LEARNER_MEMORY_MB="1024",
+        ISOKO_LEARNER_PROCESS_MEMORY_MB="512",
+        ISOKO_LEARNER_PROCESSES="0",
+        ISOKO_LEARNER_NICE="0",
+    )
+    hubconfig.update_spawner(c, s)
+    assert c.IsokoUnixSpawner.mem_limit == 2**30
+    assert c.IsokoUnixSpawner.process_mem_limit == 512 * 2**20
+    assert c.IsokoUnixSpawner.process_limit == 0 and c.IsokoUnixSpawner.nice == 0
+
+
 def test_not_root_is_a_trial():
     c = Config()
     s = settings(False, ISOKO_STATE_DIR="/tmp/st")

@@ -43,6 +43,12 @@ def test_kernels_left_by_closed_apps_are_stopped(settings):
     assert culling["cull_idle_timeout"] > 0 and culling["cull_connected"] is False
 
 
+def test_kernels_and_apps_are_capped_per_learner(settings):
+    config = json.loads((settings.learner_config_dir / "jupyter_server_config.json").read_text())
+    assert config["ServerApp"]["kernel_manager_class"] == "isoko.hub.kernels.CappedKernelManager"
+    assert config["CappedKernelManager"]["max_kernels"] == 4
+
+
 def test_learners_submit_under_their_hub_name(settings, monkeypatch):
     path = settings.learner_config_dir / "nbgrader_config.py"
     config = load_py(path, {"JUPYTERHUB_USER": "amina"}, monkeypatch)

@@ -29,8 +29,26 @@ def test_a_bad_port_gets_a_clear_message(tmp_path, port):
         Settings.from_environ(checkout=tmp_path, environ={"ISOKO_PORT": port})
 
 
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("ISOKO_LEARNER_MEMORY_MB", "lots"),
+        ("ISOKO_LEARNER_PROCESSES", "-1"),
+        ("ISOKO_LEARNER_KERNELS", "2.5"),
+        ("ISOKO_LEARNER_NICE", "20"),
+    ],
+)
+def test_a_bad_learner_limit_gets_a_clear_message(tmp_path, name, value):
+    with pytest.raises(ValueError, match=name):
+        Settings.from_environ(checkout=tmp_path, environ={name: value})
+
+
 def test_settings_survive_the_trip_to_the_hub_process(tmp_path):
-    s = Settings.from_environ(checkout=tmp_path, environ={"ISOKO_PORT": "8200"}, as_root=False)
+    s = Settings.from_environ(
+        checkout=tmp_path,
+        environ={"ISOKO_PORT": "8200", "ISOKO_LEARNER_KERNELS": "2"},
+        as_root=False,
+    )
     again = Settings.from_environ(environ=s.to_environ(), as_root=False)
     assert again == s
 

@@ -34,6 +34,7 @@ SERVER_SCOPES = [
 ]
 
 IDLE_TIMEOUT_SECONDS = 3600
+MIB = 2**20
 
 
 def formgrade_group(course: str) -> str:
@@ -121,6 +122,11 @@ def update_spawner(c: Config, s: Settings) -> None:
         c.JupyterHub.spawner_class = "isoko.hub.spawner.IsokoUnixSpawner"
         c.IsokoUnixSpawner.unix_prefix = s.unix_prefix
         c.IsokoUnixSpawner.homes_dir = str(s.homes_dir)
+        # One learner must not be able to take the machine from the others.
+        c.IsokoUnixSpawner.mem_limit = s.learner_memory_mb * MIB
+        c.IsokoUnixSpawner.process_mem_limit = s.learner_process_memory_mb * MIB
+        c.IsokoUnixSpawner.process_limit = s.learner_processes
+        c.IsokoUnixSpawner.nice = s.learner_nice
     else:
         c.JupyterHub.spawner_class = "isoko.hub.spawner.IsokoTrialSpawner"
         c.IsokoTrialSpawner.home_dir_template = str(s.homes_dir / "{username}")

@@ -47,6 +47,8 @@ LEARNER_KERNEL_CULLING = {
     "cull_interval": 120,
     "cull_connected": False,
 }
+#: Kernels (notebooks and apps) are started by this manager, which caps them per learner.
+LEARNER_KERNEL_MANAGER = "isoko.hub.kernels.CappedKernelManager"
 LEARNER_DISABLED_LAB_PLUGINS = {
     **NO_NEWS,
     "@jupyter/nbgrader:formgrader": True,
@@ -142,8 +144,12 @@ def write_server_configs(s: Settings) -> None:
         learner / "jupyter_server_config.json",
         json.dumps(
             {
-                "ServerApp": {"jpserver_extensions": LEARNER_SERVER_EXTENSIONS},
+                "ServerApp": {
+                    "jpserver_extensions": LEARNER_SERVER_EXTENSIONS,
+                    "kernel_manager_class": LEARNER_KERNEL_MANAGER,
+                },
                 "MappingKernelManager": LEARNER_KERNEL_CULLING,
+                "CappedKernelManager": {"max_kernels": s.learner_kernels},
             },
             indent=2,
         ),

@@ -13,8 +13,15 @@ import sys
 from pathlib import Path
 
 from jupyterhub.spawner import LocalProcessSpawner, SimpleLocalProcessSpawner, set_user_setuid
-from traitlets import HasTraits, Unicode
+from traitlets import HasTraits, Integer, Unicode
 
+from isoko.hub.limits import (
+    CGROUP_V2_MOUNT,
+    LearnerLimits,
+    apply_rlimits,
+    join_cgroup,
+    prepare_learner_cgroup,
+)
 from isoko.platform.settings import learner_account_name
 from isoko.platform.unix import ensure_account
 
@@ -48,6 +55,27 @@ class IsokoUnixSpawner(ContentSyncMixin, LocalProcessSpawner):
 
     unix_prefix = Unicode("isoko-", config=True, help="Prefix of learners' Unix account names.")
     homes_dir = Unicode(config=True, help="Where learners' homes are created.")
+    process_mem_limit = Integer(
+        0, config=True, help="Bytes of address space each learner process may take; 0: no limit."
+    )
+    process_limit = Integer(
+        0, config=True, help="Processes and threads one learner may run together; 0: no limit."
+    )
+    nice = Integer(0, config=True, help="How much lower than the hub learners' CPU priority is.")
+    cgroup_mount = Unicode(
+        str(CGROUP_V2_MOUNT), config=True, help="Where the cgroup v2 hierarchy is, if any."
+    )
+
+    _cgroup: Path | None = None
+
+    @property
+    def limits(self) -> LearnerLimits:
+        return LearnerLimits(
+            memory_bytes=self.mem_limit or 0,
+            process_memory_bytes=self.process_mem_limit,
+            processes=self.process_limit,
+            nice=self.nice,
+        )
 
     @property
     def unix_name(self) -> str:
@@ -71,10 +99,23 @@ class IsokoUnixSpawner(ContentSyncMixin, LocalProcessSpawner):
         entry = await asyncio.to_thread(self._ensure_account)
         if self.content_dir:
             self._log_sync(await asyncio.to_thread(self._sync_as_learner, entry))
+        self._cgroup = await asyncio.to_thread(
+            prepare_learner_cgroup, self.unix_name, self.limits, Path(self.cgroup_mount)
+        )
         return await super().start()
 
     def make_preexec_fn(self, name):
-        return set_user_setuid(self.unix_name)
+        become_learner = set_user_setuid(self.unix_name)
+        limits, cgroup = self.limits, self._cgroup
+
+        def preexec():
+            # As root still: a learner can lower these later, never raise them.
+            if cgroup is not None:
+                join_cgroup(cgroup)
+            apply_rlimits(limits)
+            become_learner()
+
+        return preexec
 
     def user_env(self, env):
         entry = pwd.getpwnam(self.unix_name)

@@ -26,6 +26,21 @@ SUDOERS_DIR = Path("/etc/sudoers.d")
 #: Hub names that would land on one of Isoko's own Unix accounts once prefixed.
 RESERVED_HUB_NAMES = re.compile(r"^(grader-.*|sandbox)$")
 
+#: Each learner's share of a 2-core, 24 GiB machine serving a class of about 30. Not
+#: everyone computes at once, so the shares add up to more than the machine.
+#: Memory for all of a learner's processes together (enforced with cgroups v2).
+DEFAULT_LEARNER_MEMORY_MB = 3072
+#: Memory (address space) of each learner process: a kernel with numpy and pandas
+#: reserves well under 1 GiB; JupyterLab's server about as much.
+DEFAULT_LEARNER_PROCESS_MEMORY_MB = 2048
+#: Processes and threads of one learner together: JupyterLab and a few kernels use
+#: well under 100 (each kernel runs about ten threads, two more for OpenBLAS).
+DEFAULT_LEARNER_PROCESSES = 256
+#: Kernels one learner may run at once (open notebooks and app pages together).
+DEFAULT_LEARNER_KERNELS = 4
+#: Learners run a little below the hub's priority, so the hub answers under load.
+DEFAULT_LEARNER_NICE = 5
+
 
 @dataclass(frozen=True)
 class Settings:
@@ -47,6 +62,11 @@ class Settings:
     ssl_key: Path | None = None
     #: A proxy in front of the hub serves HTTPS and forwards plain HTTP on loopback.
     behind_https_proxy: bool = False
+    learner_memory_mb: int = DEFAULT_LEARNER_MEMORY_MB
+    learner_process_memory_mb: int = DEFAULT_LEARNER_PROCESS_MEMORY_MB
+    learner_processes: int = DEFAULT_LEARNER_PROCESSES
+    learner_kernels: int = DEFAULT_LEARNER_KERNELS
+    learner_nice: int = DEFAULT_LEARNER_NICE
 
     @property
     def served_over_https(self) -> bool:
@@ -87,6 +107,13 @@ class Settings:
             ssl_cert=Path(ssl_cert).resolve() if ssl_cert else None,
             ssl_key=Path(ssl_key).resolve() if ssl_key else None,
             behind_https_proxy=_flag(env, "ISOKO_BEHIND_HTTPS_PROXY"),
+            learner_memory_mb=_count(env, "ISOKO_LEARNER_MEMORY_MB", DEFAULT_LEARNER_MEMORY_MB),
+            learner_process_memory_mb=_count(
+                env, "ISOKO_LEARNER_PROCESS_MEMORY_MB", DEFAULT_LEARNER_PROCESS_MEMORY_MB
+            ),
+            learner_processes=_count(env, "ISOKO_LEARNER_PROCESSES", DEFAULT_LEARNER_PROCESSES),
+            learner_kernels=_count(env, "ISOKO_LEARNER_KERNELS", DEFAULT_LEARNER_KERNELS),
+            learner_nice=_count(env, "ISOKO_LEARNER_NICE", DEFAULT_LEARNER_NICE, most=19),
         )
 
     def to_environ(self) -> dict[str, str]:
@@ -104,6 +131,11 @@ class Settings:
             "ISOKO_SSL_CERT": str(self.ssl_cert or ""),
             "ISOKO_SSL_KEY": str(self.ssl_key or ""),
             "ISOKO_BEHIND_HTTPS_PROXY": "1" if self.behind_https_proxy else "",
+            "ISOKO_LEARNER_MEMORY_MB": str(self.learner_memory_mb),
+            "ISOKO_LEARNER_PROCESS_MEMORY_MB": str(self.learner_process_memory_mb),
+            "ISOKO_LEARNER_PROCESSES": str(self.learner_processes),
+            "ISOKO_LEARNER_KERNELS": str(self.learner_kernels),
+            "ISOKO_LEARNER_NICE": str(self.learner_nice),
         }
 
     # --- the state directory (hub only, 0700) -------------------------------------
@@ -221,6 +253,20 @@ def _flag(env: Mapping[str, str], name: str) -> bool:
     if text in ("1", "yes", "true"):
         return True
     raise ValueError(f"{name} must be 1 or 0, not {text!r}")
+
+
+def _count(env: Mapping[str, str], name: str, default: int, most: int | None = None) -> int:
+    """A whole number of 0 or more from the environment; 0 means no limit."""
+    text = env.get(name) or str(default)
+    try:
+        value = int(text)
+    except ValueError:
+        raise ValueError(f"{name} must be a whole number, not {text!r}") from None
+    if most is not None and not 0 <= value <= most:
+        raise ValueError(f"{name} must be between 0 and {most}, not {value}")
+    if value < 0:
+        raise ValueError(f"{name} must be 0 (no limit) or more, not {value}")
+    return value
 
 
 def unix_account_name(prefix: str, name: str) -> str:
