@@ -126,7 +126,8 @@ def test_the_kernel_after_the_cap_is_refused_with_a_clear_message(kernels):
 
     refused = asyncio.run(run())
     assert refused.status_code == 429
-    assert refused.log_message == "You have 2 kernels running: close a notebook or app first."
+    message = "You have 2 kernels running: close a notebook or app first."
+    assert refused.log_message == refused.reason == message
     assert started == ["k0", "k1"]
 
 

@@ -33,7 +33,9 @@ class CappedKernelManager(AsyncMappingKernelManager):
             return await super().start_kernel(kernel_id=kernel_id, path=path, **kwargs)
         running = len(self.list_kernel_ids()) + self._starting
         if self.max_kernels and running >= self.max_kernels:
-            raise web.HTTPError(429, too_many_kernels(running))
+            message = too_many_kernels(running)
+            # The reason is what an error page shows (Voilà's shows nothing else).
+            raise web.HTTPError(429, message, reason=message)
         self._starting += 1
         try:
             return await super().start_kernel(kernel_id=kernel_id, path=path, **kwargs)
