@@ -18,7 +18,7 @@ import requests
 
 from isoko.platform.settings import DEFAULT_LEARNER_KERNELS, DEFAULT_LEARNER_PROCESSES
 from support.client import HubUser
-from support.hub import REPO, Hub
+from support.hub import REPO, Hub, servers_run_by
 from support.kernels import Kernel
 
 pytestmark = pytest.mark.integration
@@ -177,6 +177,27 @@ def test_kernels_past_the_cap_are_refused_with_a_clear_message(attacker):
     finally:
         for kernel_id in started:
             attacker.server("DELETE", f"/api/kernels/{kernel_id}")
+
+
+def test_the_hub_serves_from_a_checkout_closed_to_learners(hub, bystander):
+    # Every other test here runs against this hub: nothing learners or graders need
+    # was cut off when the checkout was made private.
+    assert f"Made {hub.checkout} private" in hub.log_file.read_text()
+    assert hub.checkout.stat().st_mode & 0o007 == 0
+
+
+def test_learner_servers_start_with_the_limits(hub, bystander):
+    (pid, _), *_ = servers_run_by(f"{hub.unix_prefix}{bystander.username}")
+    # Soft and hard limit of each resource, as the kernel reports them.
+    limits = {
+        line[:26].strip(): line[26:].split()[:2]
+        for line in Path(f"/proc/{pid}/limits").read_text().splitlines()[1:]
+    }
+    assert limits["Max address space"] == [str(2 * GIB)] * 2
+    assert limits["Max processes"] == [str(DEFAULT_LEARNER_PROCESSES)] * 2
+    assert limits["Max core file size"] == ["0", "0"]
+    assert int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[16]) == 5
+    assert Path(f"/proc/{pid}/oom_score_adj").read_text().strip() == "500"
 
 
 def test_the_learner_cycle_works_under_the_limits(hub, bystander):

@@ -99,9 +99,14 @@ class IsokoUnixSpawner(ContentSyncMixin, LocalProcessSpawner):
         entry = await asyncio.to_thread(self._ensure_account)
         if self.content_dir:
             self._log_sync(await asyncio.to_thread(self._sync_as_learner, entry))
-        self._cgroup = await asyncio.to_thread(
-            prepare_learner_cgroup, self.unix_name, self.limits, Path(self.cgroup_mount)
-        )
+        try:
+            self._cgroup = await asyncio.to_thread(
+                prepare_learner_cgroup, self.unix_name, self.limits, Path(self.cgroup_mount)
+            )
+        except OSError as err:
+            # A cgroup tree the hub may not change (some containers): the rlimits still hold.
+            self.log.warning("No cgroup for %s, rlimits only: %s", self.user.name, err)
+            self._cgroup = None
         return await super().start()
 
     def make_preexec_fn(self, name):
