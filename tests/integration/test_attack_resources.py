@@ -11,6 +11,7 @@ import os
 import pwd
 import shutil
 import tempfile
+import time
 from pathlib import Path
 
 import pytest
@@ -219,3 +220,19 @@ def test_the_learner_cycle_works_under_the_limits(hub, bystander):
     assert used < DEFAULT_LEARNER_PROCESSES / 2, f"{used} tasks for an ordinary session"
     for kernel_id in kernels - before:
         bystander.server("DELETE", f"/api/kernels/{kernel_id}")
+
+
+def test_what_a_learner_detached_stops_with_their_server(hub, attacker):
+    kernel = Kernel.start(attacker)
+    detached = kernel.run(
+        "import subprocess\nprint(subprocess.Popen(['sleep', '600'], start_new_session=True).pid)"
+    )
+    pid = int(detached.stdout)
+    kernel.close()
+    assert Path(f"/proc/{pid}").exists()
+    stopped = attacker.hub_api("DELETE", f"/users/{attacker.username}/server")
+    assert stopped.status_code in (202, 204), stopped.text
+    deadline = time.monotonic() + 60
+    while Path(f"/proc/{pid}").exists() and time.monotonic() < deadline:
+        time.sleep(0.5)
+    assert not Path(f"/proc/{pid}").exists(), "a detached process outlived its server"

@@ -23,7 +23,7 @@ from isoko.hub.limits import (
     prepare_learner_cgroup,
 )
 from isoko.platform.settings import learner_account_name
-from isoko.platform.unix import ensure_account
+from isoko.platform.unix import ensure_account, kill_processes_of
 
 
 class ContentSyncMixin(HasTraits):
@@ -108,6 +108,19 @@ class IsokoUnixSpawner(ContentSyncMixin, LocalProcessSpawner):
             self.log.warning("No cgroup for %s, rlimits only: %s", self.user.name, err)
             self._cgroup = None
         return await super().start()
+
+    async def stop(self, now=False):
+        await super().stop(now=now)
+        # What the learner started and detached (a loop left in a terminal, a process
+        # that left its kernel) would otherwise outlive their server and its limits on
+        # kernels, and keep running after the idle culler stopped the server.
+        try:
+            uid = pwd.getpwnam(self.unix_name).pw_uid
+        except KeyError:
+            return  # never started: no account, nothing of theirs runs
+        killed = await asyncio.to_thread(kill_processes_of, uid)
+        if killed:
+            self.log.info("Stopped %d leftover process(es) of %s", killed, self.user.name)
 
     def make_preexec_fn(self, name):
         become_learner = set_user_setuid(self.unix_name)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import grp
 import os
 import pwd
+import signal
 import subprocess
 from collections.abc import Sequence
 from pathlib import Path
@@ -114,3 +115,40 @@ def run_as(
         text=True,
         timeout=timeout,
     )
+
+
+def processes_of(uid: int) -> list[int]:
+    """Every process whose real, effective or saved user is ``uid``."""
+    found = []
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry.name}/status") as status:
+                uids = next(line for line in status if line.startswith("Uid:")).split()[1:4]
+        except (OSError, StopIteration):
+            continue  # gone meanwhile
+        if str(uid) in uids:
+            found.append(int(entry.name))
+    return found
+
+
+def kill_processes_of(uid: int, rounds: int = 10) -> int:
+    """Kill everything ``uid`` runs, including what it detached; return how many.
+
+    Several rounds, because a process may fork while its siblings are being killed.
+    """
+    if uid == 0:
+        raise RuntimeError("refusing to kill every process of root")
+    killed = 0
+    for _ in range(rounds):
+        pids = processes_of(uid)
+        if not pids:
+            break
+        for pid in pids:
+            try:
+                os.kill(pid, signal.SIGKILL)
+                killed += 1
+            except ProcessLookupError:
+                pass
+    return killed
