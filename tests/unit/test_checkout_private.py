@@ -126,6 +126,15 @@ def test_a_linked_worktree_closes_every_checkout_of_the_repository(open_dir):
         assert not readable_by_others(path), path
 
 
+def test_the_main_checkout_closes_its_linked_worktrees_too(open_dir):
+    main = fake_checkout(open_dir, "main")
+    git("init", "-q", cwd=main)
+    commit_all(main)
+    git("worktree", "add", "-q", str(open_dir / "feature"), cwd=main)
+    os.chmod(open_dir / "feature", 0o755)
+    assert make_private(main, log=lambda line: None) == [main, open_dir / "feature"]
+
+
 def test_a_folder_that_cannot_be_changed_stops_the_start(open_dir, monkeypatch):
     checkout = fake_checkout(open_dir)
 

@@ -47,8 +47,10 @@ def readable_by_others(path: Path) -> bool:
 
 
 def _git_dir_of(checkout: Path) -> Path | None:
-    """Where the git history of ``checkout`` lives when ``.git`` is a pointer file."""
+    """Where the git history of ``checkout`` lives: ``.git``, or where that file points."""
     pointer = checkout / ".git"
+    if pointer.is_dir():
+        return pointer
     if not pointer.is_file():
         return None
     text = pointer.read_text().strip()
@@ -87,7 +89,8 @@ def solution_holders(checkout: Path) -> list[Exposure]:
             if worktree != checkout and worktree.is_dir():
                 holders.append(Exposure(worktree, "another checkout of this repository"))
         for history in dict.fromkeys([common_dir, git_dir]):
-            if history.is_dir():
+            # History inside the checkout is closed with it.
+            if history.is_dir() and not history.is_relative_to(checkout):
                 holders.append(Exposure(history, "the git history of this checkout"))
     return holders
 
