@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from isoko.platform.unix import ensure_account, remove_account, run_as
-from support.hub import REPO
+from isoko.platform.unix import ensure_account, run_as
+from support.hub import REPO, Hub
 
 pytestmark = pytest.mark.integration
 
@@ -53,10 +53,8 @@ def clone_and_spy():
     try:
         yield root, checkout, prefix, spy
     finally:
-        remove_account(spy)
-        grader = f"{prefix}grader-tiny"
-        subprocess.run(["pkill", "-KILL", "-u", grader], capture_output=True)
-        remove_account(grader)
+        # The spy, and the grader and sandbox accounts preparing made.
+        Hub(root=root, unix_prefix=prefix).remove_unix_accounts()
         shutil.rmtree(root, ignore_errors=True)
 
 
