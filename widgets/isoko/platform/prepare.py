@@ -12,8 +12,9 @@ from pathlib import Path
 
 from isoko.courses.catalog import load_courses
 from isoko.courses.content import publish
+from isoko.courses.exchange import ensure_exchange_root
 from isoko.courses.grading import prepare_graders
-from isoko.hub.server_config import ensure_exchange, write_server_configs
+from isoko.hub.server_config import write_server_configs
 from isoko.platform import demo
 from isoko.platform.secrets import ensure_private_dir, ensure_secret
 from isoko.platform.settings import Settings
@@ -53,7 +54,7 @@ def prepare(s: Settings, log=print) -> demo.DemoAccounts:
     os.chmod(s.system_dir, 0o755)
     s.homes_dir.mkdir(parents=True, exist_ok=True)
     os.chmod(s.homes_dir, 0o755)
-    ensure_exchange(s)
+    ensure_exchange_root(s.exchange_dir)
     write_server_configs(s)
     publish(courses, s.content_dir)
     log(f"Courses: {', '.join(c.slug for c in courses)}; preparing grading")
