@@ -26,6 +26,7 @@ The classes keep nbgrader's layout and ``path_includes_course``; they are chosen
 from __future__ import annotations
 
 import datetime
+import errno
 import fnmatch
 import os
 import pwd
@@ -50,9 +51,13 @@ FEEDBACK_MODE = 0o711
 #: Learners may create and enter, not list; sticky: an entry may be renamed or removed
 #: only by its owner; setgid: submissions take the grader's group, which may read them.
 INBOUND_MODE = 0o3733
-#: A submission once handed in: its learner and the course's grader group read it.
-SUBMISSION_DIR_MODE = 0o750
-SUBMISSION_FILE_MODE = 0o640
+#: A submission once handed in: its folder takes the grader's group from ``inbound/``
+#: and shuts everybody else out; what is inside may then be readable by all, because a
+#: learner cannot give the files the grader's group (nbgrader writes some of them after
+#: copying, when the folder has lost its setgid bit).
+SUBMISSION_MODE = 0o750
+SUBMISSION_INNER_DIR_MODE = 0o755
+SUBMISSION_FILE_MODE = 0o644
 #: Where preparation moves course folders it did not make (planted through an old,
 #: world-writable exchange); only root may look inside. nbgrader's globs skip dot names.
 UNTRUSTED = ".untrusted"
@@ -154,6 +159,13 @@ class CopyRules:
         return not (self.max_file_size_kb and size > 1000 * self.max_file_size_kb)
 
 
+def _who(uid: int) -> str:
+    try:
+        return pwd.getpwuid(uid).pw_name
+    except KeyError:
+        return f"uid {uid}"
+
+
 def _raise(error: OSError) -> None:
     raise SubmissionRefused(f"cannot read {error.filename}: {error.strerror}")
 
@@ -164,6 +176,8 @@ def _open_file(name: str, dir_fd: int) -> int:
     try:
         return os.open(name, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK, dir_fd=dir_fd)
     except OSError as err:
+        if err.errno == errno.ELOOP:
+            raise SubmissionRefused(f"{name} is a link, not a regular file") from None
         raise SubmissionRefused(f"cannot open {name}: {err.strerror}") from None
 
 
@@ -191,7 +205,10 @@ def check_and_copy(
         folder = os.fstat(dir_fd)
         rel = os.path.relpath(dirpath, src)
         if folder.st_uid != expected_uid:
-            raise SubmissionRefused(f"folder {rel} is owned by uid {folder.st_uid}")
+            where = "the folder" if rel == "." else f"folder {rel}"
+            raise SubmissionRefused(
+                f"{where} is owned by {_who(folder.st_uid)}, not {_who(expected_uid)}"
+            )
         latest = max(latest, folder.st_ctime_ns)
         for name in dirnames:
             # fwalk lists a link to a folder as a folder and then skips it unread; a
@@ -210,7 +227,9 @@ def check_and_copy(
                 if not stat.S_ISREG(info.st_mode):
                     raise SubmissionRefused(f"{where} is not a regular file")
                 if info.st_uid != expected_uid:
-                    raise SubmissionRefused(f"{where} is owned by uid {info.st_uid}")
+                    raise SubmissionRefused(
+                        f"{where} is owned by {_who(info.st_uid)}, not {_who(expected_uid)}"
+                    )
                 if (
                     dest is not None
                     and not under_excluded
@@ -280,11 +299,9 @@ class ExchangeSubmit(HardenedExchange, default.ExchangeSubmit):
         super().copy_files()
         # nbgrader leaves the submission folder writable by everyone "so the instructor
         # can delete it"; here only its learner writes it, and the grader's group reads it.
-        self.set_perms(
-            os.path.join(self.inbound_path, self.assignment_filename),
-            fileperms=SUBMISSION_FILE_MODE,
-            dirperms=SUBMISSION_DIR_MODE,
-        )
+        folder = os.path.join(self.inbound_path, self.assignment_filename)
+        self.set_perms(folder, fileperms=SUBMISSION_FILE_MODE, dirperms=SUBMISSION_INNER_DIR_MODE)
+        os.chmod(folder, SUBMISSION_MODE)
 
 
 @dataclass
