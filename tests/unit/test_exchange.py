@@ -164,3 +164,17 @@ def test_a_link_planted_as_the_inbound_folder_is_not_followed(tmp_path):
     assert (root / "pricing" / "inbound").is_dir()
     assert not (root / "pricing" / "inbound").is_symlink()
     assert os.lstat(elsewhere).st_uid == 0 and mode(elsewhere) == 0o755
+
+
+def test_a_folder_vanishing_while_read_refuses_only_that_submission(tmp_path, monkeypatch):
+    src = make_submission(tmp_path / "amina+a01+t+r")
+    real_lstat = os.lstat
+
+    def vanishing(path, *args, **kwargs):
+        if path == "sub":
+            raise FileNotFoundError(2, "No such file or directory", "sub")
+        return real_lstat(path, *args, **kwargs)
+
+    monkeypatch.setattr(exchange.os, "lstat", vanishing)
+    with pytest.raises(SubmissionRefused, match="changed or could not be read"):
+        check_and_copy(src, os.getuid())

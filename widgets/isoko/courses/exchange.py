@@ -190,7 +190,15 @@ def check_and_copy(
     regular file. With ``dest``, the files the ``rules`` keep are copied there from the
     very descriptors that were checked, so nothing can be swapped in between.
     """
-    rules = rules or CopyRules(exclude=[], include=[])
+    try:
+        return _check_and_copy(src, expected_uid, dest, rules or CopyRules([], []))
+    except OSError as err:
+        # A learner changing their folder while it is read must cost only their own
+        # submission, never the collection of everybody else's.
+        raise SubmissionRefused(f"it changed or could not be read: {err}") from None
+
+
+def _check_and_copy(src: Path, expected_uid: int, dest: Path | None, rules: CopyRules) -> int:
     try:
         top = os.lstat(src)
     except OSError as err:
