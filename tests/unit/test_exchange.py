@@ -145,9 +145,25 @@ def test_a_planted_course_folder_is_set_aside(tmp_path, other_uid):
     exchange.ensure_course_exchange(root, "pricing", grader.pw_uid, grader.pw_gid, log=print)
     assert os.lstat(planted).st_uid == 0
     assert not (planted / "outbound" / "a01").exists()
-    (aside,) = (root / exchange.UNTRUSTED).iterdir()
+    (untrusted,) = root.glob(f"{exchange.UNTRUSTED}-*")
+    assert mode(untrusted) == 0o700 and os.lstat(untrusted).st_uid == 0
+    (aside,) = untrusted.iterdir()
     assert (aside / "outbound" / "a01").is_dir()
-    assert mode(root / exchange.UNTRUSTED) == 0o700
+
+
+@needs_root
+def test_a_planted_set_aside_folder_is_not_followed(tmp_path, other_uid):
+    root = tmp_path / "exchange"
+    exchange.ensure_exchange_root(root)
+    victim = tmp_path / "system-folder"
+    victim.mkdir(mode=0o755)
+    for name in (exchange.UNTRUSTED, f"{exchange.UNTRUSTED}-x"):
+        (root / name).symlink_to(victim)
+    (root / "pricing").mkdir()
+    os.chown(root / "pricing", other_uid, -1)
+    grader = pwd.getpwnam("daemon")
+    exchange.ensure_course_exchange(root, "pricing", grader.pw_uid, grader.pw_gid, log=print)
+    assert mode(victim) == 0o755 and not any(victim.iterdir())
 
 
 @needs_root

@@ -32,7 +32,7 @@ import os
 import pwd
 import shutil
 import stat
-import time
+import tempfile
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
@@ -59,7 +59,8 @@ SUBMISSION_MODE = 0o750
 SUBMISSION_INNER_DIR_MODE = 0o755
 SUBMISSION_FILE_MODE = 0o644
 #: Where preparation moves course folders it did not make (planted through an old,
-#: world-writable exchange); only root may look inside. nbgrader's globs skip dot names.
+#: world-writable exchange), with a random tail; only root may look inside. nbgrader's
+#: globs skip names that start with a dot.
 UNTRUSTED = ".untrusted"
 
 COURSE_FOLDERS = {"outbound": OUTBOUND_MODE, "feedback": FEEDBACK_MODE, "inbound": INBOUND_MODE}
@@ -82,10 +83,10 @@ def _owned_folder(path: Path, owners: set[int]) -> bool:
 
 
 def _set_aside(root: Path, path: Path, log) -> None:
-    untrusted = root / UNTRUSTED
-    untrusted.mkdir(exist_ok=True)
-    os.chmod(untrusted, 0o700)
-    target = untrusted / f"{path.parent.name}-{path.name}-{time.strftime('%Y%m%dT%H%M%S')}"
+    # A new folder each time (0700, made, never followed): anything already named like
+    # it may itself have been planted.
+    untrusted = Path(tempfile.mkdtemp(prefix=f"{UNTRUSTED}-", dir=root))
+    target = untrusted / f"{path.parent.name}-{path.name}"
     os.rename(path, target)
     log(f"  exchange: {path} was not made by Isoko; moved to {target}")
 
