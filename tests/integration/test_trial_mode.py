@@ -70,3 +70,28 @@ def test_trial_learner_gets_lessons_and_assignments(trial_hub):
     listed = learner.server("GET", "/assignments", params={"course_id": "pricing"}).json()
     statuses = {a["assignment_id"]: a["status"] for a in listed["value"]}
     assert statuses["a01-pricing-basics"] == "released"
+
+
+def test_trial_learner_submits_and_the_instructor_collects(trial_hub):
+    """The hardened exchange works with one account for everybody: ownership is trivial."""
+    demo = trial_hub.demo_accounts["learners"][1]
+    learner = HubUser(trial_hub.url, demo["username"], demo["password"])
+    learner.login()
+    learner.start_server()
+    form = {"course_id": "pricing", "assignment_id": "a01-pricing-basics"}
+    assert learner.server("POST", "/assignments/fetch", data=form).ok
+    submitted = learner.server("POST", "/assignments/submit", data=form)
+    assert submitted.ok and submitted.json()["success"], submitted.text
+    teacher = trial_hub.demo_accounts["instructor"]
+    instructor = HubUser(trial_hub.url, teacher["username"], teacher["password"])
+    instructor.login()
+    instructor.session.get(instructor.url("/services/pricing/formgrader"))
+    collected = instructor.server(
+        "POST",
+        "/formgrader/api/assignment/a01-pricing-basics/collect",
+        prefix="/services/pricing",
+    )
+    assert collected.ok and collected.json()["success"], collected.text
+    assert "REFUSED" not in collected.json().get("log", "")
+    folder = trial_hub.system_dir / "graders" / "pricing" / "submitted" / demo["username"]
+    assert (folder / "a01-pricing-basics" / "timestamp.txt").is_file()

@@ -80,3 +80,33 @@ def test_graders_answer_for_their_own_course(settings, monkeypatch):
 def test_everything_written_is_readable_by_learner_accounts(settings):
     for path in settings.system_dir.rglob("*"):
         assert path.stat().st_mode & 0o004, f"{path} is not world-readable"
+
+
+def test_every_exchange_step_is_isokos_hardened_one(settings, monkeypatch):
+    from nbgrader.exchange import ExchangeFactory
+
+    from isoko.courses import exchange
+
+    for side in (settings.learner_config_dir, settings.grader_config_dir):
+        config = load_py(side / "nbgrader_config.py", {"JUPYTERHUB_USER": "amina"}, monkeypatch)
+        factory = ExchangeFactory(config=config)
+        for step in ("fetch_assignment", "fetch_feedback", "release_assignment"):
+            assert getattr(factory, step).__module__ == exchange.__name__, step
+        for step in ("release_feedback", "list", "submit", "collect", "exchange"):
+            assert getattr(factory, step).__module__ == exchange.__name__, step
+
+
+def test_graders_know_which_account_each_learner_runs_as(settings, monkeypatch):
+    config = load_py(settings.grader_config_dir / "nbgrader_config.py", {}, monkeypatch)
+    assert config.ExchangeCollect.learner_unix_prefix == settings.unix_prefix
+    learner = load_py(settings.learner_config_dir / "nbgrader_config.py", {}, monkeypatch)
+    assert "learner_unix_prefix" not in learner.ExchangeCollect
+
+
+def test_a_trial_grader_expects_its_own_account(tmp_path, monkeypatch):
+    s = Settings.from_environ(
+        checkout=REPO, environ={"ISOKO_SYSTEM_DIR": str(tmp_path / "system")}, as_root=False
+    )
+    server_config.write_server_configs(s)
+    config = load_py(s.grader_config_dir / "nbgrader_config.py", {}, monkeypatch)
+    assert "learner_unix_prefix" not in config.ExchangeCollect

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from isoko.courses.catalog import Course
 from isoko.courses.check import last_error
+from isoko.courses.exchange import ensure_course_exchange
 from isoko.grading.execute import sandbox_config
 from isoko.platform.settings import Settings
 
@@ -145,10 +146,12 @@ def prepare_graders(s: Settings, courses: list[Course], log=print) -> None:
             account = s.grader_unix_name(course.slug)
             entry = unix.ensure_account(account, home)
             stage_sources(course, staged, entry.pw_gid)
+            ensure_course_exchange(s.exchange_dir, course.slug, entry.pw_uid, entry.pw_gid, log)
             result = unix.run_as(account, cmd, env=env, cwd=home, timeout=900)
         else:
             home.mkdir(parents=True, exist_ok=True)
             stage_sources(course, staged, None)
+            ensure_course_exchange(s.exchange_dir, course.slug, None, None, log)
             result = subprocess.run(
                 cmd,
                 env={**os.environ, **env},

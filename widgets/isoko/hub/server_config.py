@@ -21,6 +21,25 @@ c.Exchange.root = {exchange!r}
 c.Exchange.path_includes_course = True
 # Courses come from the hub groups nbgrader-<course> and formgrade-<course>.
 c.Authenticator.plugin_class = {auth_plugin!r}
+# nbgrader's exchange trusts names and wants a world-writable root; Isoko's steps use
+# the root-owned layout the hub prepares and check who submitted, and when.
+""" + "".join(
+    f"c.ExchangeFactory.{step} = 'isoko.courses.exchange.{name}'\n"
+    for step, name in {
+        "exchange": "Exchange",
+        "fetch_assignment": "ExchangeFetchAssignment",
+        "fetch_feedback": "ExchangeFetchFeedback",
+        "release_assignment": "ExchangeReleaseAssignment",
+        "release_feedback": "ExchangeReleaseFeedback",
+        "list": "ExchangeList",
+        "submit": "ExchangeSubmit",
+        "collect": "ExchangeCollect",
+    }.items()
+)
+#: Collect accepts the submission of student x only if Unix account <prefix>x owns it.
+#: Without it (a trial, where everybody is the hub's account) the collector's own is.
+GRADER_LEARNER_ACCOUNTS = """\
+c.ExchangeCollect.learner_unix_prefix = {prefix!r}
 """
 LEARNER_AUTH_PLUGIN = "nbgrader.auth.JupyterHubAuthPlugin"
 GRADER_AUTH_PLUGIN = "isoko.courses.nbgrader_auth.GraderServiceAuthPlugin"
@@ -162,7 +181,8 @@ def write_server_configs(s: Settings) -> None:
     _write(
         grader / "nbgrader_config.py",
         NBGRADER_CONFIG.format(exchange=exchange, auth_plugin=GRADER_AUTH_PLUGIN)
-        + sandbox_config(s.sandbox_account),
+        + sandbox_config(s.sandbox_account)
+        + (GRADER_LEARNER_ACCOUNTS.format(prefix=s.unix_prefix) if s.as_root else ""),
     )
     _write(
         grader / "jupyter_server_config.json",
@@ -189,10 +209,3 @@ def write_server_configs(s: Settings) -> None:
         grader / "labconfig",
     ):
         os.chmod(path, 0o755)
-
-
-def ensure_exchange(s: Settings) -> None:
-    # nbgrader wants its exchange root writable by every account (it checks 0777 itself);
-    # each course's inbound folder inside it is write-only for learners.
-    s.exchange_dir.mkdir(parents=True, exist_ok=True)
-    os.chmod(s.exchange_dir, 0o777)

@@ -14,9 +14,10 @@ from pathlib import Path
 
 from isoko.courses.catalog import load_courses
 from isoko.courses.content import publish
+from isoko.courses.exchange import ensure_exchange_root
 from isoko.courses.grading import prepare_graders
 from isoko.grading.sandbox import BWRAP, SUDO, sudoers_rule
-from isoko.hub.server_config import ensure_exchange, write_server_configs
+from isoko.hub.server_config import write_server_configs
 from isoko.platform import demo, unix
 from isoko.platform.checkout import CheckoutExposedError, inside, make_private
 from isoko.platform.secrets import ensure_private_dir, ensure_secret
@@ -102,7 +103,7 @@ def prepare(s: Settings, log=print) -> demo.DemoAccounts:
     os.chmod(s.system_dir, 0o755)
     s.homes_dir.mkdir(parents=True, exist_ok=True)
     os.chmod(s.homes_dir, 0o755)
-    ensure_exchange(s)
+    ensure_exchange_root(s.exchange_dir)
     write_server_configs(s)
     publish(courses, s.content_dir)
     prepare_grading_sandbox(s, [s.grader_unix_name(c.slug) for c in courses])
