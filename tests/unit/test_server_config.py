@@ -57,6 +57,20 @@ def test_the_formgrader_can_be_framed_by_its_own_lab(settings):
     assert headers["Content-Security-Policy"] == "frame-ancestors 'self'"
 
 
+def test_the_formgraders_pages_get_their_strict_policy(settings):
+    config = json.loads((settings.grader_config_dir / "jupyter_server_config.json").read_text())
+    extensions = config["ServerApp"]["jpserver_extensions"]
+    assert extensions == {"isoko.courses.formgrader_csp": True}
+
+
+def test_graders_render_learner_notebooks_without_their_scripts(settings, monkeypatch):
+    config = load_py(settings.grader_config_dir / "nbgrader_config.py", {}, monkeypatch)
+    assert config.HTMLExporter.sanitize_html is True
+    assert config.HTMLExporter.preprocessors == ["isoko.courses.learner_html.LearnerOutputs"]
+    learner = load_py(settings.learner_config_dir / "nbgrader_config.py", {}, monkeypatch)
+    assert "HTMLExporter" not in learner
+
+
 def test_graders_answer_for_their_own_course(settings, monkeypatch):
     config = load_py(settings.grader_config_dir / "nbgrader_config.py", {}, monkeypatch)
     assert config.Authenticator.plugin_class.endswith("GraderServiceAuthPlugin")
