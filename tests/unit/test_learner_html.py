@@ -36,6 +36,7 @@ HOSTILE_HTML = (
     "<table><thead><tr><th>price</th></tr></thead><tbody><tr><td>12</td></tr></tbody></table>"
     '<script>window.__pwned = "script"</script>'
     '<img src="x" onerror="window.__pwned = \'onerror\'">'
+    '<img src="http://127.0.0.2/beacon.png"><img src="//127.0.0.2/beacon.png">'
     "<a href=\"javascript:window.__pwned = 'link'\">details</a>"
     '<iframe src="javascript:parent.__pwned = 1"></iframe>'
     '<base href="http://127.0.0.2/">'
@@ -196,7 +197,7 @@ def test_what_the_instructor_grades_stays_readable(grader_config, template):
     assert 'window.__pwned = "script"' in text
     assert soup.select("table th") and soup.select("table td"), "tables must stay tables"
     assert soup.find("strong")
-    images = [img["src"] for img in soup.find_all("img")]
+    images = [img.get("src", "") for img in soup.find_all("img")]
     assert any(src.startswith("data:image/png;base64,") for src in images)
     # The learner's SVG chart (output and attachment) is drawn as an image, never inline.
     assert sum(src.startswith("data:image/svg+xml;base64,") for src in images) == 2
@@ -216,3 +217,5 @@ def test_clean_html_keeps_reading_and_drops_script():
     soup = BeautifulSoup(cleaned, "html.parser")
     assert not live_script(soup), live_script(soup)
     assert not soup.select("[style], [id], [name], base, input")
+    sources = [img.get("src") for img in soup.find_all("img")]
+    assert sources == ["x", None, None], "an image from another host tells when one looks"

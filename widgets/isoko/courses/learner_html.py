@@ -38,12 +38,25 @@ ALLOWED_TAGS = frozenset(
         *("a", "img"),
     }
 )
+
+
+def allowed_image_attribute(tag: str, name: str, value: str) -> bool:
+    """An image shows the learner's own picture: a data URI or a file handed in beside
+    the notebook, never another host (a beacon that tells when the instructor looks)."""
+    if name in ("alt", "width", "height"):
+        return True
+    if name != "src":
+        return False
+    source = value.strip().lower()
+    return source.startswith("data:image/") or not (":" in source or source.startswith("//"))
+
+
 #: No ``style`` (it could draw over the grading controls), no ``id``/``name`` (they
 #: could shadow the form's own elements), no ``on*`` handler.
 ALLOWED_ATTRIBUTES = {
     "*": ["class", "title", "lang", "dir"],
     "a": ["href"],
-    "img": ["src", "alt", "width", "height"],
+    "img": allowed_image_attribute,
     "th": ["colspan", "rowspan", "scope", "align"],
     "td": ["colspan", "rowspan", "align"],
     "col": ["span"],
