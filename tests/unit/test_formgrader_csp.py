@@ -101,7 +101,11 @@ def test_other_pages_of_the_grader_server_keep_their_policy():
         assert "nonce" not in page
 
 
-def test_formgrader_json_is_left_alone():
-    body = '{"name": "<script>"}'
-    _, headers, page = respond(f"{BASE}/formgrader/api/submissions/a01", body, "application/json")
+def test_formgrader_api_answers_are_left_whole_and_made_inert():
+    """nbgrader sends its JSON as text/html; a nonce inside would break it, and a link
+    to it must not become a page that runs a learner's name."""
+    body = '{"student": "<script>window.__pwned = 1</script>", "log": "<script src=x>"}'
+    _, headers, page = respond(f"{BASE}/formgrader/api/submission/a01/x/autograde", body)
     assert page == body
+    assert headers["Content-Security-Policy"] == formgrader_csp.INERT_CSP
+    assert "sandbox" in formgrader_csp.INERT_CSP

@@ -11,9 +11,12 @@ a fresh nonce, and only the formgrader's own ``<script>`` tags carry it:
   characters that could break out of nbgrader's unescaped ``{{ ... }}`` is refused.
 
 No inline event handler runs except the few nbgrader's own pages use, allowed by hash.
-No image, font or request leaves the hub. Files a learner handed in, which the
-formgrader serves from ``/formgrader/submissions/<id>/<file>``, are sandboxed: a
-learner's ``.html`` or ``.svg`` opened there runs nothing.
+No image, font or request leaves the hub. Two kinds of response are made inert (no
+script at all, a sandbox) and left as they are otherwise: files a learner handed in,
+which the formgrader serves from ``/formgrader/submissions/<id>/<file>`` (a learner's
+``.html`` or ``.svg`` opened there runs nothing), and the formgrader's JSON API, which
+nbgrader sends as ``text/html`` with learners' names and logs inside (a link to it
+would otherwise be a page).
 
 The policy is set by a tornado output transform, the one place that sees each page's
 final HTML and headers, so nbgrader itself is not changed.
@@ -45,6 +48,7 @@ NOTEBOOK_START = 'id="notebook-container"'
 UNSAFE_IN_URL = frozenset("<>\"'`\\")
 
 FORMGRADER = re.compile(r"/formgrader(/|$)")
+FORMGRADER_API = re.compile(r"/formgrader/api/")
 SUBMISSION_PAGE = re.compile(r"/formgrader/submissions/[^/]+/?$")
 #: A learner's own file, served beside their notebook (an image it shows, or anything).
 SUBMISSION_FILE = re.compile(
@@ -52,8 +56,9 @@ SUBMISSION_FILE = re.compile(
 )
 SCRIPT_TAG = re.compile(r"<script\b", re.IGNORECASE)
 
-#: A learner's file opened on its own: a unique origin, no script, nothing fetched.
-LEARNER_FILE_CSP = "; ".join(
+#: A learner's file or an API answer opened on its own: a unique origin, no script,
+#: nothing fetched but images from the hub.
+INERT_CSP = "; ".join(
     [
         "default-src 'none'",
         "img-src 'self' data:",
@@ -108,8 +113,8 @@ class FormgraderPolicy(OutputTransform):
     def transform_first_chunk(self, status_code, headers, chunk, finishing):
         if not FORMGRADER.search(self.path):
             return status_code, headers, chunk
-        if SUBMISSION_FILE.search(self.path):
-            headers["Content-Security-Policy"] = LEARNER_FILE_CSP
+        if FORMGRADER_API.search(self.path) or SUBMISSION_FILE.search(self.path):
+            headers["Content-Security-Policy"] = INERT_CSP
             return status_code, headers, chunk
         if not headers.get("Content-Type", "").startswith("text/html"):
             return status_code, headers, chunk
