@@ -251,8 +251,12 @@ def test_submission_page_runs_no_learner_script_and_still_grades(
     # The formgrader's own scripts ran: its form is wired and the names toggle works.
     written = grader_page.locator(".nbgrader_cell", has_text=HARMLESS_WRITTEN)
     expect(written).to_be_visible(timeout=PAGE_TIMEOUT_MS)
-    expect(grader_page.get_by_text(HARMLESS_OUTPUT)).to_be_visible()
+    expect(grader_page.locator(".output_stdout", has_text=HARMLESS_OUTPUT)).to_be_visible()
     assert grader_page.locator("table.harmless th", has_text="price").count() == 1
+    # The payloads did reach the page: shown as text, where the instructor sees them.
+    notebook = grader_page.locator("#notebook-container")
+    for route in ("html-script", "md-script"):
+        expect(notebook).to_contain_text(f"<script>window.__pwned='{route}'")
     expect(grader_page.locator("td", has_text="1,461")).to_be_visible()
     images = grader_page.locator("#notebook-container img").evaluate_all(
         "imgs => imgs.map(i => i.getAttribute('src') || '')"
@@ -329,8 +333,9 @@ def test_feedback_shows_the_answer_without_running_it(
     # What the instructor opens from the grader's files.
     feedback = f"feedback/{student}/{ASSIGNMENT}/{NOTEBOOK}.html"
     grader_page.goto(f"{hub.url}/services/{COURSE}/files/{feedback}")
-    expect(grader_page.get_by_text(HARMLESS_OUTPUT)).to_be_visible(timeout=PAGE_TIMEOUT_MS)
-    expect(grader_page.get_by_text(HARMLESS_WRITTEN)).to_be_visible()
+    stdout = grader_page.locator(".output_stdout", has_text=HARMLESS_OUTPUT)
+    expect(stdout).to_be_visible(timeout=PAGE_TIMEOUT_MS)
+    expect(grader_page.locator(".text_cell_render", has_text=HARMLESS_WRITTEN)).to_be_visible()
     for link in ("open-html-link", "open-md-link", "open-md-raw-link"):
         grader_page.get_by_text(link, exact=True).click()
     assert_nothing_ran(grader_page, seen, NOTEBOOK)
