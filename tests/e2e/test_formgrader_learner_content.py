@@ -253,10 +253,6 @@ def test_submission_page_runs_no_learner_script_and_still_grades(
     expect(written).to_be_visible(timeout=PAGE_TIMEOUT_MS)
     expect(grader_page.locator(".output_stdout", has_text=HARMLESS_OUTPUT)).to_be_visible()
     assert grader_page.locator("table.harmless th", has_text="price").count() == 1
-    # The payloads did reach the page: shown as text, where the instructor sees them.
-    notebook = grader_page.locator("#notebook-container")
-    for route in ("html-script", "md-script"):
-        expect(notebook).to_contain_text(f"<script>window.__pwned='{route}'")
     expect(grader_page.locator("td", has_text="1,461")).to_be_visible()
     images = grader_page.locator("#notebook-container img").evaluate_all(
         "imgs => imgs.map(i => i.getAttribute('src') || '')"
@@ -269,6 +265,10 @@ def test_submission_page_runs_no_learner_script_and_still_grades(
         grader_page.get_by_text(link, exact=True).click()
     grader_page.screenshot(path=artifacts_dir / "e2e-formgrader-hostile-submission.png")
     assert_nothing_ran(grader_page, seen, NOTEBOOK)
+    # The payloads did reach the page: shown as text, where the instructor sees them.
+    notebook = grader_page.locator("#notebook-container").first
+    for route in ("html-script", "md-script"):
+        expect(notebook).to_contain_text(f"<script>window.__pwned='{route}'")
 
     grader_page.locator(".glyphicon-eye-open.name-hidden").first.click()
     expect(grader_page.locator("a.name-shown")).to_contain_text(submission["student"])
@@ -339,6 +339,7 @@ def test_feedback_shows_the_answer_without_running_it(
     for link in ("open-html-link", "open-md-link", "open-md-raw-link"):
         grader_page.get_by_text(link, exact=True).click()
     assert_nothing_ran(grader_page, seen, NOTEBOOK)
+    expect(grader_page.locator("body")).to_contain_text("<script>window.__pwned='md-script'")
 
     # What the learner fetches is the same file.
     form = {"course_id": COURSE, "assignment_id": ASSIGNMENT}
