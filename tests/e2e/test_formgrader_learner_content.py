@@ -296,6 +296,26 @@ def test_formgrader_lists_show_the_learner_without_running_anything(
         assert "script-src 'nonce-" in reply.headers.get("content-security-policy", "")
 
 
+def test_the_formgraders_own_buttons_still_work_under_the_policy(
+    grader_page: Page, hub, submission
+):
+    """nbgrader's pages use inline onclick handlers; the policy allows exactly those."""
+    base = f"{hub.url}/services/{COURSE}/formgrader"
+    grader_page.goto(f"{base}/gradebook/{ASSIGNMENT}/{NOTEBOOK}")
+    expect(grader_page.locator("#main-table a.name-hidden").first).to_be_visible(
+        timeout=PAGE_TIMEOUT_MS
+    )
+    grader_page.locator("#toggle_names").click()
+    expect(grader_page.locator("#main-table a.name-shown").first).to_be_visible()
+
+    grader_page.goto(f"{base}/manage_assignments")
+    expect(grader_page.locator("#main-table td.name", has_text=ASSIGNMENT)).to_be_visible(
+        timeout=PAGE_TIMEOUT_MS
+    )
+    grader_page.get_by_role("link", name="Add new assignment...").click()
+    expect(grader_page.locator(".modal-dialog input.name")).to_be_visible()
+
+
 def test_a_file_the_learner_handed_in_runs_nothing(grader_page: Page, hub, submission, watcher):
     _, seen = watcher
     url = f"{hub.url}/services/{COURSE}/formgrader/submissions/{submission['id']}/{HANDED_IN_FILE}"
