@@ -66,9 +66,26 @@ def test_the_formgrader_can_be_framed_by_its_own_lab(settings):
 def test_grader_services_enrol_through_the_hub(settings):
     config = json.loads((settings.grader_config_dir / "jupyter_server_config.json").read_text())
     extensions = config["ServerApp"]["jpserver_extensions"]
-    assert extensions == {"isoko.courses.formgrader_enrolment": True}
+    assert extensions["isoko.courses.formgrader_enrolment"] is True
     learner = json.loads((settings.learner_config_dir / "jupyter_server_config.json").read_text())
     assert "isoko.courses.formgrader_enrolment" not in learner["ServerApp"]["jpserver_extensions"]
+
+
+def test_the_formgraders_pages_get_their_strict_policy(settings):
+    config = json.loads((settings.grader_config_dir / "jupyter_server_config.json").read_text())
+    extensions = config["ServerApp"]["jpserver_extensions"]
+    assert extensions == {
+        "isoko.courses.formgrader_enrolment": True,
+        "isoko.courses.formgrader_csp": True,
+    }
+
+
+def test_graders_render_learner_notebooks_without_their_scripts(settings, monkeypatch):
+    config = load_py(settings.grader_config_dir / "nbgrader_config.py", {}, monkeypatch)
+    assert config.HTMLExporter.sanitize_html is True
+    assert config.HTMLExporter.preprocessors == ["isoko.courses.learner_html.LearnerOutputs"]
+    learner = load_py(settings.learner_config_dir / "nbgrader_config.py", {}, monkeypatch)
+    assert "HTMLExporter" not in learner
 
 
 def test_graders_answer_for_their_own_course(settings, monkeypatch):

@@ -75,13 +75,32 @@ LEARNER_DISABLED_LAB_PLUGINS = {
     "@jupyter/nbgrader:create-assignment": True,
 }
 
-#: Grader services add Isoko's extension that makes "Manage Students" enrol learners
-#: in the hub course group (nbgrader's formgrader alone records them in its gradebook).
-GRADER_SERVER_EXTENSIONS = {"isoko.courses.formgrader_enrolment": True}
 
 #: The formgrader opens inside JupyterLab in an iframe of the same origin; the
-#: singleuser default ``frame-ancestors 'none'`` would blank it.
+#: singleuser default ``frame-ancestors 'none'`` would blank it. This is the base
+#: policy of every page of a grader server; the formgrader's own pages get a strict
+#: one on top (``GRADER_SERVER_EXTENSIONS``).
 GRADER_HEADERS = {"Content-Security-Policy": "frame-ancestors 'self'"}
+#: Grader services load two extensions of Isoko's: "Manage Students" enrols learners in
+#: the hub course group (nbgrader's formgrader alone records them in its gradebook); and
+#: a learner's script must not run in the formgrader: a Content-Security-Policy with a
+#: nonce per page on the formgrader's pages, a sandbox on the files learners hand in.
+GRADER_SERVER_EXTENSIONS = {
+    "isoko.courses.formgrader_enrolment": True,
+    "isoko.courses.formgrader_csp": True,
+}
+
+#: Learners' notebooks become HTML for the instructor (the formgrader's submission
+#: page, nbgrader's feedback) with their scripts and script-capable outputs removed.
+GRADER_EXPORTER = """\
+# A learner's notebook is shown to the instructor without its scripts; the settings
+# and the reason for each are in isoko.courses.learner_html.
+from traitlets.config import Config
+
+from isoko.courses.learner_html import grader_exporter_config
+
+c.merge(Config({"HTMLExporter": grader_exporter_config()}))
+"""
 
 #: The only JupyterLab extensions a Voilà page needs to draw ipywidgets: the widget
 #: classes, and Voilà's own widget manager (its ipywidgets 7 twin is dropped by Voilà).
@@ -181,6 +200,7 @@ def write_server_configs(s: Settings) -> None:
     _write(
         grader / "nbgrader_config.py",
         NBGRADER_CONFIG.format(exchange=exchange, auth_plugin=GRADER_AUTH_PLUGIN)
+        + GRADER_EXPORTER
         + sandbox_config(s.sandbox_account)
         + (GRADER_LEARNER_ACCOUNTS.format(prefix=s.unix_prefix) if s.as_root else ""),
     )
