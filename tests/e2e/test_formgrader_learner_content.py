@@ -26,7 +26,7 @@ import pytest
 from playwright.sync_api import BrowserContext, Page, expect
 from test_learner_browser import PAGE_TIMEOUT_MS, log_in
 
-from support.client import HubUser
+from support.client import HubUser, signed_in
 from support.hub import REPO, free_port
 
 pytestmark = pytest.mark.e2e
@@ -168,11 +168,7 @@ def formgrader(user: HubUser, method: str, path: str, **kwargs):
 @pytest.fixture(scope="module")
 def learner(hub) -> HubUser:
     # learners[0] is the integration slice's, learners[2] the other browser tests'.
-    demo = hub.demo_accounts["learners"][1]
-    user = HubUser(hub.url, demo["username"], demo["password"])
-    user.login()
-    user.start_server()
-    return user
+    return signed_in(hub.url, hub.demo_accounts["learners"][1])
 
 
 @pytest.fixture(scope="module")

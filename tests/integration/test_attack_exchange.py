@@ -10,8 +10,6 @@ from __future__ import annotations
 import datetime
 import json
 import os
-import shutil
-import tempfile
 import time
 from pathlib import Path
 
@@ -20,8 +18,8 @@ import pytest
 from nbgrader.utils import parse_utc
 
 from isoko.platform.unix import run_as
-from support.client import HubUser
-from support.hub import Hub
+from support.client import HubUser, signed_in
+from support.hub import Hub, running_hub
 
 pytestmark = pytest.mark.integration
 
@@ -33,27 +31,12 @@ DENIED = ("Permission denied", "Operation not permitted")
 
 @pytest.fixture(scope="module")
 def hub(artifacts_dir):
-    if os.geteuid() != 0:
-        pytest.skip("needs root: the hub creates a real Unix account per learner")
-    root = Path(tempfile.mkdtemp(prefix="isoko-exchange-"))
-    os.chmod(root, 0o755)
-    hub = Hub(root=root)
-    try:
-        hub.start()
+    with running_hub(artifacts_dir, "exchange-") as hub:
         yield hub
-    finally:
-        hub.stop()
-        hub.remove_unix_accounts()
-        for log in root.glob("hub-*.log"):
-            shutil.copy(log, artifacts_dir / f"exchange-{log.name}")
-        shutil.rmtree(root, ignore_errors=True)
 
 
 def logged_in(hub: Hub, demo: dict) -> HubUser:
-    user = HubUser(hub.url, demo["username"], demo["password"])
-    assert "/hub/login" not in user.login().url
-    user.start_server()
-    return user
+    return signed_in(hub.url, demo)
 
 
 @pytest.fixture(scope="module")

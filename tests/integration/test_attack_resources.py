@@ -7,10 +7,7 @@ learner must keep being served throughout, and the hub must keep answering.
 
 from __future__ import annotations
 
-import os
 import pwd
-import shutil
-import tempfile
 import time
 from pathlib import Path
 
@@ -18,8 +15,8 @@ import pytest
 import requests
 
 from isoko.platform.settings import DEFAULT_LEARNER_KERNELS, DEFAULT_LEARNER_PROCESSES
-from support.client import HubUser
-from support.hub import REPO, Hub, servers_run_by
+from support.client import HubUser, signed_in
+from support.hub import Hub, running_hub, servers_run_by
 from support.kernels import Kernel
 
 pytestmark = pytest.mark.integration
@@ -68,31 +65,12 @@ print("reaped", flush=True)
 @pytest.fixture(scope="module")
 def hub(artifacts_dir):
     """A hub with the default limits, from a copy of the checkout in an open folder."""
-    if os.geteuid() != 0:
-        pytest.skip("needs root: the hub creates a real Unix account per learner")
-    root = Path(tempfile.mkdtemp(prefix="isoko-limits-"))
-    os.chmod(root, 0o755)
-    checkout = root / "checkout"
-    for folder in ("courses", "hub_config", "node_modules"):
-        shutil.copytree(REPO / folder, checkout / folder, symlinks=True)
-    hub = Hub(root=root, checkout=checkout)
-    try:
-        hub.start()
+    with running_hub(artifacts_dir, "limits-", own_checkout=True) as hub:
         yield hub
-    finally:
-        hub.stop()
-        hub.remove_unix_accounts()
-        for log in root.glob("hub-*.log"):
-            shutil.copy(log, artifacts_dir / f"limits-{log.name}")
-        shutil.rmtree(root, ignore_errors=True)
 
 
 def logged_in(hub: Hub, index: int) -> HubUser:
-    demo = hub.demo_accounts["learners"][index]
-    user = HubUser(hub.url, demo["username"], demo["password"])
-    assert "/hub/login" not in user.login().url
-    user.start_server()
-    return user
+    return signed_in(hub.url, hub.demo_accounts["learners"][index])
 
 
 @pytest.fixture(scope="module")

@@ -16,7 +16,7 @@ import requests
 from jupyterhub.scopes import expand_scopes
 
 from isoko.hub.config import SERVER_SCOPES, grader_scopes
-from support.client import HubUser
+from support.client import HubUser, signed_in
 from support.hub import servers_run_by
 from support.signups import can_log_in, sign_up
 
@@ -57,11 +57,7 @@ def instructor(hub):
 
 @pytest.fixture(scope="module")
 def learner(hub):
-    demo = hub.demo_accounts["learners"][0]
-    user = HubUser(hub.url, demo["username"], demo["password"])
-    user.login()
-    user.start_server()
-    return user
+    return signed_in(hub.url, hub.demo_accounts["learners"][0])
 
 
 @pytest.fixture(scope="module")

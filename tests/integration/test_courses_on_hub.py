@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from isoko.courses.catalog import load_courses
-from support.client import HubUser
+from support.client import HubUser, signed_in
 from support.hub import REPO
 
 pytestmark = pytest.mark.integration
@@ -15,11 +15,7 @@ COURSES = load_courses(REPO / "courses")
 
 @pytest.fixture(scope="module")
 def learner(hub):
-    demo = hub.demo_accounts["learners"][0]
-    user = HubUser(hub.url, demo["username"], demo["password"])
-    user.login()
-    user.start_server()
-    return user
+    return signed_in(hub.url, hub.demo_accounts["learners"][0])
 
 
 @pytest.fixture(scope="module")

@@ -70,3 +70,12 @@ class HubUser:
         prefix = prefix or f"/user/{self.username}"
         headers = {"X-XSRFToken": self._xsrf(prefix + "/"), **kwargs.pop("headers", {})}
         return self.session.request(method, self.url(prefix + path), headers=headers, **kwargs)
+
+
+def signed_in(base_url: str, demo: dict, start_server: bool = True) -> HubUser:
+    """A demo account logged in through the real form, with its server started if asked."""
+    user = HubUser(base_url, demo["username"], demo["password"])
+    assert "/hub/login" not in user.login().url, f"{demo['username']} could not log in"
+    if start_server:
+        user.start_server()
+    return user

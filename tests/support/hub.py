@@ -5,11 +5,15 @@ from __future__ import annotations
 import os
 import pwd
 import secrets
+import shutil
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -191,3 +195,35 @@ def servers_run_by(account: str) -> list[tuple[int, str]]:
         if "jupyterhub-singleuser" in cmdline:
             found.append((int(entry.name), cmdline))
     return found
+
+
+@contextmanager
+def running_hub(artifacts_dir: Path, name: str, own_checkout: bool = False) -> Iterator[Hub]:
+    """A hub started as root in a fresh folder, stopped and cleaned up after.
+
+    Not under pytest's tmp_path: that is private to root, and learner and grader
+    accounts must reach the system directory. ``own_checkout`` runs it from a copy of
+    the checkout's courses, config and proxy. Its logs are kept as ``<name>hub-N.log``.
+    """
+    import pytest
+
+    if os.geteuid() != 0:
+        pytest.skip("needs root: the hub creates a real Unix account per learner")
+    root = Path(tempfile.mkdtemp(prefix=f"isoko-{name or 'hub-'}"))
+    os.chmod(root, 0o755)
+    checkout = REPO
+    if own_checkout:
+        checkout = root / "checkout"
+        for folder in ("courses", "hub_config", "node_modules"):
+            shutil.copytree(REPO / folder, checkout / folder, symlinks=True)
+    hub = Hub(root=root, checkout=checkout)
+    try:
+        hub.start()
+        yield hub
+    finally:
+        hub.stop()
+        hub.remove_unix_accounts()
+        # Keep the hub's logs: they are what explains a failure.
+        for log in root.glob("hub-*.log"):
+            shutil.copy(log, artifacts_dir / f"{name}{log.name}")
+        shutil.rmtree(root, ignore_errors=True)
