@@ -7,8 +7,10 @@ autogrades it; a restart of the hub keeps users, submissions and grades.
 
 from __future__ import annotations
 
+import html
 import json
 import pwd
+import re
 from pathlib import Path
 
 import nbformat
@@ -20,6 +22,7 @@ from support.assignment import (
     COURSE,
     NOTEBOOK,
     assert_grade,
+    assertion_lines,
     fetch_and_submit,
     formgrader,
     source_points,
@@ -168,6 +171,11 @@ def test_instructor_releases_feedback_and_learner_reads_it(instructor, learner):
     # The written answer is not graded yet, so the total counts autograded points only.
     earned, possible = source_points(autograded_only=True), source_points(autograded_only=False)
     assert f"Score: {earned:.1f} / {possible:.1f}" in report["content"]
+    # The learner sees the tests they could run themselves, never the hidden ones.
+    text = html.unescape(re.sub(r"<[^>]+>", "", report["content"]))
+    visible, hidden = assertion_lines(hidden=False), assertion_lines(hidden=True)
+    assert visible and all(line in text for line in visible)
+    assert hidden and not any(line in text for line in hidden)
 
 
 def test_restart_keeps_users_submissions_and_grades(hub, accounts, learner):

@@ -36,6 +36,21 @@ def source_points(autograded_only: bool) -> float:
     )
 
 
+def assertion_lines(hidden: bool) -> list[str]:
+    """The assertion lines of the source's test cells: the hidden ones, or the visible."""
+    found = []
+    for cell in source_cells():
+        if not cell.metadata.get("nbgrader", {}).get("grade") or cell.cell_type != "code":
+            continue
+        inside = False
+        for line in cell.source.splitlines():
+            if "BEGIN HIDDEN TESTS" in line or "END HIDDEN TESTS" in line:
+                inside = "BEGIN" in line
+            elif line.startswith("assert") and inside == hidden:
+                found.append(line)
+    return found
+
+
 def solutions() -> dict[str, str]:
     """The instructor's answer for each solution cell, by grade id."""
     return {

@@ -14,11 +14,11 @@ import pytest
 from traitlets.config import Config
 
 from isoko.grading import runner
+from isoko.grading.config import grading_config
 from isoko.grading.execute import (
     SANDBOXED,
     SandboxedExecute,
     merge_outputs,
-    sandbox_config,
     sandboxed_autograde_preprocessors,
 )
 from isoko.grading.sandbox import (
@@ -174,11 +174,12 @@ def test_autograde_swaps_only_the_execution_step():
     assert [p.__name__ for p in stock[1:]] == [name.rsplit(".", 1)[1] for name in ours[1:]]
 
 
-def test_the_config_lines_set_the_sandbox_and_its_account():
+def test_the_config_lines_set_the_sandbox_its_account_and_the_feedback():
     c = Config()
-    exec(sandbox_config("isoko-sandbox"), {"c": c, "get_config": lambda: c})
+    exec(grading_config("isoko-sandbox"), {"c": c, "get_config": lambda: c})
     assert c.Autograde.autograde_preprocessors[0] == SANDBOXED
     assert c.SandboxedExecute.sandbox_account == "isoko-sandbox"
+    assert c.GenerateFeedback.preprocessors[-1] == "isoko.grading.feedback.HideHiddenTests"
 
 
 def test_the_cell_timeout_follows_nbgraders_own_setting():

@@ -20,7 +20,7 @@ from pathlib import Path
 from isoko.courses.catalog import Course
 from isoko.courses.check import last_error
 from isoko.courses.exchange import ensure_course_exchange
-from isoko.grading.execute import sandbox_config
+from isoko.grading.config import grading_config
 from isoko.platform.settings import Settings
 
 COURSE_CONFIG = """\
@@ -30,7 +30,7 @@ c = get_config()  # noqa
 {course_settings}
 c.CourseDirectory.root = {root!r}
 c.CourseDirectory.course_id = {course!r}
-{sandbox}"""
+{grading}"""
 #: The course's own nbgrader settings travel with its staged sources under this name.
 COURSE_SETTINGS = "nbgrader_config.py"
 
@@ -68,7 +68,7 @@ def prepare_course_dir(
             root=str(course_dir),
             course=course,
             # Last, so that `nbgrader autograde` in the course folder is sandboxed too.
-            sandbox=sandbox_config(sandbox_account),
+            grading=grading_config(sandbox_account),
         )
     )
     done, failed = [], []

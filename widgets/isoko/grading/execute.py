@@ -38,19 +38,6 @@ def sandboxed_autograde_preprocessors() -> list[str]:
     return names
 
 
-SANDBOX_CONFIG = """\
-# Learner code is graded in Isoko's sandbox, never with the grader's rights.
-from isoko.grading.execute import sandboxed_autograde_preprocessors
-c.Autograde.autograde_preprocessors = sandboxed_autograde_preprocessors()
-c.SandboxedExecute.sandbox_account = {account!r}
-"""
-
-
-def sandbox_config(account: str) -> str:
-    """nbgrader config lines that send every autograde through the sandbox."""
-    return SANDBOX_CONFIG.format(account=account)
-
-
 class SandboxedExecute(Execute):
     """Execute a submission in the grading sandbox; keep only the outputs it sends back."""
 

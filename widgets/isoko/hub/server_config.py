@@ -10,7 +10,7 @@ import json
 import os
 from pathlib import Path
 
-from isoko.grading.execute import sandbox_config
+from isoko.grading.config import grading_config
 from isoko.platform.settings import Settings
 
 NBGRADER_CONFIG = """\
@@ -201,7 +201,7 @@ def write_server_configs(s: Settings) -> None:
         grader / "nbgrader_config.py",
         NBGRADER_CONFIG.format(exchange=exchange, auth_plugin=GRADER_AUTH_PLUGIN)
         + GRADER_EXPORTER
-        + sandbox_config(s.sandbox_account)
+        + grading_config(s.sandbox_account)
         + (GRADER_LEARNER_ACCOUNTS.format(prefix=s.unix_prefix) if s.as_root else ""),
     )
     _write(

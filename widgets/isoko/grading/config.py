@@ -1,0 +1,23 @@
+"""The nbgrader settings of Isoko's grading, for every place a grader runs nbgrader.
+
+Written into the formgraders' Jupyter configuration and into each course folder's
+``nbgrader_config.py`` (last, so that `nbgrader autograde` run there is sandboxed too).
+"""
+
+from __future__ import annotations
+
+GRADING_CONFIG = """\
+# Learner code is graded in Isoko's sandbox, never with the grader's rights.
+from isoko.grading.execute import sandboxed_autograde_preprocessors
+c.Autograde.autograde_preprocessors = sandboxed_autograde_preprocessors()
+c.SandboxedExecute.sandbox_account = {account!r}
+# Feedback shows learners how they did, not the hidden tests.
+from isoko.grading.feedback import feedback_preprocessors
+c.GenerateFeedback.preprocessors = feedback_preprocessors()
+"""
+
+
+def grading_config(account: str) -> str:
+    """nbgrader config lines: autograde in the sandbox as ``account``, feedback without
+    hidden tests. An empty ``account`` runs the sandbox as the caller (a trial)."""
+    return GRADING_CONFIG.format(account=account)
