@@ -92,7 +92,7 @@ print({mark!r} + json.dumps(_results))
 """
 
 BOMBS = """
-import os, time
+import os, signal, time
 # Memory: allocate until refused.
 _hoard = []
 try:
@@ -101,16 +101,21 @@ try:
 except MemoryError:
     print("memory bomb refused after", len(_hoard) * 100, "MB")
 del _hoard
-# Processes: fork for a few seconds, each child sleeping.
-_forked, _start = 0, time.time()
+# Processes: fork for a few seconds. Each child is a copy of the kernel, so it ignores
+# the interrupt that will stop the loop below and leaves soon; all are reaped here.
+_children, _start = [], time.time()
 try:
     while time.time() - _start < 5:
-        if os.fork() == 0:
-            time.sleep(20)
+        _pid = os.fork()
+        if _pid == 0:
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
+            time.sleep(2)
             os._exit(0)
-        _forked += 1
+        _children.append(_pid)
 except OSError as err:
-    print("fork bomb refused after", _forked, "processes:", err)
+    print("fork bomb refused after", len(_children), "processes:", err)
+for _pid in _children:
+    os.waitpid(_pid, 0)
 # Time: never finish.
 while True:
     pass

@@ -7,6 +7,7 @@ import os
 import resource
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -24,6 +25,13 @@ from isoko.hub.limits import (
 WIDGETS = Path(__file__).resolve().parents[2] / "widgets"
 GIB = 2**30
 LIMITS = LearnerLimits(memory_bytes=3 * GIB, process_memory_bytes=2 * GIB, processes=256, nice=5)
+
+
+def run_alone(coroutine):
+    """Run ``coroutine`` on a loop of its own: the browser tests, run earlier in the same
+    session, keep an event loop running in the main thread."""
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
 
 
 def test_each_process_gets_a_memory_and_a_process_cap_and_no_core_dumps():
@@ -124,7 +132,7 @@ def test_the_kernel_after_the_cap_is_refused_with_a_clear_message(kernels):
             await manager.start_kernel()
         return refused.value
 
-    refused = asyncio.run(run())
+    refused = run_alone(run())
     assert refused.status_code == 429
     message = "You have 2 kernels running: close a notebook or app first."
     assert refused.log_message == refused.reason == message
@@ -139,7 +147,7 @@ def test_a_burst_of_requests_cannot_slip_past_the_cap(kernels):
             *(manager.start_kernel() for _ in range(5)), return_exceptions=True
         )
 
-    results = asyncio.run(run())
+    results = run_alone(run())
     assert len(started) == 2
     assert sum(isinstance(r, web.HTTPError) for r in results) == 3
 
@@ -152,5 +160,5 @@ def test_reconnecting_to_a_running_kernel_is_not_a_new_kernel(kernels):
         await manager.start_kernel()
         return await manager.start_kernel(kernel_id="k0")
 
-    asyncio.run(run())
+    run_alone(run())
     assert started == ["k0", "k1", "k2"], "the parent was asked, so no refusal"
