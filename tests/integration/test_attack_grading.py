@@ -225,7 +225,7 @@ def test_nothing_was_planted_and_the_gradebook_is_untouched(hub, graded_attack):
 
 def test_sandboxed_grading_scores_the_solution_in_full(people, graded_attack):
     # The attack does not cost the answer its points: grading itself is unchanged.
-    points = score(people["instructor"], people["attacker"].username)
+    points = score(people["instructor"], people["attacker"].username, autograded_only=True)
     assert points == pytest.approx(source_points(autograded_only=True))
 
 
@@ -286,13 +286,14 @@ def test_bombs_get_a_verdict_and_the_class_is_still_graded(hub, people, graded_a
     # The endless loop is stopped at the cell's time limit, as nbgrader would.
     assert "CellTimeoutError" in text, text[-2000:]
     # Question 1's test needs the function the bombs replaced: it earns nothing; the
-    # other answers are the solutions and still earn theirs.
-    earned = score(people["instructor"], bomber.username)
+    # other answers are the solutions and still earn theirs. (Autograded points only:
+    # another test may have marked this learner's written answer by hand.)
+    earned = score(people["instructor"], bomber.username, autograded_only=True)
     assert earned == pytest.approx(source_points(autograded_only=True) - Q1_POINTS)
     # The attacker's grade, graded before, is untouched, and the hub still answers.
-    assert score(people["instructor"], people["attacker"].username) == pytest.approx(
-        source_points(autograded_only=True)
-    )
+    assert score(
+        people["instructor"], people["attacker"].username, autograded_only=True
+    ) == pytest.approx(source_points(autograded_only=True))
     assert people["instructor"].hub_api("GET", "/").ok
 
 

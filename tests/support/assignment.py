@@ -107,11 +107,12 @@ def collect_and_autograde(instructor: HubUser, student: str) -> None:
     assert graded.ok and graded.json()["success"], graded.text
 
 
-def score(instructor: HubUser, student: str) -> float:
+def score(instructor: HubUser, student: str, autograded_only: bool = False) -> float:
+    """The student's score in the gradebook: in all, or of the autograded cells only."""
     submissions = formgrader(instructor, "GET", f"/submissions/{ASSIGNMENT}").json()
     mine = [s for s in submissions if s["student"] == student]
     assert mine and mine[0]["autograded"], submissions
-    return mine[0]["score"]
+    return mine[0]["code_score" if autograded_only else "score"]
 
 
 def assert_grade(instructor: HubUser, student: str, points: float) -> None:
