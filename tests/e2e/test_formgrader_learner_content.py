@@ -21,20 +21,17 @@ from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-import nbformat
 import pytest
 from playwright.sync_api import BrowserContext, Page, expect
 from test_learner_browser import PAGE_TIMEOUT_MS, log_in
 
+from support.assignment import ASSIGNMENT, COURSE, formgrader, solutions
 from support.client import HubUser, signed_in
-from support.hub import REPO, free_port
+from support.hub import free_port
 
 pytestmark = pytest.mark.e2e
 
-COURSE = "pricing"
-ASSIGNMENT = "a01-pricing-basics"
 NOTEBOOK = "pricing-basics"
-SOURCE = REPO / "courses" / COURSE / "source" / ASSIGNMENT / f"{NOTEBOOK}.ipynb"
 #: The answer cell that also draws the hostile outputs, and the written answer.
 CODE_ANSWER = "break_even_packs"
 WRITTEN_ANSWER = "written_exchange_rate"
@@ -143,15 +140,11 @@ def hostile_markdown(watch: str) -> str:
 
 def answered(released: dict, watch: str) -> dict:
     """The released notebook, solved, with the hostile parts in the learner's own cells."""
-    solutions = {
-        cell.metadata["nbgrader"]["grade_id"]: cell.source
-        for cell in nbformat.read(SOURCE, as_version=4).cells
-        if cell.metadata.get("nbgrader", {}).get("solution")
-    }
+    answers = solutions()
     for cell in released["cells"]:
         grade_id = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
-        if grade_id in solutions:
-            cell["source"] = solutions[grade_id]
+        if grade_id in answers:
+            cell["source"] = answers[grade_id]
         if grade_id == CODE_ANSWER:
             cell["source"] += hostile_code(watch)
         if grade_id == WRITTEN_ANSWER:
@@ -159,10 +152,6 @@ def answered(released: dict, watch: str) -> dict:
             svg = hostile_svg(watch, "attachment").encode()
             cell["attachments"] = {"chart.svg": {"image/svg+xml": base64.b64encode(svg).decode()}}
     return released
-
-
-def formgrader(user: HubUser, method: str, path: str, **kwargs):
-    return user.server(method, f"/formgrader/api{path}", prefix=f"/services/{COURSE}", **kwargs)
 
 
 @pytest.fixture(scope="module")

@@ -42,6 +42,8 @@ from nbgrader.api import Gradebook, MissingEntry
 from nbgrader.exchange import default
 from traitlets import Unicode
 
+from isoko.platform.settings import learner_account_name
+
 #: Folder modes of the exchange. Learners read the root, the course folders and
 #: ``outbound/``; ``feedback/`` files are found by a secret hash, so it is not listed.
 ROOT_MODE = 0o755
@@ -334,9 +336,10 @@ class ExchangeCollect(HardenedExchange, default.ExchangeCollect):
         if self.learner_unix_prefix is None:
             return os.getuid()
         try:
-            return pwd.getpwnam(f"{self.learner_unix_prefix}{student_id}").pw_uid
-        except KeyError:
-            raise SubmissionRefused(f"no Unix account for student {student_id!r}") from None
+            account = learner_account_name(self.learner_unix_prefix, student_id)
+            return pwd.getpwnam(account).pw_uid
+        except (KeyError, ValueError):
+            raise SubmissionRefused(f"no learner's Unix account for {student_id!r}") from None
 
     def refuse(self, filename: str, reason: str) -> None:
         self.log.error(

@@ -25,10 +25,12 @@ from __future__ import annotations
 import io
 import json
 import os
+import selectors
 import shutil
 import subprocess
 import sys
 import tarfile
+import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -268,9 +270,6 @@ def _communicate_capped(
     proc: subprocess.Popen, payload: bytes, limits: Limits
 ) -> tuple[bytes, bytes]:
     """Send ``payload``, read both streams, stop at the time or size limit."""
-    import selectors
-    import time
-
     deadline = time.monotonic() + limits.notebook_timeout_seconds
     chunks: dict[int, list[bytes]] = {proc.stdout.fileno(): [], proc.stderr.fileno(): []}
     sizes = dict.fromkeys(chunks, 0)

@@ -13,12 +13,12 @@ from traitlets.config import Config
 
 from isoko.courses.catalog import Course, load_courses
 from isoko.platform.demo import INSTRUCTOR, LEARNERS
-from isoko.platform.settings import Settings
+from isoko.platform.settings import RESERVED_HUB_NAME_PATTERN, Settings
 
 #: Hub user names become Unix account names, so keep them to what both allow, and never
 #: one that would land on Isoko's own accounts (``<prefix>grader-<course>``,
 #: ``<prefix>sandbox``): signing up as ``grader-pricing`` must not become the grader.
-USERNAME_PATTERN = r"^(?!grader-|sandbox$)[a-z][a-z0-9_-]{1,23}$"
+USERNAME_PATTERN = rf"^(?!{RESERVED_HUB_NAME_PATTERN}$)[a-z][a-z0-9_-]{{1,23}}$"
 
 #: Scopes of the token each learner's server holds, each the least that works. A server's
 #: token can hold only what its user holds (the hub drops the rest, with a warning), so

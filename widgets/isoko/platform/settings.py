@@ -23,8 +23,10 @@ DEFAULT_PORT = 8000
 DEFAULT_SYSTEM_DIR_AS_ROOT = Path("/srv/isoko")
 DEFAULT_UNIX_PREFIX = "isoko-"
 SUDOERS_DIR = Path("/etc/sudoers.d")
-#: Hub names that would land on one of Isoko's own Unix accounts once prefixed.
-RESERVED_HUB_NAMES = re.compile(r"^(grader-.*|sandbox)$")
+#: Hub names that would land on one of Isoko's own Unix accounts once prefixed (a
+#: grader's, the sandbox's); the hub's username pattern is built from it too.
+RESERVED_HUB_NAME_PATTERN = r"(?:grader-.*|sandbox)"
+RESERVED_HUB_NAMES = re.compile(rf"^{RESERVED_HUB_NAME_PATTERN}$")
 
 #: Each learner's share of a 2-core, 24 GiB machine serving a class of about 30. Not
 #: everyone computes at once, so the shares add up to more than the machine.
