@@ -38,11 +38,18 @@ MIB = 2**20
 
 
 def formgrade_group(course: str) -> str:
+    """Graders and instructors of the course: they open its formgrader."""
     return f"formgrade-{course}"
 
 
 def student_group(course: str) -> str:
+    """Learners of the course: nbgrader lists, fetches and submits its assignments."""
     return f"nbgrader-{course}"
+
+
+def instructor_group(course: str) -> str:
+    """Instructors of the course: besides grading, they enrol learners and approve sign-ups."""
+    return f"instructors-{course}"
 
 
 def update_network(c: Config, s: Settings) -> None:
