@@ -236,3 +236,32 @@ def test_formgraders_get_the_hubs_cookie_options(courses):
         hubconfig.update_services(c, settings(True, **env), courses)
         pricing = next(svc for svc in c.JupyterHub.services if svc["name"] == "pricing")
         assert json.loads(pricing["environment"]["JUPYTERHUB_COOKIE_OPTIONS"]) == expected
+
+
+def test_the_roster_service_is_a_token_only_with_no_process_or_url(courses):
+    c = Config()
+    hubconfig.update_services(c, settings(True), courses, roster_token="abc123")
+    services = {svc["name"]: svc for svc in c.JupyterHub.services}
+    assert services["roster"] == {"name": "roster", "api_token": "abc123", "display": False}
+
+
+def test_the_roster_service_changes_only_the_courses_groups(courses):
+    c = Config()
+    hubconfig.update_roles(c, courses)
+    roles = {role["name"]: role for role in c.JupyterHub.load_roles}
+    assert roles["roster"]["services"] == ["roster"]
+    scopes = roles["roster"]["scopes"]
+    # Creating accounts' hub records needs admin:users; every group scope is filtered to
+    # one course group, and nothing reaches servers, tokens or services.
+    assert scopes[0] == "admin:users"
+    assert sorted(scopes[1:]) == sorted(
+        f"groups!group={group}-{course.slug}"
+        for course in courses
+        for group in ("nbgrader", "formgrade", "instructors")
+    )
+
+
+def test_every_course_has_an_instructors_group_for_rosters_to_fill(courses):
+    c = Config()
+    hubconfig.update_groups(c, courses)
+    assert c.JupyterHub.load_groups["instructors-pricing"] == {"users": []}

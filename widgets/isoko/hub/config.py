@@ -182,10 +182,23 @@ def idle_culler_service(s: Settings) -> dict:
     }
 
 
-def update_services(c: Config, s: Settings, courses: list[Course]) -> None:
+#: The hub service ``isoko roster`` acts as: no process, no URL, only an API token.
+ROSTER_SERVICE = "roster"
+
+
+def roster_service(token: str) -> dict:
+    # The token is made at first start and kept 0600 in the state directory, which only
+    # root (who runs `isoko roster`) can read.
+    return {"name": ROSTER_SERVICE, "api_token": token, "display": False}
+
+
+def update_services(
+    c: Config, s: Settings, courses: list[Course], roster_token: str | None = None
+) -> None:
     c.JupyterHub.services = [
         *(grader_service(s, course, s.service_port_base + i) for i, course in enumerate(courses)),
         idle_culler_service(s),
+        *([roster_service(roster_token)] if roster_token else []),
     ]
 
 
@@ -195,6 +208,8 @@ def update_groups(c: Config, courses: list[Course]) -> None:
     for course in courses:
         groups[formgrade_group(course.slug)] = {"users": [INSTRUCTOR]}
         groups[student_group(course.slug)] = {"users": list(LEARNERS)}
+        # Made here so that a roster may fill it: creating a group takes a wider scope.
+        groups[instructor_group(course.slug)] = {"users": []}
     c.JupyterHub.load_groups = groups
 
 
@@ -214,6 +229,23 @@ def grader_scopes(course: str) -> list[str]:
     ]
 
 
+def roster_scopes(courses: list[Course]) -> list[str]:
+    """Scopes of the roster service's token: accounts, and the courses' three groups."""
+    return [
+        # A roster's new accounts need a hub user record before they can join a group
+        # (POST /users/<name>), and only ``admin:users`` creates one. The hub still lets
+        # no one but an admin make an admin, and the token never leaves root's state dir.
+        "admin:users",
+        # Each course's learners, graders and instructors, read for export and changed
+        # by import; no other group.
+        *(
+            f"groups!group={group(course.slug)}"
+            for course in courses
+            for group in (student_group, formgrade_group, instructor_group)
+        ),
+    ]
+
+
 def update_roles(c: Config, courses: list[Course]) -> None:
     roles = [
         {"name": "server", "scopes": SERVER_SCOPES},
@@ -221,6 +253,12 @@ def update_roles(c: Config, courses: list[Course]) -> None:
             "name": "idle-culler",
             "scopes": ["list:users", "read:users:activity", "read:servers", "delete:servers"],
             "services": ["idle-culler"],
+        },
+        {
+            "name": ROSTER_SERVICE,
+            "description": "What `isoko roster` asks of the hub",
+            "scopes": roster_scopes(courses),
+            "services": [ROSTER_SERVICE],
         },
     ]
     for course in courses:
@@ -248,13 +286,14 @@ def configure(c: Config, s: Settings | None = None) -> Settings:
     s = s or Settings.from_environ()
     courses = load_courses(s.courses_dir)
     proxy_token = s.proxy_token_file.read_text().strip()
+    roster_token = s.roster_token_file.read_text().strip() if s.roster_token_file.exists() else None
     update_network(c, s)
     update_tls(c, s)
     update_cookies(c, s)
     update_state(c, s, proxy_token)
     update_authenticator(c)
     update_spawner(c, s)
-    update_services(c, s, courses)
+    update_services(c, s, courses, roster_token)
     update_groups(c, courses)
     update_roles(c, courses)
     return s

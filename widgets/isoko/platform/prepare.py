@@ -95,6 +95,7 @@ def prepare(s: Settings, log=print) -> demo.DemoAccounts:
     ensure_private_dir(s.state_dir)
     ensure_secret(s.cookie_secret_file)
     ensure_secret(s.proxy_token_file)
+    ensure_secret(s.roster_token_file)
     accounts = demo.ensure_credentials(s.demo_accounts_file)
     demo.ensure_in_hub_db(s.db_url, accounts)
     log(f"State in {s.state_dir} (secrets 0600)")

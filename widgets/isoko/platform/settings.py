@@ -158,6 +158,21 @@ class Settings:
         return self.state_dir / "demo-accounts.json"
 
     @property
+    def roster_token_file(self) -> Path:
+        """The hub API token of the roster service, which ``isoko roster`` uses."""
+        return self.state_dir / "roster_api_token"
+
+    @property
+    def first_passwords_dir(self) -> Path:
+        """First passwords of accounts made by ``isoko roster import`` (files 0600)."""
+        return self.state_dir / "first-passwords"
+
+    @property
+    def staff_names_file(self) -> Path:
+        """Names and e-mails of graders and instructors (learners' are in the gradebook)."""
+        return self.state_dir / "staff-names.json"
+
+    @property
     def proxy_pid_file(self) -> Path:
         return self.state_dir / "jupyterhub-proxy.pid"
 
