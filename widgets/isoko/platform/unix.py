@@ -91,6 +91,7 @@ def run_as(
     env: dict[str, str] | None = None,
     cwd: Path | None = None,
     timeout: float | None = None,
+    input: str | None = None,
 ) -> subprocess.CompletedProcess[str]:
     """Run ``cmd`` as ``account`` (with its groups), never as root; capture its output."""
     entry = pwd.getpwnam(account)
@@ -114,6 +115,7 @@ def run_as(
         capture_output=True,
         text=True,
         timeout=timeout,
+        input=input,
     )
 
 
