@@ -236,3 +236,13 @@ def test_formgraders_get_the_hubs_cookie_options(courses):
         hubconfig.update_services(c, settings(True, **env), courses)
         pricing = next(svc for svc in c.JupyterHub.services if svc["name"] == "pricing")
         assert json.loads(pricing["environment"]["JUPYTERHUB_COOKIE_OPTIONS"]) == expected
+
+
+def test_every_service_carries_the_mark_of_its_hubs_state(courses):
+    """A hub killed outright leaves its services running: the next one finds them by it."""
+    s = settings(True, ISOKO_STATE_DIR="/var/lib/isoko-a")
+    c = Config()
+    hubconfig.update_services(c, s, courses)
+    assert len(c.JupyterHub.services) == len(courses) + 1
+    for service in c.JupyterHub.services:
+        assert service["environment"]["ISOKO_SERVICE_OF"] == "/var/lib/isoko-a", service["name"]
