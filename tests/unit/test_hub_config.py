@@ -265,3 +265,13 @@ def test_every_course_has_an_instructors_group_for_rosters_to_fill(courses):
     c = Config()
     hubconfig.update_groups(c, courses)
     assert c.JupyterHub.load_groups["instructors-pricing"] == {"users": []}
+
+
+def test_every_service_carries_the_mark_of_its_hubs_state(courses):
+    """A hub killed outright leaves its services running: the next one finds them by it."""
+    s = settings(True, ISOKO_STATE_DIR="/var/lib/isoko-a")
+    c = Config()
+    hubconfig.update_services(c, s, courses)
+    assert len(c.JupyterHub.services) == len(courses) + 1
+    for service in c.JupyterHub.services:
+        assert service["environment"]["ISOKO_SERVICE_OF"] == "/var/lib/isoko-a", service["name"]

@@ -92,7 +92,7 @@ def update_cookies(c: Config, s: Settings) -> None:
 def update_state(c: Config, s: Settings, proxy_token: str) -> None:
     c.JupyterHub.db_url = s.db_url
     c.JupyterHub.cookie_secret_file = str(s.cookie_secret_file)
-    c.JupyterHub.pid_file = str(s.state_dir / "jupyterhub.pid")
+    c.JupyterHub.pid_file = str(s.hub_pid_file)
     c.ConfigurableHTTPProxy.auth_token = proxy_token
     c.ConfigurableHTTPProxy.command = [str(s.proxy_command)]
     c.ConfigurableHTTPProxy.pid_file = str(s.proxy_pid_file)
@@ -162,6 +162,7 @@ def grader_service(s: Settings, course: Course, port: int) -> dict:
             "LANG": "C.UTF-8",
             # The hub hands its cookie options to user servers but not to services.
             "JUPYTERHUB_COOKIE_OPTIONS": json.dumps(cookie_options(s)),
+            **s.service_owner_environ,
         },
         "oauth_no_confirm": True,
     }
@@ -179,6 +180,7 @@ def idle_culler_service(s: Settings) -> dict:
             "jupyterhub_idle_culler",
             f"--timeout={IDLE_TIMEOUT_SECONDS}",
         ],
+        "environment": s.service_owner_environ,
     }
 
 
