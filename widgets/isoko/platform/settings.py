@@ -158,6 +158,10 @@ class Settings:
         return self.state_dir / "demo-accounts.json"
 
     @property
+    def enrolment_codes_file(self) -> Path:
+        return self.state_dir / "enrolment-codes.json"
+
+    @property
     def proxy_pid_file(self) -> Path:
         return self.state_dir / "jupyterhub-proxy.pid"
 
