@@ -106,7 +106,7 @@ def test_another_sites_page_approves_and_discards_nobody(hub, admin_page, attack
         ("POST", "/hub/authorize/forged-postform", 403),
     ):
         assert path in requested, (path, sorted(requested))
-        assert f"{status} {method} {path} (instructor@127.0.0.1)" in log, path
+        assert f"{status} {method} {path} (admin@127.0.0.1)" in log, path
     for way, victim in victims.items():
         assert signup_state(hub.state_dir, victim.username) == PENDING, way
         assert not can_log_in(victim), way

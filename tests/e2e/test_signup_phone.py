@@ -114,3 +114,40 @@ def test_a_refused_login_keeps_the_username(hub, phone):
     expect(page.locator(".login_error")).to_contain_text("Invalid username or password")
     expect(page.locator("#username_input")).to_have_value("learner2")
     assert sideways_overflow(page) <= 0 and card_fits(page)
+
+
+def test_the_instructor_sees_the_waiting_signup_on_the_phone_and_approves_it(
+    hub, phone, artifacts_dir
+):
+    code = json.loads((hub.state_dir / "enrolment-codes.json").read_text())["pricing"]
+    newcomer = phone.new_page()
+    newcomer.goto(f"{hub.url}/hub/signup")
+    newcomer.fill("#username_input", "waiting-on-phone")
+    newcomer.fill("#password_input", "Kigali-coffee-2026")
+    newcomer.fill("#password_confirmation_input", "Kigali-coffee-2026")
+    newcomer.fill("#course_code_input", code)
+    newcomer.click("#signup_submit")
+    expect(newcomer.locator("#signup_result")).to_contain_text("Once they approve")
+    phone.clear_cookies()
+
+    demo = hub.demo_accounts["instructor"]
+    page = phone.new_page()
+    page.goto(f"{hub.url}/hub/login")
+    page.fill("#username_input", demo["username"])
+    page.fill("#password_input", demo["password"])
+    page.click("#login_submit")
+    page.wait_for_url(lambda url: "/hub/login" not in url)
+    page.goto(f"{hub.url}/hub/home")
+    waiting = page.locator(".isoko-waiting a", has_text=f"waiting for {TITLES['pricing']}")
+    expect(waiting).to_contain_text("sign-up")
+    page.screenshot(path=str(artifacts_dir / "phone-instructor-home.png"), full_page=True)
+    waiting.click()
+    page.wait_for_url(f"{hub.url}/hub/course/pricing")
+    row = page.locator("#signup-waiting-on-phone")
+    expect(row).to_be_visible()
+    expect(page.locator("#enrolment_code")).to_have_text(f"{code[:5]}-{code[5:]}")
+    page.screenshot(path=str(artifacts_dir / "phone-course-page.png"), full_page=True)
+    row.get_by_role("button", name="Approve and enrol").click()
+    expect(page.locator("#signup-waiting-on-phone")).to_have_count(0)
+    expect(page.locator("#enrolled_learners")).to_contain_text("waiting-on-phone")
+    assert sideways_overflow(page) <= 0

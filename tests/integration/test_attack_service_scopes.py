@@ -160,7 +160,8 @@ def test_the_instructor_enrols_a_new_learner_who_then_sees_the_course(hub, instr
     assert listed["success"] and [a["assignment_id"] for a in listed["value"]], listed
     assert newcomer.server("GET", "/courses").json()["value"] == [COURSE]
     # ...and only that course: the formgrader enrolled nowhere else.
-    groups = instructor.hub_api("GET", f"/users/{newcomer.username}").json()["groups"]
+    # (The instructor may not read other users; the operator checks.)
+    groups = admin.hub_api("GET", f"/users/{newcomer.username}").json()["groups"]
     assert groups == [f"nbgrader-{COURSE}"]
 
 
