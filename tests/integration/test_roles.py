@@ -133,8 +133,12 @@ def test_the_operator_approves_any_signup_at_authorize_and_a_course_one_is_enrol
     hub, admin, codes
 ):
     newcomer, _ = sign_up_with_code(hub, "op-approved", codes[OTHER])
+    home = admin.session.get(admin.url("/hub/home")).text
+    assert re.search(r'<a href="/hub/authorize">\s*\d+ sign-ups? waiting for approval', home)
     page = admin.session.get(admin.url("/hub/authorize"))
     assert page.ok and 'id="op-approved"' in page.text
+    row = page.text[page.text.index('id="op-approved"') :].split("</tr>")[0]
+    assert TITLES[OTHER] in row, "the operator sees which course the sign-up asked for"
     assert post(admin, "/hub/authorize/op-approved").status_code == 302
     assert can_log_in(newcomer)
     assert groups_of(admin, "op-approved") == [f"nbgrader-{OTHER}"]
@@ -209,17 +213,17 @@ def test_an_instructor_sees_waiting_signups_on_the_home_page_and_the_course_page
 def test_an_instructor_approves_a_signup_for_their_course_and_it_logs_in_enrolled(
     hub, admin, pricing_instructor, codes
 ):
-    newcomer, _ = sign_up_with_code(hub, "approved-seller", codes[COURSE])
-    assert signup_state(hub.state_dir, "approved-seller") == PENDING
+    newcomer, _ = sign_up_with_code(hub, "instr-approved", codes[COURSE])
+    assert signup_state(hub.state_dir, "instr-approved") == PENDING
     assert not can_log_in(newcomer)
-    reply = post(pricing_instructor, f"/hub/course/{COURSE}/approve/approved-seller")
+    reply = post(pricing_instructor, f"/hub/course/{COURSE}/approve/instr-approved")
     assert reply.status_code == 302
-    assert signup_state(hub.state_dir, "approved-seller") == APPROVED
+    assert signup_state(hub.state_dir, "instr-approved") == APPROVED
     assert can_log_in(newcomer)
-    assert groups_of(admin, "approved-seller") == [f"nbgrader-{COURSE}"]
+    assert groups_of(admin, "instr-approved") == [f"nbgrader-{COURSE}"]
     page = pricing_instructor.session.get(pricing_instructor.url(f"/hub/course/{COURSE}")).text
-    assert 'id="signup-approved-seller"' not in page
-    assert "<li>approved-seller</li>" in page
+    assert 'id="signup-instr-approved"' not in page
+    assert "<li>instr-approved</li>" in page
 
 
 def test_an_instructor_rejects_a_signup_for_their_course(hub, pricing_instructor, codes):

@@ -98,6 +98,10 @@ class IsokoAuthorizationAreaHandler(LocalBase):
             "isoko-authorization-area.html",
             ask_email=self.authenticator.ask_email_on_signup,
             users=self.db.query(UserInfo).all(),
+            asked_for={
+                row.username: self.authenticator.course_titles.get(row.course, row.course)
+                for row in self.db.query(enrolment.SignupCourse)
+            },
         )
         self.finish(html)
 
