@@ -141,7 +141,8 @@ def update_state(c: Config, s: Settings, proxy_token: str) -> None:
 
 def update_authenticator(c: Config) -> None:
     c.JupyterHub.authenticator_class = "isoko.hub.auth.IsokoAuthenticator"
-    # Sign-up is open to anyone; an admin approves each account before it can log in.
+    # Sign-up is open to anyone; the operator, or for a sign-up that gave a course's code
+    # that course's instructors, approves each account before it can log in.
     c.IsokoAuthenticator.open_signup = False
     # Approval is the gate, so everyone approved may use the hub (JupyterHub 5+ asks).
     c.Authenticator.allow_all = True
