@@ -283,9 +283,10 @@ def test_a_killed_hub_comes_back_owning_its_services_and_losing_nothing(hub):
     collect_and_autograde(instructor, learner.username)
     grade = score(instructor, learner.username)
     newcomer = sign_up(hub.url, "late-joiner")
-    approved = instructor.session.post(
-        instructor.url(f"/hub/authorize/{newcomer.username}"),
-        data={"_xsrf": instructor._xsrf("/hub/")},
+    operator = signed_in(hub.url, hub.demo_accounts["admin"], start_server=False)
+    approved = operator.session.post(
+        operator.url(f"/hub/authorize/{newcomer.username}"),
+        data={"_xsrf": operator._xsrf("/hub/")},
         allow_redirects=False,
     )
     assert approved.status_code == 302, approved.text[-300:]

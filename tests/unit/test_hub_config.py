@@ -56,7 +56,8 @@ def test_signup_needs_approval():
     hubconfig.update_authenticator(c)
     assert c.JupyterHub.authenticator_class == "isoko.hub.auth.IsokoAuthenticator"
     assert c.IsokoAuthenticator.open_signup is False
-    assert c.Authenticator.admin_users == {"instructor"}
+    # The operator is the only admin, through the admin role's exact list (update_roles).
+    assert "admin_users" not in c.Authenticator
 
 
 @pytest.mark.parametrize(
@@ -162,6 +163,75 @@ def test_groups_follow_nbgrader_names(courses):
     ]
 
 
+def test_the_demo_instructor_teaches_every_course_and_the_operator_none(courses):
+    c = Config()
+    hubconfig.update_groups(c, courses)
+    for course in courses:
+        assert c.JupyterHub.load_groups[f"instructors-{course.slug}"] == {"users": ["instructor"]}
+        assert c.JupyterHub.load_groups[f"formgrade-{course.slug}"] == {"users": ["instructor"]}
+    assert not any("admin" in group["users"] for group in c.JupyterHub.load_groups.values())
+
+
+def test_the_operator_is_the_only_admin(courses):
+    c = Config()
+    hubconfig.update_roles(c, courses)
+    roles = {role["name"]: role for role in c.JupyterHub.load_roles}
+    # An exact list: the hub takes admin away from anyone else (an older instructor).
+    assert roles["admin"] == {"name": "admin", "users": ["admin"]}
+    assert roles["operator"]["users"] == ["admin"]
+    assert roles["operator"]["scopes"] == [
+        "custom:isoko:signups:approve",
+        "custom:isoko:enrolment:read",
+    ]
+
+
+def test_an_instructor_approves_and_sees_enrolment_of_their_own_course_only(courses):
+    c = Config()
+    hubconfig.update_roles(c, courses)
+    roles = {role["name"]: role for role in c.JupyterHub.load_roles}
+    assert roles["instructors-pricing"]["groups"] == ["instructors-pricing"]
+    assert roles["instructors-pricing"]["scopes"] == [
+        "custom:isoko:enrolment:read!group=nbgrader-pricing",
+        "custom:isoko:signups:approve!group=nbgrader-pricing",
+    ]
+    # Nothing of JupyterHub's own: no server access, no user or group API.
+    every_instructor_scope = [
+        scope
+        for name, role in roles.items()
+        if name.startswith("instructors-")
+        for scope in role["scopes"]
+    ]
+    assert all(scope.startswith("custom:isoko:") for scope in every_instructor_scope)
+
+
+def test_a_grader_only_opens_the_formgrader(courses):
+    c = Config()
+    hubconfig.update_roles(c, courses)
+    roles = {role["name"]: role for role in c.JupyterHub.load_roles}
+    assert roles["formgrade-logistics"]["scopes"] == ["access:services!service=logistics"]
+    assert roles["formgrade-logistics"]["groups"] == ["formgrade-logistics"]
+    assert "user" not in roles, "learners keep JupyterHub's own user role: self only"
+
+
+def test_course_pages_define_their_scopes_and_read_the_codes_file(tmp_path, courses):
+    from jupyterhub.scopes import _check_scopes_exist, define_custom_scopes
+
+    s = settings(True, ISOKO_STATE_DIR=str(tmp_path))
+    c = Config()
+    hubconfig.update_course_pages(c, s, courses)
+    hubconfig.update_roles(c, courses)
+    assert set(c.JupyterHub.custom_scopes) == {
+        "custom:isoko:signups:approve",
+        "custom:isoko:enrolment:read",
+    }
+    define_custom_scopes(c.JupyterHub.custom_scopes)
+    for role in c.JupyterHub.load_roles:
+        _check_scopes_exist(role.get("scopes", []), role["name"])  # the hub would refuse
+    assert c.IsokoAuthenticator.enrolment_codes_file == str(tmp_path / "enrolment-codes.json")
+    assert c.IsokoAuthenticator.course_titles == {x.slug: x.title for x in courses}
+    assert callable(c.JupyterHub.template_vars["isoko"])
+
+
 def test_roles_give_each_party_only_what_it_needs(courses):
     c = Config()
     hubconfig.update_roles(c, courses)
@@ -259,12 +329,6 @@ def test_the_roster_service_changes_only_the_courses_groups(courses):
         for course in courses
         for group in ("nbgrader", "formgrade", "instructors")
     )
-
-
-def test_every_course_has_an_instructors_group_for_rosters_to_fill(courses):
-    c = Config()
-    hubconfig.update_groups(c, courses)
-    assert c.JupyterHub.load_groups["instructors-pricing"] == {"users": []}
 
 
 def test_every_service_carries_the_mark_of_its_hubs_state(courses):

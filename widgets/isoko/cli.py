@@ -38,6 +38,7 @@ def hub(args: argparse.Namespace) -> int:
     url = f"http://{s.ip}:{s.port}/"
     print(f"\nIsoko is starting at {url}")
     print(f"Demo accounts and passwords: {s.demo_accounts_file}")
+    print(f"Enrolment codes of the courses: {s.enrolment_codes_file}")
     if not s.as_root:
         print("\n" + TRIAL_WARNING)
     print("Press Ctrl-C to stop the hub and every server it started.\n", flush=True)

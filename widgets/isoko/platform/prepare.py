@@ -25,6 +25,7 @@ from isoko.hub.config import update_services
 from isoko.hub.server_config import write_server_configs
 from isoko.platform import demo, unix
 from isoko.platform.checkout import CheckoutExposedError, inside, make_private
+from isoko.platform.enrolment import ensure_codes
 from isoko.platform.secrets import ensure_private_dir, ensure_secret
 from isoko.platform.settings import Settings
 
@@ -227,6 +228,7 @@ def prepare(s: Settings, log=print) -> demo.DemoAccounts:
     ensure_secret(s.roster_token_file)
     accounts = demo.ensure_credentials(s.demo_accounts_file)
     demo.ensure_in_hub_db(s.db_url, accounts)
+    ensure_codes(s.enrolment_codes_file, [c.slug for c in courses])
     log(f"State in {s.state_dir} (secrets 0600)")
 
     s.system_dir.mkdir(parents=True, exist_ok=True)

@@ -186,6 +186,10 @@ class Settings:
         return {SERVICE_OWNER_VARIABLE: str(self.state_dir)}
 
     @property
+    def enrolment_codes_file(self) -> Path:
+        return self.state_dir / "enrolment-codes.json"
+
+    @property
     def proxy_pid_file(self) -> Path:
         return self.state_dir / "jupyterhub-proxy.pid"
 
