@@ -196,12 +196,12 @@ def test_render_with_voila_shows_the_app_in_jupyterlab_and_no_other_site_can_fra
     other.goto(f"{site}/frame.html")
     other.wait_for_timeout(5_000)
     assert responses, "the other site's frame never asked for the app"
-    assert "frame-ancestors 'self'" in responses[0].headers["content-security-policy"]
     framed = [f for f in other.frames if f != other.main_frame]
     assert framed, "the iframe is missing"
     # Chromium replaces a refused frame with its error page; nothing of the app runs.
     assert not framed[0].url.startswith(hub.url), framed[0].url
     assert framed[0].locator(SIM).count() == 0
+    assert "frame-ancestors 'self'" in responses[0].headers["content-security-policy"]
     other.screenshot(path=artifacts_dir / "e2e-lab-other-site-frame.png")
 
 
