@@ -127,3 +127,15 @@ def test_a_trial_grader_expects_its_own_account(tmp_path, monkeypatch):
     server_config.write_server_configs(s)
     config = load_py(s.grader_config_dir / "nbgrader_config.py", {}, monkeypatch)
     assert "learner_unix_prefix" not in config.ExchangeCollect
+
+
+def test_learners_load_isokos_assignment_list_before_nbgraders(settings):
+    config = json.loads((settings.learner_config_dir / "jupyter_server_config.json").read_text())
+    extensions = config["ServerApp"]["jpserver_extensions"]
+    assert extensions["isoko.courses.assignment_list"] is True
+    assert extensions["isoko.hub.learner_lab"] is True
+    # Jupyter Server loads extensions in name order, and the first handler for a URL
+    # wins: Isoko's course list and feedback fetch must load before nbgrader's.
+    assert "isoko.courses.assignment_list" < "nbgrader.server_extensions.assignment_list"
+    grader = json.loads((settings.grader_config_dir / "jupyter_server_config.json").read_text())
+    assert "isoko.hub.learner_lab" not in grader["ServerApp"]["jpserver_extensions"]
