@@ -16,7 +16,9 @@ def _jupyter_server_extension_points() -> list[dict]:
 
 def _load_jupyter_server_extension(serverapp) -> None:
     from isoko.learner.handlers import handlers
+    from isoko.learner.notebook_pages import let_notebook_pages_work_without_a_mathjax_url
 
+    let_notebook_pages_work_without_a_mathjax_url()
     base_url = serverapp.web_app.settings["base_url"]
     serverapp.web_app.add_handlers(".*$", handlers(base_url))
     serverapp.log.info("Learner home at %slearn", base_url)

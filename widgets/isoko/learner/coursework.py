@@ -28,6 +28,8 @@ class Note:
     kind: str  # "good", "bad" or "info"
     title: str
     lines: list[str] = field(default_factory=list)
+    #: The id of the page section it is about ("" for the top of the page).
+    where: str = ""
 
 
 @dataclass

@@ -141,7 +141,13 @@ def feedback_page(nb, grades: dict, title: str = "") -> str:
         + "</ul></section>"
     )
     body = "".join(summary) + "".join(question_html(q) for q in found)
-    return document(f"Feedback: {title}", body)
+    assignment = str(grades.get("assignment", ""))
+    heading = f"Feedback: {assignment or title}"
+    # The learner's server serves this page at <base>learn/<course>/<assignment>/feedback.
+    header = (
+        f'<h1>{escape(heading)}</h1><nav>{escape(title)} · <a href="../../">My courses</a></nav>'
+    )
+    return document(heading, body, header)
 
 
 class FeedbackPageExporter(Exporter):

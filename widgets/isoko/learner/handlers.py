@@ -13,7 +13,7 @@ from jupyter_server.utils import url_path_join
 from tornado import web
 
 from isoko.learner.coursework import Coursework, Note
-from isoko.learner.home import ACTIONS, anchor, feedback_choice_page, home_page
+from isoko.learner.home import anchor, feedback_choice_page, home_page
 from isoko.learner.page import CSP
 
 #: Notes waiting to be shown after a redirect; a learner has few at a time.
@@ -40,6 +40,7 @@ class LearnerHandler(JupyterHandler):
     def home_url(self, note: Note | None = None, course: str = "", assignment: str = "") -> str:
         url = url_path_join(self.base_url, "learn")
         if note is not None:
+            note.where = anchor(course, assignment) if course else ""
             while len(self.notes) >= MOST_NOTES:
                 self.notes.pop(next(iter(self.notes)))
             key = secrets.token_urlsafe(9)
@@ -68,21 +69,15 @@ _STEP_LOCK = asyncio.Lock()
 
 
 class ActionHandler(LearnerHandler):
+    """Fetch, Validate or Submit, then back to the course page with what happened."""
+
     @web.authenticated
     async def post(self, course: str, assignment: str, action: str):
-        if action not in ACTIONS:
-            raise web.HTTPError(404)
         coursework = self.coursework
         if course not in coursework.course_ids():
             raise web.HTTPError(404, "You are not in this course")
         async with _STEP_LOCK:
-            if action == "feedback":
-                note, state = await asyncio.to_thread(coursework.fetch_feedback, course, assignment)
-                if state is not None:
-                    return self.redirect(feedback_url(self.base_url, course, assignment))
-            else:
-                step = getattr(coursework, action)
-                note = await asyncio.to_thread(step, course, assignment)
+            note = await asyncio.to_thread(getattr(coursework, action), course, assignment)
         self.redirect(self.home_url(note, course, assignment))
 
 
@@ -91,6 +86,19 @@ def feedback_url(base_url: str, course: str, assignment: str) -> str:
 
 
 class FeedbackHandler(LearnerHandler):
+    """POST: bring the released feedback home (or say why there is none); GET: read it."""
+
+    @web.authenticated
+    async def post(self, course: str, assignment: str):
+        coursework = self.coursework
+        if course not in coursework.course_ids():
+            raise web.HTTPError(404, "You are not in this course")
+        async with _STEP_LOCK:
+            note, state = await asyncio.to_thread(coursework.fetch_feedback, course, assignment)
+        if state is None:
+            return self.redirect(self.home_url(note, course, assignment))
+        self.redirect(feedback_url(self.base_url, course, assignment))
+
     @web.authenticated
     async def get(self, course: str, assignment: str):
         coursework = self.coursework
@@ -124,5 +132,5 @@ def handlers(base_url: str) -> list[tuple[str, type]]:
     return [
         (rf"{learn}/?", HomeHandler),
         (rf"{learn}/({_NAME})/({_NAME})/feedback", FeedbackHandler),
-        (rf"{learn}/({_NAME})/({_NAME})/({'|'.join(ACTIONS)})", ActionHandler),
+        (rf"{learn}/({_NAME})/({_NAME})/(fetch|validate|submit)", ActionHandler),
     ]

@@ -8,8 +8,6 @@ from urllib.parse import quote
 from isoko.learner.coursework import AssignmentState, CourseState, Note
 from isoko.learner.page import document
 
-ACTIONS = ("fetch", "validate", "submit", "feedback")
-
 
 def note_html(note: Note | None) -> str:
     if note is None:
@@ -50,7 +48,9 @@ def status_text(state: AssignmentState) -> str:
     return "Ready to fetch."
 
 
-def assignment_html(base_url: str, xsrf: str, state: AssignmentState) -> str:
+def assignment_html(
+    base_url: str, xsrf: str, state: AssignmentState, note: Note | None = None
+) -> str:
     buttons = []
     if not state.fetched:
         buttons.append(action_form(base_url, xsrf, state, "fetch", "Fetch"))
@@ -66,7 +66,7 @@ def assignment_html(base_url: str, xsrf: str, state: AssignmentState) -> str:
     return (
         f'<section id="{escape(anchor(state.course, state.id))}" class="assignment">'
         f'<h3>{escape(state.id)}</h3><p class="state">{escape(status_text(state))}</p>'
-        f'<div class="actions">{"".join(buttons)}</div></section>'
+        f'<div class="actions">{"".join(buttons)}</div>{note_html(note)}</section>'
     )
 
 
@@ -77,7 +77,7 @@ def links_html(title: str, links: list[tuple[str, str]]) -> str:
     return f'<section class="card"><h3>{escape(title)}</h3><ul class="links">{rows}</ul></section>'
 
 
-def course_html(base_url: str, xsrf: str, course: CourseState) -> str:
+def course_html(base_url: str, xsrf: str, course: CourseState, note: Note | None = None) -> str:
     lessons = [
         (item.title, _path(base_url, "notebooks", *item.path.split("/"))) for item in course.lessons
     ]
@@ -93,8 +93,15 @@ def course_html(base_url: str, xsrf: str, course: CourseState) -> str:
         parts.append(f'<p class="msg">{escape(course.problem)}</p>')
     elif not course.assignments:
         parts.append("<p>No assignment has been released yet.</p>")
-    parts.extend(assignment_html(base_url, xsrf, state) for state in course.assignments)
+    parts.extend(
+        assignment_html(base_url, xsrf, state, note if _placed(note, state) else None)
+        for state in course.assignments
+    )
     return "".join(parts)
+
+
+def _placed(note: Note | None, state: AssignmentState) -> bool:
+    return note is not None and note.where == anchor(state.course, state.id)
 
 
 def header_html(base_url: str, user: str) -> str:
@@ -108,15 +115,21 @@ def header_html(base_url: str, user: str) -> str:
 def home_page(
     base_url: str, xsrf: str, user: str, courses: list[CourseState], note: Note | None
 ) -> str:
+    # A note about an assignment is shown in its section, where the learner pressed
+    # the button (the page scrolls there); any other note at the top.
+    placed = note is not None and any(
+        _placed(note, state) for course in courses for state in course.assignments
+    )
+    top = "" if placed else note_html(note)
     if courses:
-        body = "".join(course_html(base_url, xsrf, course) for course in courses)
+        body = "".join(course_html(base_url, xsrf, course, note) for course in courses)
     else:
         body = (
             '<section class="card"><p>You are not in a course yet.</p>'
             "<p>Ask your teacher to add you to their course; it appears here once they "
             "have.</p></section>"
         )
-    return document("My courses", note_html(note) + body, header_html(base_url, user))
+    return document("My courses", top + body, header_html(base_url, user))
 
 
 def feedback_choice_page(base_url: str, course: str, assignment: str, files: list[str]) -> str:
