@@ -17,6 +17,7 @@ from html import escape
 from nbconvert.exporters import Exporter
 from traitlets import default
 
+from isoko.grading.feedback import HIDDEN_NOTE
 from isoko.learner.page import document
 from isoko.learner.questions import (
     failure_message,
@@ -60,7 +61,12 @@ def cell_messages(cell) -> list[str]:
             output.get("ename", "Error"), output.get("evalue", ""), output.get("traceback", [])
         )
         quoted = raising.partition(" in: ")[2]
-        messages.append(raising if quoted and quoted in visible_lines(cell) else message)
+        if quoted and quoted in visible_lines(cell):
+            message = raising
+        elif not output.get("evalue") and HIDDEN_NOTE in _source(cell):
+            # The verdict of a hidden test: say what it means, not which test it was.
+            message = f"{message}: a test failed; some tests stay hidden. Check your answer."
+        messages.append(message)
     return messages
 
 
