@@ -326,3 +326,32 @@ def grade_in_the_formgrader(hub, laptop: BrowserContext, shots: Path, student: s
         expect(page.locator("#success-modal")).to_have_count(0)
     snap(page, shots, "08c-instructor-released-feedback")
     page.close()
+
+
+def test_a_step_posted_without_the_servers_token_is_refused(hub, phone):
+    """A form on another site cannot make the learner fetch or submit: every step is a
+    POST that must carry the XSRF token of the learner's own server."""
+    name = enrol_learner(hub)["username"]
+    page = phone.new_page()
+    page.goto(f"{hub.url}/user/{name}/learn")
+    other = "a02-price-from-sales-data"
+    expect(page.locator(f"#a-{COURSE}-{other}")).to_contain_text("Ready to fetch")
+    forged = page.request.post(
+        f"{hub.url}/user/{name}/learn/{COURSE}/{other}/fetch",
+        form={"course_id": COURSE},
+        max_redirects=0,
+    )
+    assert forged.status == 403, forged.status
+    page.reload()
+    expect(page.locator(f"#a-{COURSE}-{other}")).to_contain_text("Ready to fetch")
+    page.close()
+
+
+def test_the_feedback_page_serves_only_the_learners_feedback_files(hub, phone):
+    name = enrol_learner(hub)["username"]
+    page = phone.new_page()
+    feedback = f"{hub.url}/user/{name}/learn/{COURSE}/{ASSIGNMENT}/feedback"
+    assert page.goto(feedback).status == 200
+    for other in ("../../../../etc/passwd", f"{COURSE}/{ASSIGNMENT}/{NOTEBOOK}"):
+        assert page.goto(f"{feedback}?notebook={other}").status == 404, other
+    page.close()
