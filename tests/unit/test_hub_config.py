@@ -130,7 +130,8 @@ def test_learner_servers_read_the_learner_config():
     hubconfig.update_spawner(c, s)
     assert c.Spawner.environment["JUPYTER_CONFIG_PATH"] == "/srv/x/etc/learner"
     assert c.Spawner.cmd == [str(s.bin_dir / "jupyterhub-singleuser")]
-    assert c.Spawner.default_url == "/lab"
+    # Their course page, served by the isoko.learner extension of their own server.
+    assert c.Spawner.default_url == "/learn"
 
 
 def test_one_formgrader_service_per_course_runs_as_its_grader(courses):

@@ -37,6 +37,11 @@ def test_learners_have_no_formgrader(settings):
     assert page["disabledExtensions"]["@jupyter/nbgrader:formgrader"] is True
 
 
+def test_learners_have_their_course_page(settings):
+    config = json.loads((settings.learner_config_dir / "jupyter_server_config.json").read_text())
+    assert config["ServerApp"]["jpserver_extensions"]["isoko.learner"] is True
+
+
 def test_kernels_left_by_closed_apps_are_stopped(settings):
     config = json.loads((settings.learner_config_dir / "jupyter_server_config.json").read_text())
     culling = config["MappingKernelManager"]

@@ -14,6 +14,8 @@ c.SandboxedExecute.sandbox_account = {account!r}
 # Feedback shows learners how they did, not the hidden tests.
 from isoko.grading.feedback import feedback_preprocessors
 c.GenerateFeedback.preprocessors = feedback_preprocessors()
+# ... written as a page a learner reads on a phone: each question named, with its score.
+c.GenerateFeedback.exporter_class = "isoko.learner.feedback.FeedbackPageExporter"
 """
 
 

@@ -164,6 +164,10 @@ def learner_environment(s: Settings) -> dict[str, str]:
     }
 
 
+#: The first page of every learner's server: their courses (the ``isoko.learner`` extension).
+LEARNER_HOME = "/learn"
+
+
 def update_spawner(c: Config, s: Settings) -> None:
     if s.as_root:
         c.JupyterHub.spawner_class = "isoko.hub.spawner.IsokoUnixSpawner"
@@ -179,7 +183,9 @@ def update_spawner(c: Config, s: Settings) -> None:
         c.IsokoTrialSpawner.home_dir_template = str(s.homes_dir / "{username}")
     c.Spawner.content_dir = str(s.content_dir)
     c.Spawner.cmd = [str(s.bin_dir / "jupyterhub-singleuser")]
-    c.Spawner.default_url = "/lab"
+    # Learners land on their course page, made for a phone (isoko.learner); JupyterLab
+    # is one link away from it.
+    c.Spawner.default_url = LEARNER_HOME
     c.Spawner.environment = learner_environment(s)
     # A cold JupyterLab start with nbgrader and Voilà takes a while on 2 cores.
     c.Spawner.start_timeout = 120

@@ -51,8 +51,10 @@ import os
 c.CourseDirectory.student_id = os.environ.get("JUPYTERHUB_USER", "*")
 """
 
-#: Learners get the Assignments tab and validation, not the instructor's tools.
+#: Learners get the Assignments tab and validation, not the instructor's tools; and
+#: their course page for a phone, which drives those same nbgrader steps.
 LEARNER_SERVER_EXTENSIONS = {
+    "isoko.learner": True,
     "nbgrader.server_extensions.formgrader": False,
     "nbgrader.server_extensions.course_list": False,
     # The Assignment List opens on a course the learner is enrolled in, and says when
