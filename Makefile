@@ -94,4 +94,5 @@ bench: install browser
 # hub as root; prints one line of JSON. Takes the whole machine for minutes.
 .PHONY: bench-class
 bench-class: install
-	$(PY) -m isoko.bench_class --checkout "$(CURDIR)" $(if $(N),--learners $(N))
+	$(PY) -m isoko.bench_class --checkout "$(CURDIR)" $(if $(N),--learners $(N)) \
+	  --hub-log test-artifacts/bench-class-hub.log

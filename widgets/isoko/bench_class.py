@@ -488,7 +488,12 @@ def start_class(hub: ClassHub, names: list[str], deadline_s: float) -> dict[str,
 
 
 def run(
-    checkout: Path, learners: int, deadline_s: float, settle_s: float, log=print
+    checkout: Path,
+    learners: int,
+    deadline_s: float,
+    settle_s: float,
+    hub_log: Path | None = None,
+    log=print,
 ) -> dict[str, object]:
     from isoko.courses.catalog import load_courses
     from isoko.hub.config import student_group
@@ -497,6 +502,8 @@ def run(
     course = courses[0].slug
     names = [LEARNER_NAME.format(i) for i in range(1, learners + 1)]
     hub = ClassHub(checkout=checkout.resolve())
+    # Other work on the machine slows every start: say how busy it was.
+    load_at_start = os.getloadavg()[0]
     try:
         log(f"preparing a hub in {hub.root} (accounts {hub.unix_prefix}*)")
         hub.add_approved_accounts(names)
@@ -526,10 +533,16 @@ def run(
                 "server_cpu_s": _round(median_or_none(server_cpu), 2),
                 "hub_cpu_s": _round(hub_cpu),
                 "cores": os.cpu_count(),
+                "load_1min_at_start": round(load_at_start, 1),
             },
         )
     finally:
         log("stopping the hub and removing its accounts and folders")
+        hub.stop()
+        if hub_log is not None and hub.log_file.exists():
+            hub_log.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy(hub.log_file, hub_log)
+            log(f"the hub's log: {hub_log}")
         hub.remove()
 
 
@@ -558,6 +571,7 @@ def main(argv: list[str] | None = None) -> int:
         default=DEFAULT_SETTLE_S,
         help=f"idle seconds before memory is measured ({DEFAULT_SETTLE_S})",
     )
+    parser.add_argument("--hub-log", type=Path, help="keep the hub's log in this file")
     args = parser.parse_args(argv)
     try:
         learners = learner_count(args.learners, os.environ)
@@ -576,7 +590,9 @@ def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGTERM, interrupted)
     progress = lambda line: print(line, file=sys.stderr, flush=True)  # noqa: E731
     try:
-        summary = run(args.checkout, learners, args.deadline, args.settle, log=progress)
+        summary = run(
+            args.checkout, learners, args.deadline, args.settle, args.hub_log, log=progress
+        )
     except KeyboardInterrupt:
         progress("interrupted; cleaned up")
         return 130
