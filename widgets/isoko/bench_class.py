@@ -17,6 +17,13 @@ account runs: an idle server has no kernel). Three measures, from the kernel's
 * **RSS**: every page the server has in memory, shared or not; what ``top`` shows.
 * **USS**: pages no other process has; what stopping the server gives back.
 
+Start times run from each spawn request to the hub's API reporting the server ready
+(polled every second); a server that fails, or is not ready by ``--deadline``, counts
+as failed. Beside them: ``server_cpu_s``, the median CPU time one learner's processes
+used (its whole start, as they idle after it); ``hub_cpu_s``, the CPU time of the hub
+and of what it ran and waited for (creating accounts, copying course content) during
+the start; and ``load_1min_at_start``, how busy the machine was before it began.
+
 Learners' Unix accounts are created by the hub's spawner on their first start, as for
 real new learners. Everything (servers, the hub, accounts, homes, the temporary state)
 is removed at the end, also on Ctrl-C.
