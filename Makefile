@@ -89,3 +89,10 @@ format:
 .PHONY: bench
 bench: install browser
 	$(PY) -m isoko.bench
+
+# A nine o'clock start: N learners (default 100) start their servers at once on a real
+# hub as root; prints one line of JSON. Takes the whole machine for minutes.
+.PHONY: bench-class
+bench-class: install
+	$(PY) -m isoko.bench_class --checkout "$(CURDIR)" $(if $(N),--learners $(N)) \
+	  --hub-log test-artifacts/bench-class-hub.log

@@ -244,12 +244,17 @@ def processes_of_hub(hub: Hub, accounts: set[str]) -> dict[int, str]:
     return found
 
 
+def is_jupyter_server(command: str) -> bool:
+    """Learner servers and formgraders start through Isoko's launcher of the hub's server."""
+    return "isoko.hub.singleuser" in command or "jupyterhub-singleuser" in command
+
+
 def services_of(processes: dict[int, str]) -> dict[int, str]:
     return {
         pid: command
         for pid, command in processes.items()
         if "jupyterhub_idle_culler" in command
-        or ("jupyterhub-singleuser" in command and "grader-" in _owner(pid))
+        or (is_jupyter_server(command) and "grader-" in _owner(pid))
     }
 
 
@@ -454,6 +459,6 @@ def services_of_trial(hub: Hub) -> dict[int, str]:
         except OSError:
             continue
         ours = b"JUPYTERHUB_SERVICE_NAME=" in environ and f":{hub.hub_port}/".encode() in environ
-        if ours and ("jupyterhub_idle_culler" in command or "jupyterhub-singleuser" in command):
+        if ours and ("jupyterhub_idle_culler" in command or is_jupyter_server(command)):
             found[pid] = command
     return found

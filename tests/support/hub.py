@@ -192,7 +192,7 @@ def servers_run_by(account: str) -> list[tuple[int, str]]:
             cmdline = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
         except (FileNotFoundError, PermissionError, ProcessLookupError):
             continue
-        if "jupyterhub-singleuser" in cmdline:
+        if "jupyterhub-singleuser" in cmdline or "isoko.hub.singleuser" in cmdline:
             found.append((int(entry.name), cmdline))
     return found
 

@@ -129,7 +129,7 @@ def test_learner_servers_read_the_learner_config():
     s = settings(True, ISOKO_SYSTEM_DIR="/srv/x")
     hubconfig.update_spawner(c, s)
     assert c.Spawner.environment["JUPYTER_CONFIG_PATH"] == "/srv/x/etc/learner"
-    assert c.Spawner.cmd == [str(s.bin_dir / "jupyterhub-singleuser")]
+    assert c.Spawner.cmd == [str(s.bin_dir / "python"), "-m", "isoko.hub.singleuser"]
     # Their course page, served by the isoko.learner extension of their own server.
     assert c.Spawner.default_url == "/learn"
 
@@ -144,6 +144,8 @@ def test_one_formgrader_service_per_course_runs_as_its_grader(courses):
     assert pricing["cwd"] == "/srv/x/graders/pricing"
     assert pricing["url"].startswith("http://127.0.0.1:91")
     assert pricing["environment"]["ISOKO_COURSE"] == "pricing"
+    # The same lighter start as learners' servers.
+    assert pricing["command"] == [str(s.bin_dir / "python"), "-m", "isoko.hub.singleuser"]
     assert "idle-culler" in services
 
 

@@ -42,6 +42,13 @@ def test_learners_have_their_course_page(settings):
     assert config["ServerApp"]["jpserver_extensions"]["isoko.learner"] is True
 
 
+def test_lab_pages_ask_for_no_build_check(settings):
+    # Each check would run Node.js on the server; nobody but root can build anyway.
+    for folder in (settings.learner_config_dir, settings.grader_config_dir):
+        page = json.loads((folder / "labconfig" / "page_config.json").read_text())
+        assert page["buildCheck"] is False and page["buildAvailable"] is False
+
+
 def test_kernels_left_by_closed_apps_are_stopped(settings):
     config = json.loads((settings.learner_config_dir / "jupyter_server_config.json").read_text())
     culling = config["MappingKernelManager"]

@@ -156,6 +156,12 @@ def update_authenticator(c: Config) -> None:
     c.IsokoAuthenticator.seconds_before_next_try = 60
 
 
+def server_command(s: Settings) -> list[str]:
+    """JupyterHub's single-user server for learners and formgraders, without an unused
+    import that costs each server 0.7 s of CPU and 16 MiB (``isoko.hub.singleuser``)."""
+    return [str(s.bin_dir / "python"), "-m", "isoko.hub.singleuser"]
+
+
 def learner_environment(s: Settings) -> dict[str, str]:
     return {
         "PATH": f"{s.bin_dir}:/usr/local/bin:/usr/bin:/bin",
@@ -182,7 +188,7 @@ def update_spawner(c: Config, s: Settings) -> None:
         c.JupyterHub.spawner_class = "isoko.hub.spawner.IsokoTrialSpawner"
         c.IsokoTrialSpawner.home_dir_template = str(s.homes_dir / "{username}")
     c.Spawner.content_dir = str(s.content_dir)
-    c.Spawner.cmd = [str(s.bin_dir / "jupyterhub-singleuser")]
+    c.Spawner.cmd = server_command(s)
     # Learners land on their course page, made for a phone (isoko.learner); JupyterLab
     # is one link away from it.
     c.Spawner.default_url = LEARNER_HOME
@@ -198,7 +204,7 @@ def grader_service(s: Settings, course: Course, port: int) -> dict:
         "display": True,
         "info": {"title": f"Formgrader: {course.title}"},
         "url": f"http://127.0.0.1:{port}",
-        "command": [str(s.bin_dir / "jupyterhub-singleuser")],
+        "command": server_command(s),
         "cwd": str(s.grader_home(course.slug)),
         "environment": {
             "JUPYTERHUB_DEFAULT_URL": "/lab",

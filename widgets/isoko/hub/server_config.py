@@ -66,6 +66,10 @@ LEARNER_SERVER_EXTENSIONS = {
 }
 #: Nobody on an offline classroom hub should be asked to fetch news from the internet.
 NO_NEWS = {"@jupyterlab/apputils-extension:announcements": True}
+#: Neither learners nor graders can rebuild JupyterLab (its environment belongs to root),
+#: so the page does not ask the server whether a build is needed: each such check runs a
+#: Node.js process on the server (yarn's config, 0.3 s CPU), on every page load.
+NO_BUILD = {"buildCheck": False, "buildAvailable": False}
 #: Voilà cannot shut its kernel down when a learner closes an app inside a Jupyter
 #: server (voila#1458), so every visit would leave a kernel running. Kernels nobody
 #: is connected to are stopped after a while; open notebooks keep theirs.
@@ -202,7 +206,7 @@ def write_server_configs(s: Settings) -> None:
     )
     _write(
         learner / "labconfig" / "page_config.json",
-        json.dumps({"disabledExtensions": LEARNER_DISABLED_LAB_PLUGINS}, indent=2),
+        json.dumps({"disabledExtensions": LEARNER_DISABLED_LAB_PLUGINS, **NO_BUILD}, indent=2),
     )
     write_voila_config(learner)
     _write(
@@ -226,7 +230,7 @@ def write_server_configs(s: Settings) -> None:
     )
     _write(
         grader / "labconfig" / "page_config.json",
-        json.dumps({"disabledExtensions": NO_NEWS}, indent=2),
+        json.dumps({"disabledExtensions": NO_NEWS, **NO_BUILD}, indent=2),
     )
     for path in (
         s.system_dir,
