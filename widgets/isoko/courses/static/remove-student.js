@@ -13,18 +13,25 @@
         return found ? found[1] : "";
     };
 
-    var say = function (title, text) {
-        createModal("isoko-remove-result", title, $("<p/>").text(text));
+    // The answer replaces the question in the same dialog, with one button to close it.
+    var say = function (modal, title, text) {
+        modal.find(".modal-title").text(title);
+        modal.find(".modal-body").empty().append($("<p/>").addClass("isoko-remove-result").text(text));
+        modal.find(".modal-footer").empty().append($("<button/>")
+            .addClass("btn btn-primary")
+            .attr("type", "button")
+            .attr("data-dismiss", "modal")
+            .text("OK"));
     };
 
     var remove = function (row, id, modal) {
+        modal.find(".isoko-confirm-remove").prop("disabled", true).text("Removing...");
         $.ajax({
             url: apiUrl(id),
             type: "DELETE",
             headers: { "X-XSRFToken": xsrfToken() },
             dataType: "json"
         }).done(function (answer) {
-            modal.modal("hide");
             if (answer.gradebook_row_kept) {
                 row.find(".isoko-remove").replaceWith(
                     $("<span/>").addClass("isoko-removed label label-default").text("no access"));
@@ -32,11 +39,11 @@
                 $("#main-table").parent().DataTable().row(row).remove().draw();
                 if (typeof models !== "undefined" && models.get(id)) models.remove(id);
             }
-            say("Removed", answer.message);
+            say(modal, "Removed", answer.message);
         }).fail(function (reply) {
-            modal.modal("hide");
             var answer = reply.responseJSON || {};
-            say("Not removed", answer.message || ("The formgrader answered " + reply.status + "."));
+            say(modal, "Not removed",
+                answer.message || ("The formgrader answered " + reply.status + "."));
         });
     };
 
