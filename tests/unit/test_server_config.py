@@ -81,6 +81,7 @@ def test_grader_services_enrol_through_the_hub(settings):
     assert extensions["isoko.courses.formgrader_enrolment"] is True
     learner = json.loads((settings.learner_config_dir / "jupyter_server_config.json").read_text())
     assert "isoko.courses.formgrader_enrolment" not in learner["ServerApp"]["jpserver_extensions"]
+    assert "isoko.courses.formgrader_remove" not in learner["ServerApp"]["jpserver_extensions"]
 
 
 def test_the_formgraders_pages_get_their_strict_policy(settings):
@@ -89,6 +90,7 @@ def test_the_formgraders_pages_get_their_strict_policy(settings):
     assert extensions == {
         "isoko.courses.formgrader_enrolment": True,
         "isoko.courses.formgrader_csp": True,
+        "isoko.courses.formgrader_remove": True,
     }
 
 

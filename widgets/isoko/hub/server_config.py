@@ -93,13 +93,15 @@ LEARNER_DISABLED_LAB_PLUGINS = {
 #: policy of every page of a grader server; the formgrader's own pages get a strict
 #: one on top (``GRADER_SERVER_EXTENSIONS``).
 GRADER_HEADERS = {"Content-Security-Policy": "frame-ancestors 'self'"}
-#: Grader services load two extensions of Isoko's: "Manage Students" enrols learners in
+#: Grader services load three extensions of Isoko's: "Manage Students" enrols learners in
 #: the hub course group (nbgrader's formgrader alone records them in its gradebook); and
 #: a learner's script must not run in the formgrader: a Content-Security-Policy with a
-#: nonce per page on the formgrader's pages, a sandbox on the files learners hand in.
+#: nonce per page on the formgrader's pages, a sandbox on the files learners hand in;
+#: and "Manage Students" gets a Remove button that ends a learner's access.
 GRADER_SERVER_EXTENSIONS = {
     "isoko.courses.formgrader_enrolment": True,
     "isoko.courses.formgrader_csp": True,
+    "isoko.courses.formgrader_remove": True,
 }
 
 #: Learners' notebooks become HTML for the instructor (the formgrader's submission
