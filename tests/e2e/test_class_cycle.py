@@ -1,6 +1,7 @@
 """One class, start to end, in Chromium: a learner on a phone, the instructor on a laptop.
 
-The learner (360x740) logs in and lands on their course page, opens a lesson in
+A newcomer signs up on the phone with the course's enrolment code and the instructor
+approves them from the course page. The learner (360x740) logs in and lands on their course page, opens a lesson in
 Notebook 7 and runs a cell, fetches the first pricing assignment, answers it, sees
 Validate name the question they got wrong, fixes it in the notebook, validates again
 and submits; asking for feedback before it is released says so. The instructor
@@ -79,9 +80,39 @@ def laptop(browser: Browser) -> Iterator[BrowserContext]:
     context.close()
 
 
-def enrol_learner(hub) -> dict:
-    """The learner of the pricing course. The demo learners are enrolled at start."""
-    return hub.demo_accounts["learners"][2]
+@pytest.fixture(scope="module")
+def learner(hub, phone, laptop, shots) -> dict:
+    """A new learner joins the class: signs up on the phone with the pricing course's
+    enrolment code, and the instructor approves them from the course page on a laptop.
+    """
+    account = {"username": "uwase", "password": "Kigali-chili-2026"}
+    code = json.loads((hub.state_dir / "enrolment-codes.json").read_text())[COURSE]
+    page = phone.new_page()
+    page.goto(f"{hub.url}/hub/signup")
+    page.fill("#username_input", account["username"])
+    page.fill("#password_input", account["password"])
+    page.fill("#password_confirmation_input", account["password"])
+    page.fill("#course_code_input", code)
+    page.click("#signup_submit")
+    expect(page.locator("#signup_result")).to_contain_text("Once they approve")
+    snap(page, shots, "00a-learner-signed-up")
+    assert_fits(page)
+    page.close()
+
+    teacher = laptop.new_page()
+    demo = hub.demo_accounts["instructor"]
+    log_in(teacher, hub.url, demo["username"], demo["password"], "/hub/home")
+    teacher.goto(f"{hub.url}/hub/home")
+    teacher.locator(".isoko-waiting a", has_text="waiting for").first.click()
+    teacher.wait_for_url(f"{hub.url}/hub/course/{COURSE}")
+    row = teacher.locator(f"#signup-{account['username']}")
+    snap(teacher, shots, "00b-instructor-course-page")
+    row.get_by_role("button", name="Approve and enrol").click()
+    expect(teacher.locator("#enrolled_learners")).to_contain_text(account["username"])
+    snap(teacher, shots, "00c-instructor-approved")
+    teacher.close()
+    laptop.clear_cookies()
+    return account
 
 
 def log_in(page: Page, hub_url: str, username: str, password: str, next_path: str = "") -> None:
@@ -151,8 +182,7 @@ def released_notebook(page: Page, hub_url: str, user: str) -> dict:
     return reply.json()["content"]
 
 
-def test_a_class_from_phone_to_feedback(hub, phone, laptop, shots):
-    learner = enrol_learner(hub)
+def test_a_class_from_phone_to_feedback(hub, phone, laptop, shots, learner):
     name = learner["username"]
     home = f"{hub.url}/user/{name}/learn"
 
@@ -328,10 +358,10 @@ def grade_in_the_formgrader(hub, laptop: BrowserContext, shots: Path, student: s
     page.close()
 
 
-def test_a_step_posted_without_the_servers_token_is_refused(hub, phone):
+def test_a_step_posted_without_the_servers_token_is_refused(hub, phone, learner):
     """A form on another site cannot make the learner fetch or submit: every step is a
     POST that must carry the XSRF token of the learner's own server."""
-    name = enrol_learner(hub)["username"]
+    name = learner["username"]
     page = phone.new_page()
     page.goto(f"{hub.url}/user/{name}/learn")
     other = "a02-price-from-sales-data"
@@ -347,8 +377,8 @@ def test_a_step_posted_without_the_servers_token_is_refused(hub, phone):
     page.close()
 
 
-def test_the_feedback_page_serves_only_the_learners_feedback_files(hub, phone):
-    name = enrol_learner(hub)["username"]
+def test_the_feedback_page_serves_only_the_learners_feedback_files(hub, phone, learner):
+    name = learner["username"]
     page = phone.new_page()
     feedback = f"{hub.url}/user/{name}/learn/{COURSE}/{ASSIGNMENT}/feedback"
     assert page.goto(feedback).status == 200
