@@ -11,6 +11,9 @@ GRADING_CONFIG = """\
 from isoko.grading.execute import sandboxed_autograde_preprocessors
 c.Autograde.autograde_preprocessors = sandboxed_autograde_preprocessors()
 c.SandboxedExecute.sandbox_account = {account!r}
+# A test cell warns as changed only if the learner changed it, not for its hidden tests.
+from isoko.grading.overwrite import honest_sanitize_preprocessors
+c.Autograde.sanitize_preprocessors = honest_sanitize_preprocessors()
 # Feedback shows learners how they did, not the hidden tests.
 from isoko.grading.feedback import feedback_preprocessors
 c.GenerateFeedback.preprocessors = feedback_preprocessors()
