@@ -77,6 +77,7 @@ def test_the_formgraders_pages_get_their_strict_policy(settings):
     assert extensions == {
         "isoko.courses.formgrader_enrolment": True,
         "isoko.courses.formgrader_csp": True,
+        "isoko.courses.formgrader_grades": True,
     }
 
 
@@ -127,3 +128,19 @@ def test_a_trial_grader_expects_its_own_account(tmp_path, monkeypatch):
     server_config.write_server_configs(s)
     config = load_py(s.grader_config_dir / "nbgrader_config.py", {}, monkeypatch)
     assert "learner_unix_prefix" not in config.ExchangeCollect
+
+
+def test_grader_terminals_keep_the_services_path(settings):
+    # A login shell would read /etc/profile and lose the environment's nbgrader.
+    config = json.loads((settings.grader_config_dir / "jupyter_server_config.json").read_text())
+    assert config["ServerApp"]["terminado_settings"] == {"shell_command": ["/bin/bash"]}
+
+
+def test_grader_services_serve_light_voila_pages_without_a_cdn(settings, monkeypatch):
+    config = load_py(
+        settings.grader_config_dir / "jupyter_server_config.py",
+        {"JUPYTERHUB_SERVICE_PREFIX": "/services/pricing/"},
+        monkeypatch,
+    )
+    assert config.ServerApp.tornado_settings["mathjax_url"] is None
+    assert config.VoilaConfiguration.template == server_config.VOILA_TEMPLATE
