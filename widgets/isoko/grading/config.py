@@ -17,6 +17,10 @@ c.Autograde.sanitize_preprocessors = honest_sanitize_preprocessors()
 # Feedback shows learners how they did, not the hidden tests.
 from isoko.grading.feedback import feedback_preprocessors
 c.GenerateFeedback.preprocessors = feedback_preprocessors()
+# Feedback and the formgrader's pages load no MathJax from a CDN.
+from traitlets.config import Config as _Config
+from isoko.courses.html_templates import grader_template_config
+c.merge(_Config({{"HTMLExporter": grader_template_config()}}))
 """
 
 
