@@ -335,3 +335,43 @@ def test_the_progress_app_shows_the_class(graded, people):
     learner = people["learner3"]
     denied = learner.session.get(learner.url(f"/services/{COURSE}/voila/render/progress.ipynb"))
     assert denied.status_code == 403
+
+
+def terminal_says(user, command: str, prefix: str) -> str:
+    """Open a terminal on ``prefix``'s server, type ``command``, return what it printed."""
+    import asyncio
+
+    from tornado.httpclient import HTTPRequest
+    from tornado.websocket import websocket_connect
+
+    created = user.server("POST", "/api/terminals", prefix=prefix)
+    assert created.ok, created.text
+    name = created.json()["name"]
+    cookies = "; ".join(f"{c.name}={c.value}" for c in user.session.cookies)
+    url = user.url(f"{prefix}/terminals/websocket/{name}").replace("http://", "ws://")
+
+    async def talk() -> str:
+        socket = await websocket_connect(HTTPRequest(url, headers={"Cookie": cookies}))
+        socket.write_message(json.dumps(["stdin", f"{command}; echo END-OF-ANSWER\r"]))
+        said = ""
+        while "END-OF-ANSWER\r\n" not in said.split(command, 1)[-1]:
+            message = await asyncio.wait_for(socket.read_message(), 30)
+            assert message is not None, said
+            kind, *rest = json.loads(message)
+            if kind == "stdout":
+                said += rest[0]
+        socket.close()
+        return said
+
+    try:
+        return asyncio.run(talk())
+    finally:
+        user.server("DELETE", f"/api/terminals/{name}", prefix=prefix)
+
+
+def test_nbgrader_is_on_the_grader_terminals_path(hub, people):
+    said = terminal_says(
+        people["instructor"], "command -v nbgrader && nbgrader --version", f"/services/{COURSE}"
+    )
+    assert f"{Path(sys.executable).parent}/nbgrader" in said, said
+    assert "0.9.6" in said, said

@@ -13,6 +13,7 @@ only that course's graders and instructors reach it: the service lets in no one 
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from jinja2 import BaseLoader
@@ -24,16 +25,22 @@ from isoko.courses.grades import export_course
 from isoko.courses.progress_view import PROGRESS_NOTEBOOK
 
 GRADES_PATH = "isoko/grades.csv"
-#: nbgrader 0.9's last sidebar entry; ours follow it.
-LAST_SIDEBAR_ENTRY = '/formgrader/manage_students">Manage Students</a></li>'
+#: nbgrader 0.9's sidebar: a block in ``base.tpl`` that each page fills with its own
+#: entries, inside one list. Isoko's entries close the list, on every page.
+SIDEBAR = re.compile(r"(\{%-? *block sidebar *-?%\}.*?\{%-? *endblock *-?%\})(\s*)(</ul>)", re.S)
 SIDEBAR_ENTRIES = (
-    '\n          <li role="presentation"><a href="{{ base_url }}/'
+    '<li role="presentation"><a href="{{ base_url }}/'
     + GRADES_PATH
-    + '" download>Export grades (CSV)</a></li>'
-    '\n          <li role="presentation"><a href="{{ base_url }}/voila/render/'
+    + '" download>Export grades (CSV)</a></li>\n'
+    '<li role="presentation"><a href="{{ base_url }}/voila/render/'
     + PROGRESS_NOTEBOOK
-    + '" target="_blank">Progress</a></li>'
+    + '" target="_blank">Progress</a></li>\n'
 )
+
+
+def with_isoko_entries(base_template: str) -> str:
+    """nbgrader's ``base.tpl`` with Isoko's entries at the end of the sidebar list."""
+    return SIDEBAR.sub(lambda m: m[1] + m[2] + SIDEBAR_ENTRIES + m[3], base_template, count=1)
 
 
 class GradesCSVHandler(JupyterHandler):
@@ -65,8 +72,8 @@ class SidebarLoader(BaseLoader):
 
     def get_source(self, environment, template):
         source, filename, uptodate = self.inner.get_source(environment, template)
-        if template == "base.tpl" and LAST_SIDEBAR_ENTRY in source:
-            source = source.replace(LAST_SIDEBAR_ENTRY, LAST_SIDEBAR_ENTRY + SIDEBAR_ENTRIES, 1)
+        if template == "base.tpl":
+            source = with_isoko_entries(source)
         return source, filename, uptodate
 
 
