@@ -91,3 +91,30 @@ def test_enrolment_comes_from_the_hub_group_when_it_answers():
     assert enrolled_from(["b", "a"], ["a", "c"]) == ["a", "b"]
     assert enrolled_from(None, ["c", "a"]) == ["a", "c"]
     assert enrolled_from([], ["a"]) == []
+
+
+def test_read_from_a_real_gradebook_a_grade_nobody_gave_is_not_zero(tmp_path, monkeypatch):
+    import os
+    import sys
+    from pathlib import Path
+
+    from nbgrader.api import Gradebook as NbgraderGradebook
+
+    from isoko.courses.progress import read_gradebook
+
+    monkeypatch.setenv(
+        "PATH", os.pathsep.join([str(Path(sys.executable).parent), os.environ["PATH"]])
+    )
+    with NbgraderGradebook(f"sqlite:///{tmp_path / 'gradebook.db'}", "pricing") as gb:
+        gb.add_assignment("a01")
+        gb.add_notebook("nb", "a01")
+        gb.add_grade_cell("q1", "nb", "a01", max_score=2, cell_type="code")
+        gb.add_grade_cell("w1", "nb", "a01", max_score=2, cell_type="markdown")
+        gb.add_student("ama")
+        gb.add_submission("a01", "ama")
+        gb.find_grade("q1", "nb", "a01", "ama").auto_score = 2
+        gb.db.commit()
+        book = read_gradebook(gb)
+    assert book.assignments == ["a01"]
+    assert [q.label for q in book.questions] == ["nb: q1", "nb: w1"]
+    assert book.submissions == [Submission("a01", "ama", {"nb: q1": 2.0, "nb: w1": None})]

@@ -164,7 +164,9 @@ def read_gradebook(gradebook) -> Gradebook:
             for notebook in submission.notebooks:
                 for grade in notebook.grades:
                     label = f"{notebook.name}: {grade.name}"
-                    points[label] = None if grade.score is None else float(grade.score)
+                    # nbgrader counts a grade nobody gave as 0; here it is "not graded yet".
+                    given = grade.manual_score is not None or grade.auto_score is not None
+                    points[label] = float(grade.score) if given else None
             submissions.append(Submission(assignment.name, submission.student.id, points))
     return Gradebook([a.name for a in assignments], questions, submissions)
 
