@@ -137,10 +137,18 @@ def test_grader_terminals_keep_the_services_path(settings):
 
 
 def test_grader_services_serve_light_voila_pages_without_a_cdn(settings, monkeypatch):
+    # Read as a grader server reads its config folder: the .py, then the .json over it.
+    from traitlets.config.loader import JSONFileConfigLoader
+
+    folder = settings.grader_config_dir
     config = load_py(
-        settings.grader_config_dir / "jupyter_server_config.py",
+        folder / "jupyter_server_config.py",
         {"JUPYTERHUB_SERVICE_PREFIX": "/services/pricing/"},
         monkeypatch,
     )
-    assert config.ServerApp.tornado_settings["mathjax_url"] is None
+    config.merge(JSONFileConfigLoader("jupyter_server_config.json", str(folder)).load_config())
+    tornado = config.ServerApp.tornado_settings
+    assert "mathjax_url" in tornado and tornado["mathjax_url"] is None
+    assert tornado["compress_response"] is True
+    assert tornado["headers"] == server_config.GRADER_HEADERS
     assert config.VoilaConfiguration.template == server_config.VOILA_TEMPLATE

@@ -222,7 +222,13 @@ def write_server_configs(s: Settings) -> None:
             {
                 "ServerApp": {
                     "jpserver_extensions": GRADER_SERVER_EXTENSIONS,
-                    "tornado_settings": {"headers": GRADER_HEADERS},
+                    # Whole here: this file is read after jupyter_server_config.py and
+                    # its tornado_settings would otherwise replace Voila's (no MathJax
+                    # from a CDN for the progress app, gzip).
+                    "tornado_settings": {
+                        **voila_settings()["ServerApp"]["tornado_settings"],
+                        "headers": GRADER_HEADERS,
+                    },
                     "terminado_settings": GRADER_TERMINAL,
                 }
             },
