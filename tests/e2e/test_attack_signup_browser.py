@@ -1,6 +1,6 @@
 """A page on another origin tries to approve sign-ups through the admin's Chromium.
 
-The admin (the demo instructor) is logged in to the hub; a page served from another
+The admin (the operator) is logged in to the hub; a page served from another
 port on 127.0.0.1 loads the approval URLs as images, sends them as a GET form and a
 link, and posts them as a form without the hub's XSRF token. Another port on the same
 host is the same *site* to a browser, so SameSite cookies still travel with every one
@@ -45,7 +45,7 @@ def attacker_site(tmp_path: Path) -> Iterator[tuple[str, Path]]:
 
 @pytest.fixture
 def admin_page(hub, context):
-    demo = hub.demo_accounts["instructor"]
+    demo = hub.demo_accounts["admin"]
     page = context.new_page()
     page.goto(f"{hub.url}/hub/login")
     page.fill("#username_input", demo["username"])
@@ -106,7 +106,7 @@ def test_another_sites_page_approves_and_discards_nobody(hub, admin_page, attack
         ("POST", "/hub/authorize/forged-postform", 403),
     ):
         assert path in requested, (path, sorted(requested))
-        assert f"{status} {method} {path} (instructor@127.0.0.1)" in log, path
+        assert f"{status} {method} {path} (admin@127.0.0.1)" in log, path
     for way, victim in victims.items():
         assert signup_state(hub.state_dir, victim.username) == PENDING, way
         assert not can_log_in(victim), way

@@ -87,9 +87,9 @@ def test_learner_moves_the_price_and_sees_profit_and_chart_follow(
     name = learner["username"]
     page = context.new_page()
     log_in(page, hub.url, name, learner["password"])
-    # The hub starts the learner's server, shows its progress page, then opens JupyterLab.
-    lab = re.compile(rf"^{re.escape(hub.url)}/user/{re.escape(name)}/lab")
-    page.wait_for_url(lab, timeout=SPAWN_TIMEOUT_MS)
+    # The hub starts the learner's server, shows its progress page, then their courses.
+    home = re.compile(rf"^{re.escape(hub.url)}/user/{re.escape(name)}/learn")
+    page.wait_for_url(home, timeout=SPAWN_TIMEOUT_MS)
 
     open_app(page, hub.url, name)
     profit_before = page.locator(PROFIT).inner_text()

@@ -17,7 +17,7 @@ pytestmark = pytest.mark.integration
 
 @pytest.fixture(scope="module")
 def admin(hub):
-    demo = hub.demo_accounts["instructor"]
+    demo = hub.demo_accounts["admin"]
     user = HubUser(hub.url, demo["username"], demo["password"])
     assert can_log_in(user)
     user.login()

@@ -80,3 +80,34 @@ def test_a_symlink_in_the_home_is_never_followed(tmp_path, course):
     (home / "demo" / "lessons" / "01-intro.ipynb").symlink_to(target)
     sync_home(content, home)
     assert target.read_text() == "do not touch"
+
+
+def notebook_text(source: str) -> str:
+    import nbformat
+
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(source)])
+    return nbformat.writes(nb)
+
+
+def test_delivered_notebooks_are_trusted_and_changed_ones_are_not(tmp_path, course, monkeypatch):
+    import nbformat
+    from nbformat.sign import NotebookNotary
+
+    from isoko.courses.content import trust_delivered
+
+    # The learner's notary lives in their Jupyter data folder.
+    monkeypatch.setenv("JUPYTER_DATA_DIR", str(tmp_path / "learner-data"))
+    (course.path / "lessons" / "01-intro.ipynb").write_text(notebook_text("print(1)"))
+    (course.path / "apps" / "sim.ipynb").write_text(notebook_text("print(2)"))
+    content, home = tmp_path / "content", tmp_path / "home"
+    publish([course], content)
+    sync_home(content, home)
+    mine = home / "demo" / "apps" / "sim.ipynb"
+    mine.write_text(notebook_text("print('the learner changed this')"))
+
+    assert trust_delivered(home) == 1
+    notary = NotebookNotary()
+    lesson = nbformat.read(home / "demo" / "lessons" / "01-intro.ipynb", as_version=4)
+    assert notary.check_signature(lesson)
+    assert not notary.check_signature(nbformat.read(mine, as_version=4))
+    assert trust_delivered(home) == 0, "a notebook already trusted is not signed again"

@@ -194,3 +194,61 @@ def test_a_folder_vanishing_while_read_refuses_only_that_submission(tmp_path, mo
     monkeypatch.setattr(exchange.os, "lstat", vanishing)
     with pytest.raises(SubmissionRefused, match="changed or could not be read"):
         check_and_copy(src, os.getuid())
+
+
+# --- fetching feedback -------------------------------------------------------------------
+
+
+def fetch_feedback(tmp_path: Path, assignment: str = "a01"):
+    """Isoko's fetch-feedback step for course c1 on an exchange and cache in ``tmp_path``."""
+    from nbgrader.coursedir import CourseDirectory
+    from traitlets.config import Config
+
+    config = Config()
+    config.Exchange.root = str(tmp_path / "exchange")
+    config.Exchange.cache = str(tmp_path / "cache")
+    config.Exchange.path_includes_course = True
+    config.Exchange.assignment_dir = str(tmp_path / "home")
+    config.CourseDirectory.course_id = "c1"
+    config.CourseDirectory.assignment_id = assignment
+    (tmp_path / "exchange" / "c1" / "feedback").mkdir(parents=True, exist_ok=True)
+    (tmp_path / "home").mkdir(exist_ok=True)
+    step = exchange.ExchangeFetchFeedback(coursedir=CourseDirectory(config=config), config=config)
+    step.start()
+
+
+def cache_submission(tmp_path: Path, assignment: str = "a01") -> Path:
+    folder = tmp_path / "cache" / "c1" / f"amina+{assignment}+2026-01-01 10:00:00.000000 UTC"
+    folder.mkdir(parents=True)
+    (folder / "answer.ipynb").write_text("{}")
+    (folder / "submission_secret.txt").write_text("s3cret")
+    return folder
+
+
+def test_fetching_feedback_before_grading_says_none_is_released_yet(tmp_path):
+    from nbgrader.exchange import ExchangeError
+
+    cache_submission(tmp_path)
+    with pytest.raises(ExchangeError, match="No feedback released yet for a01"):
+        fetch_feedback(tmp_path)
+
+
+def test_fetching_feedback_of_an_assignment_never_submitted_says_so(tmp_path):
+    from nbgrader.exchange import ExchangeError
+
+    cache_submission(tmp_path, "a02")
+    with pytest.raises(ExchangeError, match="You have not submitted a01 yet"):
+        fetch_feedback(tmp_path)
+
+
+def test_released_feedback_is_fetched_without_a_word(tmp_path):
+    from nbgrader.utils import notebook_hash
+
+    cache_submission(tmp_path)
+    released = tmp_path / "exchange" / "c1" / "feedback"
+    released.mkdir(parents=True)
+    name = notebook_hash(secret="s3cret", notebook_id="answer")
+    (released / f"{name}.html").write_text("<p>well done</p>")
+    fetch_feedback(tmp_path)
+    fetched = list((tmp_path / "home" / "c1" / "a01" / "feedback").glob("*/answer.html"))
+    assert [p.read_text() for p in fetched] == ["<p>well done</p>"]

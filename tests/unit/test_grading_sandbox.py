@@ -180,6 +180,7 @@ def test_the_config_lines_set_the_sandbox_its_account_and_the_feedback():
     assert c.Autograde.autograde_preprocessors[0] == SANDBOXED
     assert c.SandboxedExecute.sandbox_account == "isoko-sandbox"
     assert c.GenerateFeedback.preprocessors[-1] == "isoko.grading.feedback.HideHiddenTests"
+    assert c.GenerateFeedback.exporter_class == "isoko.learner.feedback.FeedbackPageExporter"
 
 
 def test_the_cell_timeout_follows_nbgraders_own_setting():

@@ -56,7 +56,8 @@ def test_signup_needs_approval():
     hubconfig.update_authenticator(c)
     assert c.JupyterHub.authenticator_class == "isoko.hub.auth.IsokoAuthenticator"
     assert c.IsokoAuthenticator.open_signup is False
-    assert c.Authenticator.admin_users == {"instructor"}
+    # The operator is the only admin, through the admin role's exact list (update_roles).
+    assert "admin_users" not in c.Authenticator
 
 
 @pytest.mark.parametrize(
@@ -129,7 +130,8 @@ def test_learner_servers_read_the_learner_config():
     hubconfig.update_spawner(c, s)
     assert c.Spawner.environment["JUPYTER_CONFIG_PATH"] == "/srv/x/etc/learner"
     assert c.Spawner.cmd == [str(s.bin_dir / "jupyterhub-singleuser")]
-    assert c.Spawner.default_url == "/lab"
+    # Their course page, served by the isoko.learner extension of their own server.
+    assert c.Spawner.default_url == "/learn"
 
 
 def test_one_formgrader_service_per_course_runs_as_its_grader(courses):
@@ -160,6 +162,75 @@ def test_groups_follow_nbgrader_names(courses):
         "learner2",
         "learner3",
     ]
+
+
+def test_the_demo_instructor_teaches_every_course_and_the_operator_none(courses):
+    c = Config()
+    hubconfig.update_groups(c, courses)
+    for course in courses:
+        assert c.JupyterHub.load_groups[f"instructors-{course.slug}"] == {"users": ["instructor"]}
+        assert c.JupyterHub.load_groups[f"formgrade-{course.slug}"] == {"users": ["instructor"]}
+    assert not any("admin" in group["users"] for group in c.JupyterHub.load_groups.values())
+
+
+def test_the_operator_is_the_only_admin(courses):
+    c = Config()
+    hubconfig.update_roles(c, courses)
+    roles = {role["name"]: role for role in c.JupyterHub.load_roles}
+    # An exact list: the hub takes admin away from anyone else (an older instructor).
+    assert roles["admin"] == {"name": "admin", "users": ["admin"]}
+    assert roles["operator"]["users"] == ["admin"]
+    assert roles["operator"]["scopes"] == [
+        "custom:isoko:signups:approve",
+        "custom:isoko:enrolment:read",
+    ]
+
+
+def test_an_instructor_approves_and_sees_enrolment_of_their_own_course_only(courses):
+    c = Config()
+    hubconfig.update_roles(c, courses)
+    roles = {role["name"]: role for role in c.JupyterHub.load_roles}
+    assert roles["instructors-pricing"]["groups"] == ["instructors-pricing"]
+    assert roles["instructors-pricing"]["scopes"] == [
+        "custom:isoko:enrolment:read!group=nbgrader-pricing",
+        "custom:isoko:signups:approve!group=nbgrader-pricing",
+    ]
+    # Nothing of JupyterHub's own: no server access, no user or group API.
+    every_instructor_scope = [
+        scope
+        for name, role in roles.items()
+        if name.startswith("instructors-")
+        for scope in role["scopes"]
+    ]
+    assert all(scope.startswith("custom:isoko:") for scope in every_instructor_scope)
+
+
+def test_a_grader_only_opens_the_formgrader(courses):
+    c = Config()
+    hubconfig.update_roles(c, courses)
+    roles = {role["name"]: role for role in c.JupyterHub.load_roles}
+    assert roles["formgrade-logistics"]["scopes"] == ["access:services!service=logistics"]
+    assert roles["formgrade-logistics"]["groups"] == ["formgrade-logistics"]
+    assert "user" not in roles, "learners keep JupyterHub's own user role: self only"
+
+
+def test_course_pages_define_their_scopes_and_read_the_codes_file(tmp_path, courses):
+    from jupyterhub.scopes import _check_scopes_exist, define_custom_scopes
+
+    s = settings(True, ISOKO_STATE_DIR=str(tmp_path))
+    c = Config()
+    hubconfig.update_course_pages(c, s, courses)
+    hubconfig.update_roles(c, courses)
+    assert set(c.JupyterHub.custom_scopes) == {
+        "custom:isoko:signups:approve",
+        "custom:isoko:enrolment:read",
+    }
+    define_custom_scopes(c.JupyterHub.custom_scopes)
+    for role in c.JupyterHub.load_roles:
+        _check_scopes_exist(role.get("scopes", []), role["name"])  # the hub would refuse
+    assert c.IsokoAuthenticator.enrolment_codes_file == str(tmp_path / "enrolment-codes.json")
+    assert c.IsokoAuthenticator.course_titles == {x.slug: x.title for x in courses}
+    assert callable(c.JupyterHub.template_vars["isoko"])
 
 
 def test_roles_give_each_party_only_what_it_needs(courses):
@@ -236,3 +307,36 @@ def test_formgraders_get_the_hubs_cookie_options(courses):
         hubconfig.update_services(c, settings(True, **env), courses)
         pricing = next(svc for svc in c.JupyterHub.services if svc["name"] == "pricing")
         assert json.loads(pricing["environment"]["JUPYTERHUB_COOKIE_OPTIONS"]) == expected
+
+
+def test_the_roster_service_is_a_token_only_with_no_process_or_url(courses):
+    c = Config()
+    hubconfig.update_services(c, settings(True), courses, roster_token="abc123")
+    services = {svc["name"]: svc for svc in c.JupyterHub.services}
+    assert services["roster"] == {"name": "roster", "api_token": "abc123", "display": False}
+
+
+def test_the_roster_service_changes_only_the_courses_groups(courses):
+    c = Config()
+    hubconfig.update_roles(c, courses)
+    roles = {role["name"]: role for role in c.JupyterHub.load_roles}
+    assert roles["roster"]["services"] == ["roster"]
+    scopes = roles["roster"]["scopes"]
+    # Creating accounts' hub records needs admin:users; every group scope is filtered to
+    # one course group, and nothing reaches servers, tokens or services.
+    assert scopes[0] == "admin:users"
+    assert sorted(scopes[1:]) == sorted(
+        f"groups!group={group}-{course.slug}"
+        for course in courses
+        for group in ("nbgrader", "formgrade", "instructors")
+    )
+
+
+def test_every_service_carries_the_mark_of_its_hubs_state(courses):
+    """A hub killed outright leaves its services running: the next one finds them by it."""
+    s = settings(True, ISOKO_STATE_DIR="/var/lib/isoko-a")
+    c = Config()
+    hubconfig.update_services(c, s, courses)
+    assert len(c.JupyterHub.services) == len(courses) + 1
+    for service in c.JupyterHub.services:
+        assert service["environment"]["ISOKO_SERVICE_OF"] == "/var/lib/isoko-a", service["name"]

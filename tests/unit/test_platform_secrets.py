@@ -19,10 +19,23 @@ def test_demo_credentials_file_has_the_documented_shape(tmp_path):
     accounts = demo.ensure_credentials(path)
     data = json.loads(path.read_text())
     assert path.stat().st_mode & 0o777 == 0o600
+    assert data["admin"]["username"] == "admin"
     assert data["instructor"]["username"] == "instructor"
     assert [x["username"] for x in data["learners"]] == ["learner1", "learner2", "learner3"]
-    assert len({x["password"] for x in [data["instructor"], *data["learners"]]}) == 4
+    everyone = [data["admin"], data["instructor"], *data["learners"]]
+    assert len({x["password"] for x in everyone}) == 5
     assert demo.ensure_credentials(path) == accounts, "a restart must keep the passwords"
+
+
+def test_an_older_credentials_file_gains_the_operator_and_keeps_the_rest(tmp_path):
+    path = tmp_path / "demo-accounts.json"
+    before = demo.ensure_credentials(path).as_dict()
+    del before["admin"]
+    path.write_text(json.dumps(before))
+    after = demo.ensure_credentials(path)
+    assert after.admin["username"] == "admin"
+    assert after.instructor == before["instructor"]
+    assert after.learners == before["learners"]
 
 
 def test_demo_accounts_are_approved_in_the_hub_database(tmp_path):
@@ -35,7 +48,13 @@ def test_demo_accounts_are_approved_in_the_hub_database(tmp_path):
     demo.ensure_in_hub_db(url, accounts)  # idempotent
     session = orm.new_session_factory(url)()
     rows = UserInfo.all_users(session)
-    assert sorted(r.username for r in rows) == ["instructor", "learner1", "learner2", "learner3"]
+    assert sorted(r.username for r in rows) == [
+        "admin",
+        "instructor",
+        "learner1",
+        "learner2",
+        "learner3",
+    ]
     learner = UserInfo.find(session, "learner1")
     assert learner.is_authorized
     assert learner.is_valid_password(accounts.learners[0]["password"])

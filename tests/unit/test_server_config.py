@@ -37,6 +37,11 @@ def test_learners_have_no_formgrader(settings):
     assert page["disabledExtensions"]["@jupyter/nbgrader:formgrader"] is True
 
 
+def test_learners_have_their_course_page(settings):
+    config = json.loads((settings.learner_config_dir / "jupyter_server_config.json").read_text())
+    assert config["ServerApp"]["jpserver_extensions"]["isoko.learner"] is True
+
+
 def test_kernels_left_by_closed_apps_are_stopped(settings):
     config = json.loads((settings.learner_config_dir / "jupyter_server_config.json").read_text())
     culling = config["MappingKernelManager"]
@@ -152,3 +157,15 @@ def test_grader_services_serve_light_voila_pages_without_a_cdn(settings, monkeyp
     assert tornado["compress_response"] is True
     assert tornado["headers"] == server_config.GRADER_HEADERS
     assert config.VoilaConfiguration.template == server_config.VOILA_TEMPLATE
+
+
+def test_learners_load_isokos_assignment_list_before_nbgraders(settings):
+    config = json.loads((settings.learner_config_dir / "jupyter_server_config.json").read_text())
+    extensions = config["ServerApp"]["jpserver_extensions"]
+    assert extensions["isoko.courses.assignment_list"] is True
+    assert extensions["isoko.hub.learner_lab"] is True
+    # Jupyter Server loads extensions in name order, and the first handler for a URL
+    # wins: Isoko's course list and feedback fetch must load before nbgrader's.
+    assert "isoko.courses.assignment_list" < "nbgrader.server_extensions.assignment_list"
+    grader = json.loads((settings.grader_config_dir / "jupyter_server_config.json").read_text())
+    assert "isoko.hub.learner_lab" not in grader["ServerApp"]["jpserver_extensions"]

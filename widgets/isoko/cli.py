@@ -38,6 +38,7 @@ def hub(args: argparse.Namespace) -> int:
     url = f"http://{s.ip}:{s.port}/"
     print(f"\nIsoko is starting at {url}")
     print(f"Demo accounts and passwords: {s.demo_accounts_file}")
+    print(f"Enrolment codes of the courses: {s.enrolment_codes_file}")
     if not s.as_root:
         print("\n" + TRIAL_WARNING)
     print("Press Ctrl-C to stop the hub and every server it started.\n", flush=True)
@@ -77,6 +78,91 @@ def course_check(args: argparse.Namespace) -> int:
     verdict = "all good" if not problems else f"{len(problems)} problem(s)"
     print(f"Course check: {verdict} in {took:.0f} s")
     return 1 if problems else 0
+
+
+#: Exit codes of `isoko roster`: the file was refused (nothing changed); the command
+#: line was wrong; the hub or the gradebook could not be reached.
+ROSTER_BAD_FILE, USAGE, ROSTER_UNAVAILABLE = 1, 2, 3
+
+
+def _roster_course(args: argparse.Namespace):
+    """The settings and the course named on the command line, or an error message."""
+    from isoko.courses.catalog import load_courses
+
+    s = Settings.from_environ(checkout=args.checkout)
+    slugs = [course.slug for course in load_courses(s.courses_dir)]
+    if args.course not in slugs:
+        return s, f"no course {args.course!r}: the courses are {', '.join(slugs)}"
+    return s, None
+
+
+def roster_import(args: argparse.Namespace) -> int:
+    from isoko.courses.roster import parse_roster, plan_import
+    from isoko.hub.config import USERNAME_PATTERN
+    from isoko.platform import roster_apply
+
+    s, error = _roster_course(args)
+    if error:
+        print(f"isoko roster import: {error}", file=sys.stderr)
+        return USAGE
+    try:
+        data = args.file.read_bytes()
+    except OSError as err:
+        print(f"isoko roster import: cannot read {args.file}: {err.strerror}", file=sys.stderr)
+        return USAGE
+    rows, problems = parse_roster(data, USERNAME_PATTERN)
+    if problems:
+        print(f"{args.file}: refused, nothing was changed:", file=sys.stderr)
+        for line, problem in problems:
+            print(f"  line {line}: {problem}", file=sys.stderr)
+        return ROSTER_BAD_FILE
+    try:
+        api = roster_apply.HubAPI.for_settings(s)
+        state = roster_apply.read_state(s, api, args.course, [row.username for row in rows])
+        plan = plan_import(rows, state.members, state.accounts, state.gradebook, state.staff)
+        if not plan:
+            print(f"{args.course}: nothing to change")
+            return 0
+        passwords = roster_apply.apply_plan(s, api, args.course, rows, plan)
+    except roster_apply.RosterUnavailable as err:
+        print(f"isoko roster import: {err}", file=sys.stderr)
+        return ROSTER_UNAVAILABLE
+    print(f"{args.course}: {plan.summary()}")
+    if passwords:
+        print(
+            f"First passwords of the new accounts: {passwords} (readable by root only). "
+            "Hand each one out privately; learners change it at /hub/change-password."
+        )
+    return 0
+
+
+def roster_export(args: argparse.Namespace) -> int:
+    from isoko.courses.roster import export_rows, format_roster
+    from isoko.platform import roster_apply
+
+    s, error = _roster_course(args)
+    if error:
+        print(f"isoko roster export: {error}", file=sys.stderr)
+        return USAGE
+    try:
+        api = roster_apply.HubAPI.for_settings(s)
+        members = roster_apply.course_members(api, args.course)
+        text = format_roster(
+            export_rows(
+                members,
+                roster_apply.gradebook_names(s, args.course),
+                roster_apply.staff_names(s),
+            )
+        )
+    except roster_apply.RosterUnavailable as err:
+        print(f"isoko roster export: {err}", file=sys.stderr)
+        return ROSTER_UNAVAILABLE
+    if args.file is None:
+        sys.stdout.write(text)
+    else:
+        args.file.write_text(text, encoding="utf-8")
+        print(f"{args.course}: wrote {len(text.splitlines()) - 1} row(s) to {args.file}")
+    return 0
 
 
 def grades_export(args: argparse.Namespace) -> int:
@@ -130,27 +216,53 @@ def main(argv: list[str] | None = None) -> int:
         help="the Isoko checkout (default: the current folder)",
     )
     p_check.set_defaults(func=course_check)
+    p_roster = sub.add_parser(
+        "roster", help="enrol a course's learners, graders and instructors from a CSV file"
+    ).add_subparsers(dest="roster_command", required=True)
+    p_import = p_roster.add_parser(
+        "import",
+        help="create or update accounts, course access and gradebook names from a CSV file",
+        description="Columns: username, first name, last name, email, role (learner, grader "
+        "or instructor). A file with any bad row changes nothing. Exit codes: 0 done, "
+        "1 file refused, 2 usage, 3 hub or gradebook unreachable.",
+    )
+    p_import.add_argument("course", help="course slug, such as pricing")
+    p_import.add_argument("file", type=Path, help="the roster, a UTF-8 CSV file with a header")
+    p_import.set_defaults(func=roster_import)
+    p_export = p_roster.add_parser(
+        "export", help="write the course's members in the roster format (stdout by default)"
+    )
+    p_export.add_argument("course", help="course slug, such as pricing")
+    p_export.add_argument("file", type=Path, nargs="?", help="where to write (default: stdout)")
+    p_export.set_defaults(func=roster_export)
+    for p in (p_import, p_export):
+        p.add_argument(
+            "--checkout",
+            type=Path,
+            default=Path.cwd(),
+            help="the Isoko checkout (default: the current folder)",
+        )
     p_grades = sub.add_parser("grades", help="a course's grades").add_subparsers(
         dest="grades_command", required=True
     )
-    p_export = p_grades.add_parser(
+    p_grades_export = p_grades.add_parser(
         "export",
         help="grades as CSV: nbgrader's export columns, one row per learner per assignment",
     )
-    p_export.add_argument("course", help="course slug, such as pricing")
-    p_export.add_argument("file", nargs="?", type=Path, help="CSV file (default: print it)")
-    p_export.add_argument(
+    p_grades_export.add_argument("course", help="course slug, such as pricing")
+    p_grades_export.add_argument("file", nargs="?", type=Path, help="CSV file (default: print it)")
+    p_grades_export.add_argument(
         "--course-dir",
         type=Path,
         help="the course's nbgrader folder (default: its grader's home on this hub)",
     )
-    p_export.add_argument(
+    p_grades_export.add_argument(
         "--checkout",
         type=Path,
         default=Path.cwd(),
         help="the Isoko checkout (default: the current folder)",
     )
-    p_export.set_defaults(func=grades_export)
+    p_grades_export.set_defaults(func=grades_export)
     args = parser.parse_args(argv)
     return args.func(args)
 

@@ -7,6 +7,11 @@ the digest of every file as it was delivered, so a later sync can tell an untouc
 file (safe to update) from one the learner changed (kept; the new version is put
 beside it as ``<name>.updated<suffix>``). Files the learner deleted come back.
 
+Every notebook that is still as the platform delivered it is then trusted with the
+learner's own notebook notary (what ``jupyter trust`` does): the content is the
+course's, not a stranger's, and JupyterLab would otherwise call it untrusted and warn
+before rendering an app with Voilà. A notebook the learner changed is left as it is.
+
 Run as the learner: ``python -m isoko.courses.content SOURCE HOME``.
 """
 
@@ -122,6 +127,37 @@ def sync_home(content_dir: Path, home: Path) -> SyncReport:
     return report
 
 
+def trust_delivered(home: Path) -> int:
+    """Sign, for the account running this, every delivered notebook still as delivered.
+
+    Signatures go to the running account's notary (its Jupyter data folder), the one
+    its own Jupyter server checks. Returns how many notebooks were newly signed.
+    """
+    import nbformat
+    from nbformat.sign import NotebookNotary
+
+    try:
+        delivered: dict[str, str] = json.loads((home / MANIFEST).read_text())
+    except (FileNotFoundError, json.JSONDecodeError):
+        return 0
+    notary = NotebookNotary()
+    signed = 0
+    for rel, delivered_digest in sorted(delivered.items()):
+        path = home / rel
+        if path.suffix != ".ipynb" or path.is_symlink() or not path.is_file():
+            continue
+        if digest(path) != delivered_digest:
+            continue
+        try:
+            notebook = nbformat.read(path, as_version=4)
+        except Exception:  # noqa: BLE001 - a broken notebook stays untrusted, the rest go on
+            continue
+        if not notary.check_signature(notebook):
+            notary.sign(notebook)
+            signed += 1
+    return signed
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Sync published course content into a home.")
     parser.add_argument("content_dir", type=Path)
@@ -131,7 +167,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"no course content at {args.content_dir}", file=sys.stderr)
         return 1
     report = sync_home(args.content_dir, args.home)
-    print(report.summary())
+    trusted = trust_delivered(args.home)
+    print(f"{report.summary()}, {trusted} notebooks trusted")
     return 0
 
 

@@ -289,8 +289,27 @@ class ExchangeFetchAssignment(HardenedExchange, default.ExchangeFetchAssignment)
     pass
 
 
+def no_feedback_message(assignment_id: str, submitted: bool) -> str:
+    """What a learner reads when they ask for feedback that is not there."""
+    assignment = assignment_id or "your assignments"
+    if not submitted:
+        return f"You have not submitted {assignment} yet, so there is no feedback to fetch."
+    return (
+        f"No feedback released yet for {assignment}. Your instructor releases it after "
+        "grading; try again later."
+    )
+
+
 class ExchangeFetchFeedback(HardenedExchange, default.ExchangeFetchFeedback):
-    pass
+    def init_src(self):
+        super().init_src()
+        if self.feedback_files:
+            return
+        # nbgrader would copy nothing and report success: the learner presses "Fetch
+        # Feedback" and nothing happens. Failing says why, in the Assignment List too.
+        pattern = f"*+{self.coursedir.assignment_id or '*'}+*"
+        submitted = any(Path(self.cache_path).glob(pattern))
+        self.fail(no_feedback_message(self.coursedir.assignment_id, submitted))
 
 
 class ExchangeReleaseAssignment(HardenedExchange, default.ExchangeReleaseAssignment):

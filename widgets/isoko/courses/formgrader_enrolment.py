@@ -21,7 +21,10 @@ def _jupyter_server_extension_points() -> list[dict]:
 
 
 def _load_jupyter_server_extension(serverapp) -> None:
-    """Nothing to do until the formgrader has loaded (see the start hook)."""
+    """Names first; enrolment waits until the formgrader has loaded (the start hook)."""
+    from isoko.courses.formgrader_names import install
+
+    install()
 
 
 async def _start_jupyter_server_extension(serverapp) -> None:

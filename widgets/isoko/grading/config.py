@@ -17,6 +17,8 @@ c.Autograde.sanitize_preprocessors = honest_sanitize_preprocessors()
 # Feedback shows learners how they did, not the hidden tests.
 from isoko.grading.feedback import feedback_preprocessors
 c.GenerateFeedback.preprocessors = feedback_preprocessors()
+# ... written as a page a learner reads on a phone: each question named, with its score.
+c.GenerateFeedback.exporter_class = "isoko.learner.feedback.FeedbackPageExporter"
 # Feedback and the formgrader's pages load no MathJax from a CDN.
 from traitlets.config import Config as _Config
 from isoko.courses.html_templates import grader_template_config

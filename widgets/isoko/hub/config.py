@@ -3,6 +3,30 @@
 Each ``update_*`` function takes a traitlets ``Config`` and what it needs, and sets the
 values of one concern; ``configure`` applies them all. Tests call them on a bare
 ``Config()`` and check one value at a time.
+
+Who may do what (``update_roles``; a hub user may hold several of these):
+
+================  ======================  ==============================================
+role              held by                 scopes, and what they allow
+================  ======================  ==============================================
+operator          the ``admin`` account   JupyterHub's ``admin`` role (every hub scope:
+                                          users, servers, groups, ``/hub/authorize``)
+                                          plus Isoko's custom scopes unfiltered: every
+                                          course page and every sign-up
+instructor of C   group instructors-C     ``custom:isoko:enrolment:read!group=nbgrader-C``
+                                          (the course page: code, waiting sign-ups,
+                                          learners) and ``custom:isoko:signups:approve
+                                          !group=nbgrader-C`` (approve, which enrols, or
+                                          reject a sign-up that gave C's code)
+grader of C       group formgrade-C       ``access:services!service=C``: open C's
+                  (instructors too)       formgrader, nothing else of the hub
+learner           every user              JupyterHub's ``user`` role (``self``): their
+                                          own server, their own model and groups;
+                                          joining a course with its code
+================  ======================  ==============================================
+
+No role but the operator's reaches another user's server, the admin API or the list of
+every sign-up.
 """
 
 from __future__ import annotations
@@ -12,7 +36,7 @@ import json
 from traitlets.config import Config
 
 from isoko.courses.catalog import Course, load_courses
-from isoko.platform.demo import INSTRUCTOR, LEARNERS
+from isoko.platform.demo import ADMIN, INSTRUCTOR, LEARNERS
 from isoko.platform.settings import RESERVED_HUB_NAME_PATTERN, Settings
 
 #: Hub user names become Unix account names, so keep them to what both allow, and never
@@ -32,6 +56,20 @@ SERVER_SCOPES = [
     # (nbgrader-<course>): it reads GET /hub/api/users/<self> for its ``groups``.
     "read:users:groups!user",
 ]
+
+#: Isoko's own permissions, checked by its hub pages (``isoko.hub.enrolment``). Each is
+#: filtered to a course by its student group, ``!group=nbgrader-<course>``: JupyterHub
+#: filters only by user, server, group or service, and the student group is the course.
+APPROVE_SIGNUPS = "custom:isoko:signups:approve"
+READ_ENROLMENT = "custom:isoko:enrolment:read"
+CUSTOM_SCOPES = {
+    APPROVE_SIGNUPS: {
+        "description": "Approve (and so enrol) or reject sign-ups that gave a course's code.",
+    },
+    READ_ENROLMENT: {
+        "description": "See a course's enrolment code, its waiting sign-ups and its learners.",
+    },
+}
 
 IDLE_TIMEOUT_SECONDS = 3600
 MIB = 2**20
@@ -92,7 +130,7 @@ def update_cookies(c: Config, s: Settings) -> None:
 def update_state(c: Config, s: Settings, proxy_token: str) -> None:
     c.JupyterHub.db_url = s.db_url
     c.JupyterHub.cookie_secret_file = str(s.cookie_secret_file)
-    c.JupyterHub.pid_file = str(s.state_dir / "jupyterhub.pid")
+    c.JupyterHub.pid_file = str(s.hub_pid_file)
     c.ConfigurableHTTPProxy.auth_token = proxy_token
     c.ConfigurableHTTPProxy.command = [str(s.proxy_command)]
     c.ConfigurableHTTPProxy.pid_file = str(s.proxy_pid_file)
@@ -103,11 +141,13 @@ def update_state(c: Config, s: Settings, proxy_token: str) -> None:
 
 def update_authenticator(c: Config) -> None:
     c.JupyterHub.authenticator_class = "isoko.hub.auth.IsokoAuthenticator"
-    # Sign-up is open to anyone; an admin approves each account before it can log in.
+    # Sign-up is open to anyone; the operator, or for a sign-up that gave a course's code
+    # that course's instructors, approves each account before it can log in.
     c.IsokoAuthenticator.open_signup = False
     # Approval is the gate, so everyone approved may use the hub (JupyterHub 5+ asks).
     c.Authenticator.allow_all = True
-    c.Authenticator.admin_users = {INSTRUCTOR}
+    # The operator is the only admin; the admin role (update_roles) lists them, so no
+    # one else stays admin from an older database.
     c.Authenticator.username_pattern = USERNAME_PATTERN
     c.IsokoAuthenticator.minimum_password_length = 8
     c.IsokoAuthenticator.check_common_password = True
@@ -122,6 +162,10 @@ def learner_environment(s: Settings) -> dict[str, str]:
         "JUPYTER_CONFIG_PATH": str(s.learner_config_dir),
         "LANG": "C.UTF-8",
     }
+
+
+#: The first page of every learner's server: their courses (the ``isoko.learner`` extension).
+LEARNER_HOME = "/learn"
 
 
 def update_spawner(c: Config, s: Settings) -> None:
@@ -139,7 +183,9 @@ def update_spawner(c: Config, s: Settings) -> None:
         c.IsokoTrialSpawner.home_dir_template = str(s.homes_dir / "{username}")
     c.Spawner.content_dir = str(s.content_dir)
     c.Spawner.cmd = [str(s.bin_dir / "jupyterhub-singleuser")]
-    c.Spawner.default_url = "/lab"
+    # Learners land on their course page, made for a phone (isoko.learner); JupyterLab
+    # is one link away from it.
+    c.Spawner.default_url = LEARNER_HOME
     c.Spawner.environment = learner_environment(s)
     # A cold JupyterLab start with nbgrader and Voilà takes a while on 2 cores.
     c.Spawner.start_timeout = 120
@@ -162,6 +208,7 @@ def grader_service(s: Settings, course: Course, port: int) -> dict:
             "LANG": "C.UTF-8",
             # The hub hands its cookie options to user servers but not to services.
             "JUPYTERHUB_COOKIE_OPTIONS": json.dumps(cookie_options(s)),
+            **s.service_owner_environ,
         },
         "oauth_no_confirm": True,
     }
@@ -179,23 +226,46 @@ def idle_culler_service(s: Settings) -> dict:
             "jupyterhub_idle_culler",
             f"--timeout={IDLE_TIMEOUT_SECONDS}",
         ],
+        "environment": s.service_owner_environ,
     }
 
 
-def update_services(c: Config, s: Settings, courses: list[Course]) -> None:
+#: The hub service ``isoko roster`` acts as: no process, no URL, only an API token.
+ROSTER_SERVICE = "roster"
+
+
+def roster_service(token: str) -> dict:
+    # The token is made at first start and kept 0600 in the state directory, which only
+    # root (who runs `isoko roster`) can read.
+    return {"name": ROSTER_SERVICE, "api_token": token, "display": False}
+
+
+def update_services(
+    c: Config, s: Settings, courses: list[Course], roster_token: str | None = None
+) -> None:
     c.JupyterHub.services = [
         *(grader_service(s, course, s.service_port_base + i) for i, course in enumerate(courses)),
         idle_culler_service(s),
+        *([roster_service(roster_token)] if roster_token else []),
     ]
 
 
 def update_groups(c: Config, courses: list[Course]) -> None:
-    """The demo instructor grades every course; the demo learners take every course."""
+    """The demo instructor teaches every course; the demo learners take every course."""
     groups = {}
     for course in courses:
         groups[formgrade_group(course.slug)] = {"users": [INSTRUCTOR]}
+        groups[instructor_group(course.slug)] = {"users": [INSTRUCTOR]}
         groups[student_group(course.slug)] = {"users": list(LEARNERS)}
     c.JupyterHub.load_groups = groups
+
+
+def instructor_scopes(course: str) -> list[str]:
+    """What an instructor of ``course`` may do beyond grading: that course only."""
+    return [
+        f"{READ_ENROLMENT}!group={student_group(course)}",
+        f"{APPROVE_SIGNUPS}!group={student_group(course)}",
+    ]
 
 
 def grader_scopes(course: str) -> list[str]:
@@ -214,13 +284,45 @@ def grader_scopes(course: str) -> list[str]:
     ]
 
 
+def roster_scopes(courses: list[Course]) -> list[str]:
+    """Scopes of the roster service's token: accounts, and the courses' three groups."""
+    return [
+        # A roster's new accounts need a hub user record before they can join a group
+        # (POST /users/<name>), and only ``admin:users`` creates one. The hub still lets
+        # no one but an admin make an admin, and the token never leaves root's state dir.
+        "admin:users",
+        # Each course's learners, graders and instructors, read for export and changed
+        # by import; no other group.
+        *(
+            f"groups!group={group(course.slug)}"
+            for course in courses
+            for group in (student_group, formgrade_group, instructor_group)
+        ),
+    ]
+
+
 def update_roles(c: Config, courses: list[Course]) -> None:
     roles = [
+        # Partial: JupyterHub keeps the admin role's scopes. The list is exact, so anyone
+        # else who was admin (the demo instructor, before the operator existed) is not.
+        {"name": "admin", "users": [ADMIN]},
+        {
+            "name": "operator",
+            "description": "Every course page and every sign-up",
+            "scopes": list(CUSTOM_SCOPES),
+            "users": [ADMIN],
+        },
         {"name": "server", "scopes": SERVER_SCOPES},
         {
             "name": "idle-culler",
             "scopes": ["list:users", "read:users:activity", "read:servers", "delete:servers"],
             "services": ["idle-culler"],
+        },
+        {
+            "name": ROSTER_SERVICE,
+            "description": "What `isoko roster` asks of the hub",
+            "scopes": roster_scopes(courses),
+            "services": [ROSTER_SERVICE],
         },
     ]
     for course in courses:
@@ -234,6 +336,14 @@ def update_roles(c: Config, courses: list[Course]) -> None:
         )
         roles.append(
             {
+                "name": instructor_group(course.slug),
+                "description": f"Approve sign-ups for and see enrolment in {course.title}",
+                "scopes": instructor_scopes(course.slug),
+                "groups": [instructor_group(course.slug)],
+            }
+        )
+        roles.append(
+            {
                 "name": f"grader-{course.slug}",
                 "description": f"What the {course.title} formgrader asks of the hub",
                 "scopes": grader_scopes(course.slug),
@@ -243,18 +353,32 @@ def update_roles(c: Config, courses: list[Course]) -> None:
     c.JupyterHub.load_roles = roles
 
 
+def update_course_pages(c: Config, s: Settings, courses: list[Course]) -> None:
+    """Isoko's hub pages: joining with a code, each course's page, the home page's notes."""
+    from isoko.hub.enrolment import TEMPLATES, HomeNotes
+
+    c.JupyterHub.custom_scopes = CUSTOM_SCOPES
+    c.JupyterHub.template_paths = [str(TEMPLATES)]
+    titles = {course.slug: course.title for course in courses}
+    c.JupyterHub.template_vars = {"isoko": HomeNotes(titles)}
+    c.IsokoAuthenticator.enrolment_codes_file = str(s.enrolment_codes_file)
+    c.IsokoAuthenticator.course_titles = titles
+
+
 def configure(c: Config, s: Settings | None = None) -> Settings:
     """Apply every part of the configuration to ``c``; return the settings used."""
     s = s or Settings.from_environ()
     courses = load_courses(s.courses_dir)
     proxy_token = s.proxy_token_file.read_text().strip()
+    roster_token = s.roster_token_file.read_text().strip() if s.roster_token_file.exists() else None
     update_network(c, s)
     update_tls(c, s)
     update_cookies(c, s)
     update_state(c, s, proxy_token)
     update_authenticator(c)
     update_spawner(c, s)
-    update_services(c, s, courses)
+    update_services(c, s, courses, roster_token)
     update_groups(c, courses)
     update_roles(c, courses)
+    update_course_pages(c, s, courses)
     return s

@@ -51,10 +51,18 @@ import os
 c.CourseDirectory.student_id = os.environ.get("JUPYTERHUB_USER", "*")
 """
 
-#: Learners get the Assignments tab and validation, not the instructor's tools.
+#: Learners get the Assignments tab and validation, not the instructor's tools; and
+#: their course page for a phone, which drives those same nbgrader steps.
 LEARNER_SERVER_EXTENSIONS = {
+    "isoko.learner": True,
     "nbgrader.server_extensions.formgrader": False,
     "nbgrader.server_extensions.course_list": False,
+    # The Assignment List opens on a course the learner is enrolled in, and says when
+    # there is no feedback yet (isoko.courses.assignment_list).
+    "isoko.courses.assignment_list": True,
+    # JupyterLab may frame the learner's apps; a missing app is a page with a way back;
+    # a phone's panel sizes do not follow the learner to a laptop (isoko.hub.learner_lab).
+    "isoko.hub.learner_lab": True,
 }
 #: Nobody on an offline classroom hub should be asked to fetch news from the internet.
 NO_NEWS = {"@jupyterlab/apputils-extension:announcements": True}

@@ -7,6 +7,7 @@ starts, so lessons and apps are there on first login and updated on later ones.
 from __future__ import annotations
 
 import asyncio
+import os
 import pwd
 import subprocess
 import sys
@@ -152,7 +153,12 @@ class IsokoTrialSpawner(ContentSyncMixin, SimpleLocalProcessSpawner):
     def _sync_in_place(self) -> subprocess.CompletedProcess[str]:
         Path(self.home_dir).mkdir(parents=True, exist_ok=True)
         return subprocess.run(
-            self._sync_command(self.home_dir), capture_output=True, text=True, timeout=120
+            self._sync_command(self.home_dir),
+            # The server's home: the sync trusts the course's notebooks in its notary.
+            env={**os.environ, "HOME": self.home_dir},
+            capture_output=True,
+            text=True,
+            timeout=120,
         )
 
     async def start(self):

@@ -1,10 +1,15 @@
-"""Demo accounts: one instructor and three learners, approved, with random passwords.
+"""Demo accounts: the operator, one instructor and three learners, approved, random passwords.
 
 The passwords are generated on first start and written to ``demo-accounts.json``
 (0600) in the state directory, in the shape newcomers and tests read::
 
-    {"instructor": {"username": ..., "password": ...},
+    {"admin": {"username": ..., "password": ...},
+     "instructor": {"username": ..., "password": ...},
      "learners": [{"username": ..., "password": ...}, ...]}
+
+``admin`` is the operator: the only hub admin, who runs the platform and teaches
+nothing. ``instructor`` teaches every demo course and is no admin (see
+``isoko.hub.config.update_roles``).
 
 The accounts live in NativeAuthenticator's table inside the hub database, so they
 survive restarts like any account made through the sign-up form.
@@ -18,12 +23,14 @@ from pathlib import Path
 
 from isoko.platform.secrets import read_json, write_private_json
 
+ADMIN = "admin"
 INSTRUCTOR = "instructor"
 LEARNERS = ("learner1", "learner2", "learner3")
 
 
 @dataclass(frozen=True)
 class DemoAccounts:
+    admin: dict[str, str]
     instructor: dict[str, str]
     learners: list[dict[str, str]]
 
@@ -32,7 +39,7 @@ class DemoAccounts:
         return [learner["username"] for learner in self.learners]
 
     def as_dict(self) -> dict:
-        return {"instructor": self.instructor, "learners": self.learners}
+        return {"admin": self.admin, "instructor": self.instructor, "learners": self.learners}
 
 
 def _new_account(username: str) -> dict[str, str]:
@@ -42,10 +49,11 @@ def _new_account(username: str) -> dict[str, str]:
 def ensure_credentials(path: Path) -> DemoAccounts:
     """Read the demo credentials, creating any that are missing (file written 0600)."""
     data = read_json(path) if path.exists() else {}
+    admin = data.get("admin") or _new_account(ADMIN)
     instructor = data.get("instructor") or _new_account(INSTRUCTOR)
     known = {learner["username"]: learner for learner in data.get("learners", [])}
     learners = [known.get(name) or _new_account(name) for name in LEARNERS]
-    accounts = DemoAccounts(instructor=instructor, learners=learners)
+    accounts = DemoAccounts(admin=admin, instructor=instructor, learners=learners)
     if accounts.as_dict() != data:
         write_private_json(path, accounts.as_dict())
     return accounts
@@ -63,7 +71,7 @@ def ensure_in_hub_db(db_url: str, accounts: DemoAccounts) -> None:
 
     session = orm.new_session_factory(db_url)()
     try:
-        for account in [accounts.instructor, *accounts.learners]:
+        for account in [accounts.admin, accounts.instructor, *accounts.learners]:
             info = UserInfo.find(session, account["username"])
             if info is None:
                 info = UserInfo(username=account["username"], password=b"")

@@ -8,18 +8,24 @@ from __future__ import annotations
 
 import os
 import shutil
+import socket
 import stat
 import subprocess
 from pathlib import Path
+from urllib.parse import urlparse
+
+from traitlets.config import Config
 
 from isoko.courses.catalog import load_courses
 from isoko.courses.content import publish
 from isoko.courses.exchange import ensure_exchange_root
 from isoko.courses.grading import prepare_graders
 from isoko.grading.sandbox import BWRAP, SUDO, sudoers_rule
+from isoko.hub.config import update_services
 from isoko.hub.server_config import write_server_configs
 from isoko.platform import demo, unix
 from isoko.platform.checkout import CheckoutExposedError, inside, make_private
+from isoko.platform.enrolment import ensure_codes
 from isoko.platform.secrets import ensure_private_dir, ensure_secret
 from isoko.platform.settings import Settings
 
@@ -82,6 +88,126 @@ def keep_checkout_private(s: Settings, log=print) -> None:
         raise SetupError(str(err)) from None
 
 
+def _ancestors() -> set[int]:
+    """This process and every process above it."""
+    found, pid = set(), os.getpid()
+    while pid > 1 and pid not in found:
+        found.add(pid)
+        try:
+            with open(f"/proc/{pid}/stat") as stat_file:
+                pid = int(stat_file.read().rpartition(")")[2].split()[1])
+        except (OSError, IndexError, ValueError):
+            break
+    return found
+
+
+def _started_by_hub_of(s: Settings, pid: int) -> bool:
+    """``pid`` runs with this state's hub environment (the hub itself, or its proxy)."""
+    environ = unix.environ_of(pid) or {}
+    return environ.get("ISOKO_STATE_DIR") == str(s.state_dir) and pid not in _ancestors()
+
+
+def refuse_if_hub_running(s: Settings) -> None:
+    """Two hubs on one state would fight over the proxy, the ports and the database."""
+    try:
+        pid = int(s.hub_pid_file.read_text().strip())
+    except (OSError, ValueError):
+        return
+    try:
+        command = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+    except OSError:
+        return
+    if str(s.hub_config_file).encode() in command and _started_by_hub_of(s, pid):
+        raise SetupError(
+            f"a hub is already running on {s.state_dir} (pid {pid}): stop it (Ctrl-C, or "
+            f"kill {pid}) before starting another."
+        )
+
+
+def forget_stale_proxy_pid(s: Settings, log=print) -> None:
+    """Keep the hub from killing a process that took the pid of a proxy long gone.
+
+    The hub stops the process named in the proxy's pid file before it starts its own
+    proxy. After a power cut or a reboot that pid may belong to anything, in a trial to
+    another program of the person running Isoko: only a proxy of this state is stopped.
+    """
+    try:
+        pid = int(s.proxy_pid_file.read_text().strip())
+    except (OSError, ValueError):
+        s.proxy_pid_file.unlink(missing_ok=True)
+        return
+    environ = unix.environ_of(pid)
+    if environ is not None and "CONFIGPROXY_AUTH_TOKEN" in environ and _started_by_hub_of(s, pid):
+        return  # the proxy of a hub killed outright: the hub replaces it
+    s.proxy_pid_file.unlink()
+    if environ is not None:
+        log(f"The proxy's pid file names pid {pid}, which is not Isoko's proxy: left alone")
+
+
+def stop_leftover_services(s: Settings, log=print) -> None:
+    """Stop the services a hub on this state left running when it was killed outright.
+
+    The hub stops its formgraders and idle culler when it is interrupted, but a hub
+    killed (``kill -9``, out of memory) leaves them running, holding their ports: the
+    next hub's own would then fail to start. They, and only they, carry the marker.
+    """
+    [(name, value)] = s.service_owner_environ.items()
+    ours = _ancestors()
+    leftovers = {
+        pid: environ
+        for pid, environ in unix.processes_started_with(name, value).items()
+        if pid not in ours
+    }
+    if not leftovers:
+        return
+    services = sorted({env.get("JUPYTERHUB_SERVICE_NAME", "?") for env in leftovers.values()})
+    log(
+        f"A hub on this state stopped without cleaning up: stopping its services "
+        f"{', '.join(services)} ({len(leftovers)} process(es))"
+    )
+    unix.stop_processes(list(leftovers))
+
+
+def _port_free(host: str, port: int) -> bool:
+    with socket.socket() as probe:
+        # As the services' own servers do, so a port in TIME_WAIT counts as free.
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError:
+            return False
+    return True
+
+
+def check_service_ports(s: Settings, courses) -> None:
+    """Refuse to start when another program holds a service's port, and say which.
+
+    The hub would start, see that service's process exit, log only "Service ... exited
+    with status 1" and stop again.
+    """
+    c = Config()
+    update_services(c, s, courses)
+    listening = [service for service in c.JupyterHub.services if "url" in service]
+    problems = []
+    for service in listening:
+        address = urlparse(service["url"])
+        if _port_free(address.hostname, address.port):
+            continue
+        holders = "; ".join(
+            f"pid {pid}: {command[:100]}" for pid, command in unix.listeners_on(address.port)
+        )
+        title = service.get("info", {}).get("title", service["name"])
+        problems.append(
+            f"port {address.port} of the service {service['name']!r} ({title}) is taken by "
+            f"another program ({holders or 'not visible to this account'})"
+        )
+    if problems:
+        raise SetupError(
+            "\n".join(problems) + "\nStop that program, or set ISOKO_SERVICE_PORT_BASE to the "
+            f"first of {len(listening)} consecutive free ports."
+        )
+
+
 def prepare(s: Settings, log=print) -> demo.DemoAccounts:
     if not s.proxy_command.exists():
         raise SetupError(
@@ -93,10 +219,16 @@ def prepare(s: Settings, log=print) -> demo.DemoAccounts:
     courses = load_courses(s.courses_dir)
 
     ensure_private_dir(s.state_dir)
+    refuse_if_hub_running(s)
+    stop_leftover_services(s, log)
+    forget_stale_proxy_pid(s, log)
+    check_service_ports(s, courses)
     ensure_secret(s.cookie_secret_file)
     ensure_secret(s.proxy_token_file)
+    ensure_secret(s.roster_token_file)
     accounts = demo.ensure_credentials(s.demo_accounts_file)
     demo.ensure_in_hub_db(s.db_url, accounts)
+    ensure_codes(s.enrolment_codes_file, [c.slug for c in courses])
     log(f"State in {s.state_dir} (secrets 0600)")
 
     s.system_dir.mkdir(parents=True, exist_ok=True)

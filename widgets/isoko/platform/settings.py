@@ -42,6 +42,10 @@ DEFAULT_LEARNER_PROCESSES = 256
 DEFAULT_LEARNER_KERNELS = 4
 #: Learners run a little below the hub's priority, so the hub answers under load.
 DEFAULT_LEARNER_NICE = 5
+#: Set, to the hub's state directory, in the environment of every service the hub starts
+#: (formgraders, the idle culler): a hub killed outright leaves its services running, and
+#: the next ``isoko hub`` on the same state finds them by it, and only them.
+SERVICE_OWNER_VARIABLE = "ISOKO_SERVICE_OF"
 
 
 @dataclass(frozen=True)
@@ -156,6 +160,34 @@ class Settings:
     @property
     def demo_accounts_file(self) -> Path:
         return self.state_dir / "demo-accounts.json"
+
+    @property
+    def roster_token_file(self) -> Path:
+        """The hub API token of the roster service, which ``isoko roster`` uses."""
+        return self.state_dir / "roster_api_token"
+
+    @property
+    def first_passwords_dir(self) -> Path:
+        """First passwords of accounts made by ``isoko roster import`` (files 0600)."""
+        return self.state_dir / "first-passwords"
+
+    @property
+    def staff_names_file(self) -> Path:
+        """Names and e-mails of graders and instructors (learners' are in the gradebook)."""
+        return self.state_dir / "staff-names.json"
+
+    @property
+    def hub_pid_file(self) -> Path:
+        return self.state_dir / "jupyterhub.pid"
+
+    @property
+    def service_owner_environ(self) -> dict[str, str]:
+        """What marks a service as started by the hub of this state directory."""
+        return {SERVICE_OWNER_VARIABLE: str(self.state_dir)}
+
+    @property
+    def enrolment_codes_file(self) -> Path:
+        return self.state_dir / "enrolment-codes.json"
 
     @property
     def proxy_pid_file(self) -> Path:

@@ -6,6 +6,7 @@ Only used when the hub runs as root. Accounts are made with the distribution's o
 
 from __future__ import annotations
 
+import contextlib
 import grp
 import os
 import pwd
@@ -91,6 +92,7 @@ def run_as(
     env: dict[str, str] | None = None,
     cwd: Path | None = None,
     timeout: float | None = None,
+    input: str | None = None,
 ) -> subprocess.CompletedProcess[str]:
     """Run ``cmd`` as ``account`` (with its groups), never as root; capture its output."""
     entry = pwd.getpwnam(account)
@@ -114,6 +116,7 @@ def run_as(
         capture_output=True,
         text=True,
         timeout=timeout,
+        input=input,
     )
 
 
@@ -152,3 +155,84 @@ def kill_processes_of(uid: int, rounds: int = 10) -> int:
             except ProcessLookupError:
                 pass
     return killed
+
+
+def environ_of(pid: int) -> dict[str, str] | None:
+    """The environment ``pid`` was started with; None if it is gone or not ours to read."""
+    try:
+        with open(f"/proc/{pid}/environ", "rb") as environ:
+            raw = environ.read()
+    except OSError:
+        return None
+    pairs = (item.decode(errors="replace").partition("=") for item in raw.split(b"\0") if item)
+    return {name: value for name, _, value in pairs}
+
+
+def processes_started_with(name: str, value: str) -> dict[int, dict[str, str]]:
+    """Every process started with ``name=value`` in its environment, with that environment.
+
+    What a process starts inherits its environment, so a marker set on a service finds
+    the service and what it started (kernels, terminals), and nothing else.
+    """
+    found = {}
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        environ = environ_of(int(entry.name))
+        if environ is not None and environ.get(name) == value:
+            found[int(entry.name)] = environ
+    return found
+
+
+def stop_processes(pids: Sequence[int], grace_seconds: float = 10) -> None:
+    """SIGTERM ``pids``, then SIGKILL whichever is still there after ``grace_seconds``."""
+    import time
+
+    if os.getpid() in pids:
+        raise RuntimeError("refusing to stop the current process")
+    for sig in (signal.SIGTERM, signal.SIGKILL):
+        for pid in pids:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, sig)
+        deadline = time.monotonic() + grace_seconds
+        while time.monotonic() < deadline and any(_running(pid) for pid in pids):
+            time.sleep(0.1)
+
+
+def _running(pid: int) -> bool:
+    """``pid`` exists and is not a zombie (a zombie holds no port and no file)."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat_file:
+            state = stat_file.read().rpartition(")")[2].split()[0]
+    except (OSError, IndexError):
+        return False
+    return state != "Z"
+
+
+def listeners_on(port: int) -> list[tuple[int, str]]:
+    """(pid, command line) of the processes we may see that listen on TCP ``port``."""
+    inodes = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        try:
+            lines = Path(table).read_text().splitlines()[1:]
+        except OSError:
+            continue
+        for line in lines:
+            fields = line.split()
+            local, state, inode = fields[1], fields[3], fields[9]
+            if state == "0A" and int(local.rpartition(":")[2], 16) == port:  # 0A: LISTEN
+                inodes.add(f"socket:[{inode}]")
+    found = []
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            fds = os.listdir(f"/proc/{entry.name}/fd")
+            if not any(os.readlink(f"/proc/{entry.name}/fd/{fd}") in inodes for fd in fds):
+                continue
+            with open(f"/proc/{entry.name}/cmdline", "rb") as cmdline:
+                command = cmdline.read().replace(b"\0", b" ").decode(errors="replace").strip()
+        except OSError:
+            continue
+        found.append((int(entry.name), command))
+    return found

@@ -1,0 +1,136 @@
+"""Tornado handlers of the learner's home: pages by GET, every step by a POST with XSRF."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import secrets
+from pathlib import Path
+from urllib.parse import quote
+
+from jupyter_server.base.handlers import JupyterHandler
+from jupyter_server.utils import url_path_join
+from tornado import web
+
+from isoko.learner.coursework import Coursework, Note
+from isoko.learner.home import anchor, feedback_choice_page, home_page
+from isoko.learner.page import CSP
+
+#: Notes waiting to be shown after a redirect; a learner has few at a time.
+MOST_NOTES = 20
+_NAME = r"[A-Za-z0-9][A-Za-z0-9_.-]*"
+
+
+class LearnerHandler(JupyterHandler):
+    @property
+    def content_security_policy(self) -> str:
+        return CSP
+
+    @property
+    def coursework(self) -> Coursework:
+        manager = self.settings.get("assignment_list_manager")
+        if manager is None:
+            raise web.HTTPError(503, "nbgrader's assignment list is not loaded in this server")
+        return Coursework(manager, Path(self.settings["server_root_dir"]).expanduser(), self.log)
+
+    @property
+    def notes(self) -> dict[str, Note]:
+        return self.settings.setdefault("isoko_learner_notes", {})
+
+    def home_url(self, note: Note | None = None, course: str = "", assignment: str = "") -> str:
+        url = url_path_join(self.base_url, "learn")
+        if note is not None:
+            note.where = anchor(course, assignment) if course else ""
+            while len(self.notes) >= MOST_NOTES:
+                self.notes.pop(next(iter(self.notes)))
+            key = secrets.token_urlsafe(9)
+            self.notes[key] = note
+            url += f"?note={key}"
+        return url + (f"#{anchor(course, assignment)}" if course else "")
+
+    def user_name(self) -> str:
+        return os.environ.get("JUPYTERHUB_USER", "") or str(self.current_user.username)
+
+
+class HomeHandler(LearnerHandler):
+    @web.authenticated
+    async def get(self):
+        note = self.notes.pop(self.get_argument("note", ""), None)
+        coursework = self.coursework
+        courses = [coursework.course(slug) for slug in coursework.course_ids()]
+        self.set_header("Cache-Control", "no-store")
+        self.finish(
+            home_page(self.base_url, self.xsrf_token.decode(), self.user_name(), courses, note)
+        )
+
+
+#: One step at a time: nbgrader's steps change the working directory of the process.
+_STEP_LOCK = asyncio.Lock()
+
+
+class ActionHandler(LearnerHandler):
+    """Fetch, Validate or Submit, then back to the course page with what happened."""
+
+    @web.authenticated
+    async def post(self, course: str, assignment: str, action: str):
+        coursework = self.coursework
+        if course not in coursework.course_ids():
+            raise web.HTTPError(404, "You are not in this course")
+        async with _STEP_LOCK:
+            note = await asyncio.to_thread(getattr(coursework, action), course, assignment)
+        self.redirect(self.home_url(note, course, assignment))
+
+
+def feedback_url(base_url: str, course: str, assignment: str) -> str:
+    return url_path_join(base_url, "learn", quote(course), quote(assignment), "feedback")
+
+
+class FeedbackHandler(LearnerHandler):
+    """POST: bring the released feedback home (or say why there is none); GET: read it."""
+
+    @web.authenticated
+    async def post(self, course: str, assignment: str):
+        coursework = self.coursework
+        if course not in coursework.course_ids():
+            raise web.HTTPError(404, "You are not in this course")
+        async with _STEP_LOCK:
+            note, state = await asyncio.to_thread(coursework.fetch_feedback, course, assignment)
+        if state is None:
+            return self.redirect(self.home_url(note, course, assignment))
+        self.redirect(feedback_url(self.base_url, course, assignment))
+
+    @web.authenticated
+    async def get(self, course: str, assignment: str):
+        coursework = self.coursework
+        state = (
+            coursework.assignment(course, assignment) if course in coursework.course_ids() else None
+        )
+        if state is None or not state.feedback_files:
+            note = Note(
+                "info", f"No feedback for {assignment} here yet.", ["Press Feedback to fetch it."]
+            )
+            return self.redirect(self.home_url(note, course, assignment))
+        self.set_header("Cache-Control", "no-store")
+        chosen = self.get_argument("notebook", "")
+        if not chosen and len(state.feedback_files) > 1:
+            return self.finish(
+                feedback_choice_page(self.base_url, course, assignment, state.feedback_files)
+            )
+        name = chosen or state.feedback_files[0]
+        if name not in state.feedback_files:
+            raise web.HTTPError(404)
+        root = Path(self.settings["server_root_dir"]).expanduser().resolve()
+        path = (root / name).resolve()
+        if not path.is_relative_to(root) or not path.is_file():
+            raise web.HTTPError(404)
+        self.set_header("Content-Type", "text/html; charset=utf-8")
+        self.finish(path.read_bytes())
+
+
+def handlers(base_url: str) -> list[tuple[str, type]]:
+    learn = url_path_join(base_url, "learn")
+    return [
+        (rf"{learn}/?", HomeHandler),
+        (rf"{learn}/({_NAME})/({_NAME})/feedback", FeedbackHandler),
+        (rf"{learn}/({_NAME})/({_NAME})/(fetch|validate|submit)", ActionHandler),
+    ]
