@@ -31,6 +31,7 @@ from support.assignment import (
     answered,
     fetch_and_submit,
     formgrader,
+    solutions,
     source_points,
 )
 from support.client import signed_in
@@ -239,13 +240,21 @@ def test_nothing_a_learner_can_read_holds_a_hidden_test(hub, feedback, people):
     # exchange, published content, graders' folders, state), and the checkout.
     places = [str(hub.root), str(REPO)]
     assert search_as(hub, learner, secrets, places) == []
-    # The same search does find what a learner should read: a visible test, in the
-    # release, their fetched copy and their feedback.
+    # The same search does find what a learner should read: a visible test in the
+    # release and in their fetched copy; their own answer in their feedback.
     visible = "assert math.isclose(best_price_rwf(5_000, -2, 0, 0), 10_000)"
-    reached = [path for path, _ in search_as(hub, learner, [visible], [str(hub.system_dir)])]
-    assert any("/exchange/" in p and "/outbound/" in p for p in reached), reached
-    assert any(p.endswith(f"{ASSIGNMENT}/{NOTEBOOK}") and "/homes/" in p for p in reached)
-    assert any(p.endswith(".html") and "/feedback/" in p for p in reached), reached
+    answer = next(
+        line.strip()
+        for source in solutions().values()
+        for line in source.splitlines()
+        if "12_180_000" in line
+    )
+    found = search_as(hub, learner, [visible, answer], [str(hub.system_dir)])
+    tests = [path for path, line in found if line == visible]
+    answers = [path for path, line in found if line == answer]
+    assert any("/exchange/" in p and "/outbound/" in p for p in tests), found
+    assert any(p.endswith(f"{ASSIGNMENT}/{NOTEBOOK}") and "/homes/" in p for p in tests), found
+    assert any("/feedback/" in p and p.endswith(".html") for p in answers), found
 
 
 def test_feedback_loads_nothing_from_another_host(feedback):
