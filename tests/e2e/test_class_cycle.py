@@ -1,14 +1,14 @@
 """One class, start to end, in Chromium: a learner on a phone, the instructor on a laptop.
 
 A newcomer signs up on the phone with the course's enrolment code and the instructor
-approves them from the course page. The learner (360x740) logs in and lands on their course page, opens a lesson in
-Notebook 7 and runs a cell, fetches the first pricing assignment, answers it, sees
-Validate name the question they got wrong, fixes it in the notebook, validates again
-and submits; asking for feedback before it is released says so. The instructor
-(1280x800) collects, autogrades, marks the written answer and releases feedback in the
-formgrader's own pages. The learner then reads their feedback on the phone: each
-question named with its score, no hidden test. No learner page scrolls sideways.
-Screenshots of every step land in ``test-artifacts/class-cycle/``.
+approves them from the course page. The learner (360x740) logs in and lands on their
+course page, opens a lesson in Notebook 7 and runs a cell, fetches the first pricing
+assignment, answers it, sees Validate name the question they got wrong, fixes it in the
+notebook, validates again and submits; asking for feedback before it is released says
+so. The instructor (1280x800) collects, autogrades, marks the written answer and
+releases feedback in the formgrader's own pages. The learner then reads their feedback
+on the phone: each question named with its score, no hidden test. No learner page
+scrolls sideways. Screenshots of every step land in ``test-artifacts/class-cycle/``.
 """
 
 from __future__ import annotations

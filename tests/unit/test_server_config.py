@@ -91,6 +91,7 @@ def test_the_formgraders_pages_get_their_strict_policy(settings):
         "isoko.courses.formgrader_enrolment": True,
         "isoko.courses.formgrader_csp": True,
         "isoko.courses.formgrader_remove": True,
+        "isoko.courses.formgrader_grades": True,
     }
 
 
@@ -141,6 +142,30 @@ def test_a_trial_grader_expects_its_own_account(tmp_path, monkeypatch):
     server_config.write_server_configs(s)
     config = load_py(s.grader_config_dir / "nbgrader_config.py", {}, monkeypatch)
     assert "learner_unix_prefix" not in config.ExchangeCollect
+
+
+def test_grader_terminals_keep_the_services_path(settings):
+    # A login shell would read /etc/profile and lose the environment's nbgrader.
+    config = json.loads((settings.grader_config_dir / "jupyter_server_config.json").read_text())
+    assert config["ServerApp"]["terminado_settings"] == {"shell_command": ["/bin/bash"]}
+
+
+def test_grader_services_serve_light_voila_pages_without_a_cdn(settings, monkeypatch):
+    # Read as a grader server reads its config folder: the .py, then the .json over it.
+    from traitlets.config.loader import JSONFileConfigLoader
+
+    folder = settings.grader_config_dir
+    config = load_py(
+        folder / "jupyter_server_config.py",
+        {"JUPYTERHUB_SERVICE_PREFIX": "/services/pricing/"},
+        monkeypatch,
+    )
+    config.merge(JSONFileConfigLoader("jupyter_server_config.json", str(folder)).load_config())
+    tornado = config.ServerApp.tornado_settings
+    assert "mathjax_url" in tornado and tornado["mathjax_url"] is None
+    assert tornado["compress_response"] is True
+    assert tornado["headers"] == server_config.GRADER_HEADERS
+    assert config.VoilaConfiguration.template == server_config.VOILA_TEMPLATE
 
 
 def test_learners_load_isokos_assignment_list_before_nbgraders(settings):

@@ -64,4 +64,7 @@ def test_learner_config_dir_gets_the_voila_config(tmp_path, monkeypatch):
     assert (learner / "jupyter_server_config.py").read_text() == server_config.VOILA_CONFIG
     # the learner JSON config keeps its own job
     assert "jpserver_extensions" in (learner / "jupyter_server_config.json").read_text()
-    assert not (s.grader_config_dir / "jupyter_server_config.py").exists()
+    # Grader services serve the progress app with the same light, CDN-free settings.
+    assert (
+        s.grader_config_dir / "jupyter_server_config.py"
+    ).read_text() == server_config.VOILA_CONFIG

@@ -165,6 +165,30 @@ def roster_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def grades_export(args: argparse.Namespace) -> int:
+    from isoko.courses.grades import export_course
+
+    if args.course_dir is not None:
+        course_dir = args.course_dir
+    else:
+        s = Settings.from_environ(checkout=args.checkout)
+        course_dir = s.grader_home(args.course)
+    try:
+        text = export_course(course_dir / "gradebook.db", args.course)
+    except FileNotFoundError as err:
+        print(f"isoko grades export: {err}", file=sys.stderr)
+        return 1
+    rows = text.count("\n") - 1
+    if args.file is None:
+        sys.stdout.write(text)
+    else:
+        args.file.write_text(text, encoding="utf-8")
+        print(f"Wrote {rows} rows (learners x assignments) to {args.file}", file=sys.stderr)
+        return 0
+    print(f"{rows} rows (learners x assignments)", file=sys.stderr)
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="isoko", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -218,6 +242,27 @@ def main(argv: list[str] | None = None) -> int:
             default=Path.cwd(),
             help="the Isoko checkout (default: the current folder)",
         )
+    p_grades = sub.add_parser("grades", help="a course's grades").add_subparsers(
+        dest="grades_command", required=True
+    )
+    p_grades_export = p_grades.add_parser(
+        "export",
+        help="grades as CSV: nbgrader's export columns, one row per learner per assignment",
+    )
+    p_grades_export.add_argument("course", help="course slug, such as pricing")
+    p_grades_export.add_argument("file", nargs="?", type=Path, help="CSV file (default: print it)")
+    p_grades_export.add_argument(
+        "--course-dir",
+        type=Path,
+        help="the course's nbgrader folder (default: its grader's home on this hub)",
+    )
+    p_grades_export.add_argument(
+        "--checkout",
+        type=Path,
+        default=Path.cwd(),
+        help="the Isoko checkout (default: the current folder)",
+    )
+    p_grades_export.set_defaults(func=grades_export)
     args = parser.parse_args(argv)
     return args.func(args)
 

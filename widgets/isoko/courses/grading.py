@@ -20,6 +20,7 @@ from pathlib import Path
 from isoko.courses.catalog import Course
 from isoko.courses.check import last_error
 from isoko.courses.exchange import ensure_course_exchange
+from isoko.courses.progress_view import write_progress_notebook
 from isoko.grading.config import grading_config
 from isoko.platform.settings import Settings
 
@@ -71,6 +72,8 @@ def prepare_course_dir(
             grading=grading_config(sandbox_account),
         )
     )
+    # The course's progress app, opened from the formgrader (isoko.courses.formgrader_grades).
+    write_progress_notebook(course_dir)
     done, failed = [], []
     for src in sorted(p for p in sources.iterdir() if p.is_dir()):
         assignment = src.name

@@ -102,7 +102,13 @@ GRADER_SERVER_EXTENSIONS = {
     "isoko.courses.formgrader_enrolment": True,
     "isoko.courses.formgrader_csp": True,
     "isoko.courses.formgrader_remove": True,
+    # Grades as CSV with names, and the course's progress app, from the formgrader.
+    "isoko.courses.formgrader_grades": True,
 }
+#: A terminal opened in a grader's JupyterLab is a plain interactive shell with the
+#: service's environment. The default login shell reads /etc/profile, which resets PATH
+#: and so drops the Python environment: `nbgrader` was "command not found" there.
+GRADER_TERMINAL = {"shell_command": ["/bin/bash"]}
 
 #: Learners' notebooks become HTML for the instructor (the formgrader's submission
 #: page, nbgrader's feedback) with their scripts and script-capable outputs removed.
@@ -121,6 +127,10 @@ c.merge(Config({"HTMLExporter": grader_exporter_config()}))
 #: Everything else installed for JupyterLab (nbgrader, notebook, pygments...) would be
 #: downloaded by every app page and never used.
 VOILA_EXTENSIONS = ["@jupyter-widgets/jupyterlab-manager", "@voila-dashboards/widgets-manager8"]
+
+#: Isoko's Voila page template (installed with the package into the environment's
+#: ``share/jupyter/voila/templates``): Voila's lab page, nothing from a CDN.
+VOILA_TEMPLATE = "isoko"
 
 #: Learner servers load :func:`voila_settings` for their own URL prefix at start.
 VOILA_CONFIG = """\
@@ -164,6 +174,8 @@ def voila_settings(base_url: str = "/") -> dict:
             "websocket_compression_options": {},
         },
         "VoilaConfiguration": {
+            # Voila's lab page without the stylesheets it links from a CDN.
+            "template": VOILA_TEMPLATE,
             "extension_allowlist": list(VOILA_EXTENSIONS),
             # Voilà's default, said here because code cells would add weight and noise.
             "strip_sources": True,
@@ -224,12 +236,21 @@ def write_server_configs(s: Settings) -> None:
             {
                 "ServerApp": {
                     "jpserver_extensions": GRADER_SERVER_EXTENSIONS,
-                    "tornado_settings": {"headers": GRADER_HEADERS},
+                    # Whole here: this file is read after jupyter_server_config.py and
+                    # its tornado_settings would otherwise replace Voila's (no MathJax
+                    # from a CDN for the progress app, gzip).
+                    "tornado_settings": {
+                        **voila_settings()["ServerApp"]["tornado_settings"],
+                        "headers": GRADER_HEADERS,
+                    },
+                    "terminado_settings": GRADER_TERMINAL,
                 }
             },
             indent=2,
         ),
     )
+    # The progress app is a Voila page of the grader service: light, and nothing from a CDN.
+    write_voila_config(grader)
     _write(
         grader / "labconfig" / "page_config.json",
         json.dumps({"disabledExtensions": NO_NEWS, **NO_BUILD}, indent=2),
