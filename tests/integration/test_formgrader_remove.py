@@ -7,12 +7,15 @@ their work and grades stay); a learner, and a page on another site, cannot remov
 
 from __future__ import annotations
 
+import pwd
 import re
 import sqlite3
+from pathlib import Path
 
 import pytest
 import requests
 
+from isoko.platform.unix import run_as
 from support.assignment import ASSIGNMENT, COURSE, collect_and_autograde, fetch_and_submit
 from support.assignment import formgrader as formgrader_api
 from support.client import HubUser, signed_in
@@ -142,6 +145,25 @@ def test_a_learner_with_graded_work_loses_access_and_keeps_their_grades(hub, ins
     assert listed_students(instructor)["learner1"]["score"] == score_before
     submissions = formgrader_api(instructor, "GET", f"/submissions/{ASSIGNMENT}").json()
     assert [s["autograded"] for s in submissions if s["student"] == "learner1"] == [True]
+
+
+def test_a_removed_learner_cannot_hand_in_by_hand(hub, instructor, learners):
+    """After removal (the test above), learner1 copies their notebook into the shared
+    exchange's inbound folder from a terminal: collect refuses it, naming why."""
+    assert "nbgrader-pricing" not in groups_of(hub, "learner1")
+    account = f"{hub.unix_prefix}learner1"
+    fetched = Path(pwd.getpwnam(account).pw_dir) / COURSE / ASSIGNMENT
+    inbound = hub.system_dir / "exchange" / COURSE / "inbound"
+    name = f"learner1+{ASSIGNMENT}+2026-12-02 09:00:00.000000 UTC+byhand"
+    copied = run_as(account, ["cp", "-r", str(fetched), str(inbound / name)], timeout=60)
+    assert copied.returncode == 0, copied.stderr
+    submitted = hub.system_dir / "graders" / COURSE / "submitted" / "learner1" / ASSIGNMENT
+    stamp_before = (submitted / "timestamp.txt").read_text()
+    collected = formgrader_api(instructor, "POST", f"/assignment/{ASSIGNMENT}/collect")
+    assert collected.ok, collected.text
+    assert (submitted / "timestamp.txt").read_text() == stamp_before
+    log = hub.log_file.read_text()
+    assert f"REFUSED submission {name}" in log and "is not enrolled in pricing" in log
 
 
 def test_the_submission_page_names_a_nameless_learner_by_username(hub, instructor):

@@ -360,6 +360,31 @@ class ExchangeCollect(HardenedExchange, default.ExchangeCollect):
         except (KeyError, ValueError):
             raise SubmissionRefused(f"no learner's Unix account for {student_id!r}") from None
 
+    def enrolled_learners(self) -> set[str] | None:
+        """Who is in the course's learner group now, asked of the hub; None outside a hub.
+
+        Leaving the group ends a learner's access through nbgrader, but the exchange's
+        folders are shared by every learner account: a removed learner could still drop
+        a submission into ``inbound/`` by hand. Collect takes only enrolled learners'.
+        """
+        api_url = os.environ.get("JUPYTERHUB_API_URL")
+        token = os.environ.get("JUPYTERHUB_API_TOKEN")
+        if not api_url or not token:
+            return None
+        import requests
+
+        group = f"nbgrader-{self.coursedir.course_id}"
+        try:
+            reply = requests.get(
+                f"{api_url}/groups/{group}",
+                headers={"Authorization": f"token {token}"},
+                timeout=30,
+            )
+            reply.raise_for_status()
+        except requests.RequestException as err:
+            self.fail(f"Cannot ask the hub who is enrolled in {group}: {err}")
+        return set(reply.json().get("users") or [])
+
     def refuse(self, filename: str, reason: str) -> None:
         self.log.error(
             "REFUSED submission %s in %s: %s. It is not collected.",
@@ -386,6 +411,7 @@ class ExchangeCollect(HardenedExchange, default.ExchangeCollect):
         if not os.access(self.inbound_path, os.R_OK | os.X_OK):
             self.fail(f"You don't have read permissions for the directory: {self.inbound_path}")
         wanted = self.coursedir.student_id or "*"
+        enrolled = self.enrolled_learners()
         prefix = f"+{self.coursedir.assignment_id}+"
         by_student: dict[str, list[Record]] = defaultdict(list)
         for filename in sorted(os.listdir(self.inbound_path)):
@@ -396,6 +422,9 @@ class ExchangeCollect(HardenedExchange, default.ExchangeCollect):
                 continue
             student = parts[0]
             if not fnmatch.fnmatch(student, wanted):
+                continue
+            if enrolled is not None and student not in enrolled:
+                self.refuse(filename, f"{student!r} is not enrolled in {self.coursedir.course_id}")
                 continue
             try:
                 ctime_ns = check_and_copy(
