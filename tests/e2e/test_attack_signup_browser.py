@@ -10,37 +10,22 @@ Then the admin's own authorization page still approves and discards.
 
 from __future__ import annotations
 
-import functools
-import http.server
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from support.hub import free_port
 from support.signups import APPROVED, MISSING, PENDING, can_log_in, sign_up, signup_state
+from support.web import static_site
 
 pytestmark = pytest.mark.e2e
-
-
-class QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format, *args):  # noqa: A002 - the name is the base class's
-        pass
 
 
 @pytest.fixture
 def attacker_site(tmp_path: Path) -> Iterator[tuple[str, Path]]:
     """A static web site on another port of 127.0.0.1: (its URL, the folder it serves)."""
-    handler = functools.partial(QuietHandler, directory=str(tmp_path))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", free_port()), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}", tmp_path
-    finally:
-        server.shutdown()
-        server.server_close()
+    with static_site(tmp_path) as url:
+        yield url, tmp_path
 
 
 @pytest.fixture

@@ -15,10 +15,7 @@ one whose JupyterLab workspace starts empty on a phone.
 
 from __future__ import annotations
 
-import functools
-import http.server
 import re
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -26,7 +23,8 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from support.client import HubUser, signed_in
-from support.hub import free_port, running_hub
+from support.hub import running_hub
+from support.web import static_site
 
 pytestmark = pytest.mark.e2e
 
@@ -148,23 +146,11 @@ def test_the_assignment_list_opens_on_the_enrolled_course_and_says_when_no_feedb
     page.screenshot(path=artifacts_dir / "e2e-lab-no-feedback-yet.png")
 
 
-class QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format, *args):  # noqa: A002 - the name is the base class's
-        pass
-
-
 @pytest.fixture
 def other_site(tmp_path: Path) -> Iterator[tuple[str, Path]]:
     """A static web site on another port of 127.0.0.1: (its URL, the folder it serves)."""
-    handler = functools.partial(QuietHandler, directory=str(tmp_path))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", free_port()), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}", tmp_path
-    finally:
-        server.shutdown()
-        server.server_close()
+    with static_site(tmp_path) as url:
+        yield url, tmp_path
 
 
 def test_render_with_voila_shows_the_app_in_jupyterlab_and_no_other_site_can_frame_it(

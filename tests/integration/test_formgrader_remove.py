@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import pwd
 import re
-import sqlite3
 from pathlib import Path
 
 import pytest
@@ -20,6 +19,7 @@ from support.assignment import ASSIGNMENT, COURSE, collect_and_autograde, fetch_
 from support.assignment import formgrader as formgrader_api
 from support.client import HubUser, signed_in
 from support.hub import running_hub
+from support.signups import hub_groups_of
 
 pytestmark = pytest.mark.integration
 
@@ -46,14 +46,7 @@ def learners(hub) -> dict[str, HubUser]:
 
 
 def groups_of(hub, username: str) -> set[str]:
-    hub_db = sqlite3.connect(hub.state_dir / "jupyterhub.sqlite")
-    rows = hub_db.execute(
-        "SELECT groups.name FROM user_group_map JOIN groups ON groups.id = group_id "
-        "JOIN users ON users.id = user_id WHERE users.name = ?",
-        (username,),
-    ).fetchall()
-    hub_db.close()
-    return {name for (name,) in rows}
+    return hub_groups_of(hub.state_dir, username)
 
 
 def listed_students(instructor: HubUser) -> dict[str, dict]:

@@ -25,6 +25,7 @@ import requests
 
 from support.client import HubUser, signed_in
 from support.hub import REPO, running_hub
+from support.signups import hub_groups_of
 
 pytestmark = pytest.mark.integration
 
@@ -87,14 +88,7 @@ def snapshot(hub) -> dict:
 
 
 def groups_of(hub, username: str) -> set[str]:
-    hub_db = sqlite3.connect(hub.state_dir / "jupyterhub.sqlite")
-    rows = hub_db.execute(
-        "SELECT groups.name FROM user_group_map JOIN groups ON groups.id = group_id "
-        "JOIN users ON users.id = user_id WHERE users.name = ?",
-        (username,),
-    ).fetchall()
-    hub_db.close()
-    return {name for (name,) in rows}
+    return hub_groups_of(hub.state_dir, username)
 
 
 def rows_of(text: str) -> list[dict]:

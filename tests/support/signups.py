@@ -23,6 +23,17 @@ def signup_state(state_dir: Path, username: str) -> str:
     return APPROVED if row[0] else PENDING
 
 
+def hub_groups_of(state_dir: Path, username: str) -> set[str]:
+    """The hub groups ``username`` is in, read from the hub's database."""
+    with sqlite3.connect(state_dir / "jupyterhub.sqlite") as db:
+        rows = db.execute(
+            "SELECT groups.name FROM user_group_map JOIN groups ON groups.id = group_id "
+            "JOIN users ON users.id = user_id WHERE users.name = ?",
+            (username,),
+        ).fetchall()
+    return {name for (name,) in rows}
+
+
 def sign_up(base_url: str, username: str, password: str = "Kigali-coffee-2026") -> HubUser:
     user = HubUser(base_url, username, password)
     reply = user.signup()
