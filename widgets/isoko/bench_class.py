@@ -328,7 +328,8 @@ class ClassHub:
         import requests
 
         accounts = json.loads((self.state_dir / "demo-accounts.json").read_text())
-        admin = accounts.get("operator") or accounts["instructor"]
+        # The operator (``admin``) is the hub's only admin; instructors cannot create users.
+        admin = accounts["admin"]
         session = requests.Session()
         session.get(f"{self.url}/hub/login", timeout=30)
         xsrf = session.cookies.get("_xsrf", path="/hub/") or session.cookies.get("_xsrf", "")
