@@ -40,6 +40,15 @@ def test_memory_is_the_median_server_in_mib_pss_first():
     assert summary["idle_server_rss_mib"] == 130.0
     assert summary["idle_server_uss_mib"] == 85.0
     assert summary["idle_formgrader_mib"] == 110.0 and summary["formgraders"] == 1
+    assert summary["visited_server_mib"] is None
+
+
+def test_servers_whose_course_page_was_opened_are_measured_apart():
+    idle = [{"pss": 80 * MIB, "rss": 95 * MIB, "uss": 79 * MIB}]
+    visited = [{"pss": 92 * MIB, "rss": 110 * MIB, "uss": 91 * MIB}]
+    summary = bench_class.summarize(1, {"a": 1.0}, idle, visited_memory=visited)
+    assert summary["idle_server_mib"] == 80.0
+    assert summary["visited_server_mib"] == 92.0 and summary["visited_server_rss_mib"] == 110.0
 
 
 def test_summary_is_one_line_of_json():

@@ -79,3 +79,57 @@ import_jupyterlab_without_node()
 assert os.environ["PATH"] == path, "PATH must be given back to the server and its terminals"
 """
     assert not import_lab_with_a_watched_node(tmp_path, code)
+
+
+#: Modules of the hub's database and request handlers that a single-user server never uses.
+HUB_ONLY = ("jupyterhub.orm", "jupyterhub.roles", "jupyterhub.handlers", "alembic", "cryptography")
+
+
+def loaded_after_singleuser_import(prepare: str, then: str = "") -> list[str]:
+    code = f"""
+import sys
+{prepare}
+{then}
+print(",".join(m for m in {HUB_ONLY!r} if type(sys.modules.get(m)).__name__ == "module"))
+"""
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True
+    )
+    return [m for m in result.stdout.strip().split(",") if m]
+
+
+def test_a_plain_singleuser_import_loads_the_hub_database():
+    # What the launcher is for: if JupyterHub stops importing them, this part can go.
+    assert loaded_after_singleuser_import("import jupyterhub.singleuser") == list(HUB_ONLY)
+
+
+def test_the_launcher_keeps_the_hub_database_out():
+    loaded = loaded_after_singleuser_import(
+        "from isoko.hub.singleuser import import_singleuser_without_the_hub_database\n"
+        "import_singleuser_without_the_hub_database()\n"
+        "import jupyterhub.singleuser  # the real single-user server is there\n"
+        "assert jupyterhub.singleuser.main"
+    )
+    assert loaded == []
+
+
+def test_what_was_kept_out_is_the_real_thing_when_used():
+    then = """
+import jupyterhub.log, jupyterhub.scopes
+# The single-user server's own scope check works without a database.
+assert jupyterhub.scopes._intersect_expanded_scopes({"read:users"}, {"read:users", "x"}) == {
+    "read:users"
+}
+# The first use of a stand-in brings the real module, and a later import gets it too.
+user_class = jupyterhub.scopes.orm.User
+import jupyterhub.orm
+assert user_class is jupyterhub.orm.User
+import jupyterhub.handlers.pages
+assert jupyterhub.handlers.pages.HealthCheckHandler.__module__ == "jupyterhub.handlers.pages"
+"""
+    loaded = loaded_after_singleuser_import(
+        "from isoko.hub.singleuser import import_singleuser_without_the_hub_database\n"
+        "import_singleuser_without_the_hub_database()",
+        then,
+    )
+    assert "jupyterhub.orm" in loaded and "jupyterhub.handlers" in loaded

@@ -5,7 +5,10 @@ starts a real hub as root on 127.0.0.1 with its own temporary state, system fold
 Unix account prefix; makes N learner accounts (approved, enrolled in the first course);
 asks the hub's REST API to start all their servers at the same moment; polls until each
 is ready or has failed; lets them sit idle, then measures the memory of each idle
-learner server and each course's formgrader; and prints ONE line of JSON.
+learner server and each course's formgrader; opens each learner's course page
+(``/learn``) once, one learner after the other, and measures the learner servers again
+(``visited_server_mib``: servers import some things only when first used;
+``course_page_failed`` counts pages that did not open); and prints ONE line of JSON.
 
 Memory is measured over the whole process tree of each server (every process its Unix
 account runs: an idle server has no kernel). Three measures, from the kernel's
@@ -81,16 +84,19 @@ def summarize(
     server_memory: Iterable[Mapping[str, int]] = (),
     formgrader_memory: Iterable[Mapping[str, int]] = (),
     extra: Mapping[str, object] | None = None,
+    visited_memory: Iterable[Mapping[str, int]] = (),
 ) -> dict:
     """The one-line result from measured start times (None: failed) and memory.
 
     ``start_seconds`` maps each learner to the seconds from the spawn request to the
     hub reporting the server ready, or None if it failed or never became ready; a
     learner missing from it failed too. Memory mappings hold ``pss``, ``rss`` and
-    ``uss`` in bytes, one per server (its whole process tree).
+    ``uss`` in bytes, one per server (its whole process tree); ``visited_memory`` is the
+    same servers' after each learner's course page was opened once.
     """
     ready_times = sorted(t for t in start_seconds.values() if t is not None)
     servers, formgraders = list(server_memory), list(formgrader_memory)
+    visited = list(visited_memory)
 
     def mib(items: list[Mapping[str, int]], measure: str) -> float | None:
         found = median_or_none(item[measure] for item in items)
@@ -106,6 +112,8 @@ def summarize(
         "idle_server_mib": mib(servers, "pss"),
         "idle_server_rss_mib": mib(servers, "rss"),
         "idle_server_uss_mib": mib(servers, "uss"),
+        "visited_server_mib": mib(visited, "pss"),
+        "visited_server_rss_mib": mib(visited, "rss"),
         "idle_formgrader_mib": mib(formgraders, "pss"),
         "idle_formgrader_rss_mib": mib(formgraders, "rss"),
         "formgraders": len(formgraders),
@@ -328,7 +336,8 @@ class ClassHub:
         import requests
 
         accounts = json.loads((self.state_dir / "demo-accounts.json").read_text())
-        admin = accounts.get("operator") or accounts["instructor"]
+        # The operator (``admin``) is the hub's only admin; instructors cannot create users.
+        admin = accounts["admin"]
         session = requests.Session()
         session.get(f"{self.url}/hub/login", timeout=30)
         xsrf = session.cookies.get("_xsrf", path="/hub/") or session.cookies.get("_xsrf", "")
@@ -449,6 +458,26 @@ def servers_state(hub: ClassHub) -> dict[str, dict]:
         offset += len(data)
 
 
+def open_course_pages(hub: ClassHub, names: list[str]) -> int:
+    """Each learner's first page (``/learn``), once, one after the other, as learners
+    arriving in class open it: servers load some things only on first use. Returns how
+    many pages did not open."""
+    import requests
+
+    failed = 0
+    for name in names:
+        try:
+            reply = requests.get(
+                f"{hub.url}/user/{name}/learn",
+                headers={"Authorization": f"token {hub.token}"},
+                timeout=120,
+            )
+            failed += reply.status_code != 200
+        except requests.RequestException:
+            failed += 1
+    return failed
+
+
 def start_class(hub: ClassHub, names: list[str], deadline_s: float) -> dict[str, float | None]:
     """Start every server at once; seconds from the request to ready (None: failed)."""
     deadline = time.monotonic() + deadline_s
@@ -531,12 +560,18 @@ def run(
         formgraders = [
             m for c in courses if (m := account_memory(f"{hub.unix_prefix}grader-{c.slug}"))
         ]
+        log(f"opening each learner's course page once; idle for {settle_s:.0f} s, measuring")
+        unopened = open_course_pages(hub, ready)
+        time.sleep(settle_s)
+        visited = [m for n in ready if (m := account_memory(hub.unix_prefix + n))]
         return summarize(
             learners,
             start_s,
             servers,
             formgraders,
+            visited_memory=visited,
             extra={
+                "course_page_failed": unopened,
                 "server_cpu_s": _round(median_or_none(server_cpu), 2),
                 "hub_cpu_s": _round(hub_cpu),
                 "cores": os.cpu_count(),

@@ -1,8 +1,9 @@
 """nbgrader's Assignment List, as learners' servers serve it: their course first, and a
 word when there is no feedback yet.
 
-Loaded by learner servers beside nbgrader's own ``assignment_list`` extension, whose
-panel and URLs stay; two of its answers change:
+Loaded by learner servers beside nbgrader's own Assignment List (which they load on
+first use, :mod:`isoko.courses.nbgrader_on_first_use`), whose panel and URLs stay; two
+of its answers change:
 
 - ``GET /courses``. nbgrader lists, in name order, every course with assignments in
   which the user is a learner *or a grader*, and the panel opens on the first: a
@@ -20,24 +21,18 @@ panel and URLs stay; two of its answers change:
   lists until the learner refreshes them.
 
 Handlers of extensions loaded earlier win for the same URL; Jupyter Server loads
-extensions in name order, and ``isoko`` comes before ``nbgrader``.
+extensions in name order, and ``isoko.courses.assignment_list`` comes before
+``isoko.courses.nbgrader_on_first_use`` (and ``nbgrader``).
 """
 
 from __future__ import annotations
 
+import functools
 import json
-import os
-import traceback
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
-import requests
 from jupyter_server.base.handlers import JupyterHandler
 from jupyter_server.utils import url_path_join
-from nbgrader.auth import Authenticator
-from nbgrader.auth.jupyterhub import get_jupyterhub_api_url, get_jupyterhub_authorization
-from nbgrader.coursedir import CourseDirectory
-from nbgrader.exchange import ExchangeError, ExchangeFactory
-from nbgrader.server_extensions.assignment_list.handlers import AssignmentList
 from tornado import web
 
 LEARNER_GROUP = "nbgrader-"
@@ -59,74 +54,13 @@ def courses_in_order(
     return sorted(courses, key=lambda c: (c not in enrolled, -last_worked.get(c, 0.0), c))
 
 
-def hub_groups() -> list[str]:
-    """The hub groups of the user this server belongs to (its token may read them)."""
-    reply = requests.get(
-        f"{get_jupyterhub_api_url()}/user", headers=get_jupyterhub_authorization(), timeout=10
-    )
-    reply.raise_for_status()
-    return list(reply.json().get("groups", []))
-
-
-class LearnerAssignmentList(AssignmentList):
-    """nbgrader's assignment list whose feedback fetch reports what went wrong."""
-
-    def fetch_feedback(self, course_id, assignment_id):
-        with self.get_assignment_dir_config():
-            # As nbgrader does: the exchange writes into the current folder, which the
-            # context manager makes the learner's assignment folder.
-            config = self.load_config()
-            config.CourseDirectory.course_id = course_id
-            config.CourseDirectory.assignment_id = assignment_id
-            try:
-                ExchangeFactory(config=config).FetchFeedback(
-                    coursedir=CourseDirectory(config=config),
-                    authenticator=Authenticator(config=config),
-                    config=config,
-                ).start()
-            except ExchangeError as err:
-                return {"success": False, "value": str(err)}
-            except Exception:
-                self.log.error(traceback.format_exc())
-                return {
-                    "success": False,
-                    "value": f"Feedback for {assignment_id} could not "
-                    "be fetched; please tell your instructor.",
-                }
-        return {"success": True}
-
-    def last_worked(self, assignments: list[dict]) -> dict[str, float]:
-        """Per course, when a fetched assignment folder of it last changed."""
-        latest: dict[str, float] = {}
-        for assignment in assignments:
-            if assignment.get("status") != "fetched":
-                continue
-            try:
-                changed = os.stat(os.path.join(self.root_dir, assignment["path"])).st_mtime
-            except (KeyError, OSError):
-                continue
-            course = assignment["course_id"]
-            latest[course] = max(latest.get(course, 0.0), changed)
-        return latest
-
-    def list_courses(self):
-        assignments = self.list_assignments()
-        if not assignments["success"]:
-            return assignments
-        listed = {a["course_id"] for a in assignments["value"]}
-        try:
-            groups = hub_groups()
-        except (requests.RequestException, ValueError, KeyError) as err:
-            # Without the hub's answer nbgrader's own list is still right, if less helpful.
-            self.log.warning("Could not read this user's hub groups: %s", err)
-            groups = []
-        ordered = courses_in_order(listed, groups, self.last_worked(assignments["value"]))
-        return {"success": True, "value": ordered}
-
-
 class LearnerHandler(JupyterHandler):
-    def initialize(self, manager: LearnerAssignmentList) -> None:
-        self.manager = manager
+    def initialize(self, manager: Callable) -> None:
+        self._manager = manager
+
+    @property
+    def manager(self):
+        return self._manager()
 
 
 class CourseListHandler(LearnerHandler):
@@ -157,9 +91,19 @@ def _jupyter_server_extension_points() -> list[dict]:
     return [{"module": __name__}]
 
 
-def _load_jupyter_server_extension(serverapp) -> None:
+@functools.cache
+def learner_assignment_list(serverapp):
+    """The server's one ``LearnerAssignmentList``, made (and nbgrader imported) on first
+    use, as nbgrader's own handlers are (:mod:`isoko.courses.nbgrader_on_first_use`)."""
+    from isoko.courses.learner_assignment_list import LearnerAssignmentList
+
     manager = LearnerAssignmentList(parent=serverapp)
     manager.root_dir = serverapp.root_dir
+    return manager
+
+
+def _load_jupyter_server_extension(serverapp) -> None:
+    manager = functools.partial(learner_assignment_list, serverapp)
     base_url = serverapp.web_app.settings["base_url"]
     serverapp.web_app.add_handlers(
         ".*$",

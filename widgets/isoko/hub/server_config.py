@@ -57,6 +57,11 @@ LEARNER_SERVER_EXTENSIONS = {
     "isoko.learner": True,
     "nbgrader.server_extensions.formgrader": False,
     "nbgrader.server_extensions.course_list": False,
+    # nbgrader's Assignment List and Validate, with nbgrader imported on first use rather
+    # than by every server at start (16 MiB each; isoko.courses.nbgrader_on_first_use).
+    "nbgrader.server_extensions.assignment_list": False,
+    "nbgrader.server_extensions.validate_assignment": False,
+    "isoko.courses.nbgrader_on_first_use": True,
     # The Assignment List opens on a course the learner is enrolled in, and says when
     # there is no feedback yet (isoko.courses.assignment_list).
     "isoko.courses.assignment_list": True,

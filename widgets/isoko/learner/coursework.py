@@ -15,8 +15,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import nbformat
-from nbgrader.auth import Authenticator
-from nbgrader.validator import Validator
 
 from isoko.learner.questions import failure_message, heading, question_name
 
@@ -133,6 +131,10 @@ class Coursework:
 
     def course_ids(self) -> list[str]:
         """The courses the hub's groups put this learner in (nbgrader's own answer)."""
+        # nbgrader is imported when first used, not as the server starts
+        # (isoko.courses.nbgrader_on_first_use).
+        from nbgrader.auth import Authenticator
+
         try:
             courses = Authenticator(config=self.manager.load_config()).get_student_courses("*")
         except Exception as error:  # the hub is down: say so, list nothing
@@ -238,6 +240,8 @@ class Coursework:
 
     def validate_notebook(self, path: Path) -> list[str]:
         """nbgrader's validation of one notebook, each problem named by its question."""
+        from nbgrader.validator import Validator
+
         cwd = os.getcwd()
         try:
             os.chdir(self.root)

@@ -12,6 +12,7 @@ from jupyter_server.base.handlers import JupyterHandler
 from jupyter_server.utils import url_path_join
 from tornado import web
 
+from isoko.courses.nbgrader_on_first_use import assignment_list_manager
 from isoko.learner.coursework import Coursework, Note
 from isoko.learner.home import anchor, feedback_choice_page, home_page
 from isoko.learner.page import CSP
@@ -28,7 +29,7 @@ class LearnerHandler(JupyterHandler):
 
     @property
     def coursework(self) -> Coursework:
-        manager = self.settings.get("assignment_list_manager")
+        manager = assignment_list_manager(self.settings)
         if manager is None:
             raise web.HTTPError(503, "nbgrader's assignment list is not loaded in this server")
         return Coursework(manager, Path(self.settings["server_root_dir"]).expanduser(), self.log)
