@@ -111,3 +111,33 @@ def test_delivered_notebooks_are_trusted_and_changed_ones_are_not(tmp_path, cour
     assert notary.check_signature(lesson)
     assert not notary.check_signature(nbformat.read(mine, as_version=4))
     assert trust_delivered(home) == 0, "a notebook already trusted is not signed again"
+
+
+def test_the_sync_before_each_start_trusts_without_compiling_an_unused_grammar(tmp_path, course):
+    """The hub runs the sync for every learner at a class start: it must stay light."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    import isoko
+
+    (course.path / "lessons" / "01-intro.ipynb").write_text(notebook_text("print(1)"))
+    content, home = tmp_path / "content", tmp_path / "home"
+    publish([course], content)
+    probe = (
+        "import sys\n"
+        "from isoko.courses.content import main\n"
+        f"main([{str(content)!r}, {str(home)!r}])\n"
+        "print('grammar:', sys.modules.get('rfc3987_syntax') is not None)\n"
+    )
+    env = {
+        "JUPYTER_DATA_DIR": str(tmp_path / "learner-data"),
+        "PATH": "/usr/bin:/bin",
+        # This checkout's isoko, whichever is installed.
+        "PYTHONPATH": str(Path(isoko.__file__).parents[1]),
+    }
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, env=env, check=True
+    )
+    assert "1 notebooks trusted" in done.stdout, done.stdout
+    assert "grammar: False" in done.stdout, done.stdout

@@ -166,6 +166,12 @@ def main(argv: list[str] | None = None) -> int:
     if not args.content_dir.is_dir():
         print(f"no course content at {args.content_dir}", file=sys.stderr)
         return 1
+    # The hub runs this before every learner's server starts, a hundred at nine o'clock:
+    # nbformat's schema checks would otherwise compile an IRI grammar nobody uses
+    # (0.7 s of CPU of the 1 s this takes).
+    from isoko.hub.singleuser import keep_out_unused_imports
+
+    keep_out_unused_imports()
     report = sync_home(args.content_dir, args.home)
     trusted = trust_delivered(args.home)
     print(f"{report.summary()}, {trusted} notebooks trusted")
