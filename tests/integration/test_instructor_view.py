@@ -36,6 +36,7 @@ from support.assignment import (
 )
 from support.client import signed_in
 from support.hub import REPO, running_hub
+from support.terminal import terminal_says
 
 pytestmark = pytest.mark.integration
 
@@ -344,39 +345,6 @@ def test_the_progress_app_shows_the_class(graded, people):
     learner = people["learner3"]
     denied = learner.session.get(learner.url(f"/services/{COURSE}/voila/render/progress.ipynb"))
     assert denied.status_code == 403
-
-
-def terminal_says(user, command: str, prefix: str) -> str:
-    """Open a terminal on ``prefix``'s server, type ``command``, return what it printed."""
-    import asyncio
-
-    from tornado.httpclient import HTTPRequest
-    from tornado.websocket import websocket_connect
-
-    created = user.server("POST", "/api/terminals", prefix=prefix)
-    assert created.ok, created.text
-    name = created.json()["name"]
-    cookies = "; ".join(f"{c.name}={c.value}" for c in user.session.cookies)
-    url = user.url(f"{prefix}/terminals/websocket/{name}").replace("http://", "ws://")
-
-    async def talk() -> str:
-        socket = await websocket_connect(HTTPRequest(url, headers={"Cookie": cookies}))
-        # The shell prints the sum, never the typed text: the end of the answer.
-        socket.write_message(json.dumps(["stdin", f"{command}; echo END-$((40 + 2))\r"]))
-        said = ""
-        while "END-42" not in said:
-            message = await asyncio.wait_for(socket.read_message(), 30)
-            assert message is not None, said
-            kind, *rest = json.loads(message)
-            if kind == "stdout":
-                said += rest[0]
-        socket.close()
-        return said
-
-    try:
-        return asyncio.run(talk())
-    finally:
-        user.server("DELETE", f"/api/terminals/{name}", prefix=prefix)
 
 
 def test_nbgrader_is_on_the_grader_terminals_path(hub, people):

@@ -7,17 +7,13 @@ the export, and a learner removed in the formgrader's terminal.
 
 from __future__ import annotations
 
-import asyncio
 import csv
 import io
-import json
 import os
 import re
 import sqlite3
 import subprocess
 import sys
-import time
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -26,6 +22,7 @@ import requests
 from support.client import HubUser, signed_in
 from support.hub import REPO, running_hub
 from support.signups import hub_groups_of
+from support.terminal import terminal_says
 
 pytestmark = pytest.mark.integration
 
@@ -236,53 +233,18 @@ def test_export_gives_back_the_imported_rows_and_reimports_as_nothing(hub, impor
     assert again.stdout.strip() == "pricing: nothing to change", again.stdout + again.stderr
 
 
-async def _run_in_terminal(user: HubUser, prefix: str, command: str, until: str) -> str:
-    """Type ``command`` in a new terminal of a server, as its user; what it printed.
-
-    Reads until the output matches the regular expression ``until``.
-    """
-    from tornado.httpclient import HTTPRequest
-    from tornado.websocket import websocket_connect
-
-    made = user.server("POST", "/api/terminals", prefix=prefix)
-    assert made.ok, made.text
-    name = made.json()["name"]
-    cookies = "; ".join(f"{c.name}={c.value}" for c in user.session.cookies)
-    ws_url = user.url(f"{prefix}/terminals/websocket/{name}").replace("http", "ws", 1)
-    connection = await websocket_connect(HTTPRequest(ws_url, headers={"Cookie": cookies}))
-    connection.write_message(json.dumps(["stdin", command + "\r"]))
-    output = ""
-    deadline = time.monotonic() + 120
-    while not re.search(until, output) and time.monotonic() < deadline:
-        message = await asyncio.wait_for(connection.read_message(), timeout=120)
-        if message is None:
-            break
-        kind, *data = json.loads(message)
-        if kind == "stdout":
-            output += data[0]
-    connection.close()
-    user.server("DELETE", f"/api/terminals/{name}", prefix=prefix)
-    return output
-
-
 def test_removing_a_learner_in_the_formgrader_removes_their_access(hub, imported, instructor):
     _, _, passwords = imported
     prefix = f"/services/{COURSE}"
     instructor.session.get(instructor.url(f"{prefix}/lab"))
     # The formgrader's terminal, as an instructor who wants grades gone too would do it;
     # `nbgrader` is on its PATH. (Manage Students' Remove button keeps grades: tested in
-    # test_formgrader_remove.py.) Playwright's session loop may be running in this
-    # thread, so the terminal's own loop runs in another.
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        output = pool.submit(
-            asyncio.run,
-            _run_in_terminal(
-                instructor,
-                prefix,
-                "nbgrader db student remove jeanpaul --force; echo removal-$?-done",
-                r"removal-\d+-done",
-            ),
-        ).result()
+    # test_formgrader_remove.py.)
+    output = terminal_says(
+        instructor,
+        "nbgrader db student remove jeanpaul --force; echo removal-$?-done",
+        prefix,
+    )
     assert "removal-0-done" in output, output
     assert "nbgrader-pricing" not in groups_of(hub, "jeanpaul")
     jeanpaul = signed_in(hub.url, {"username": "jeanpaul", "password": passwords["jeanpaul"]})
