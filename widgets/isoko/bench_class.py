@@ -42,7 +42,6 @@ import pwd
 import secrets
 import shutil
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -54,6 +53,9 @@ import urllib.request
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from isoko.platform.ports import free_port, free_port_run
+from isoko.platform.unix import kill_processes_of, processes_of
 
 MIB = 2**20
 DEFAULT_LEARNERS = 100
@@ -155,21 +157,6 @@ def parse_smaps_rollup(text: str) -> dict[str, int]:
     }
 
 
-def pids_of_uid(uid: int) -> list[int]:
-    found = []
-    for entry in os.scandir("/proc"):
-        if not entry.name.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry.name}/status") as status:
-                real_uid = next(line for line in status if line.startswith("Uid:")).split()[1]
-        except (OSError, StopIteration):
-            continue
-        if int(real_uid) == uid:
-            found.append(int(entry.name))
-    return found
-
-
 def memory_of(pids: Iterable[int]) -> dict[str, int]:
     """RSS, PSS and USS of these processes together, in bytes."""
     total = {"rss": 0, "pss": 0, "uss": 0}
@@ -197,7 +184,7 @@ def account_memory(account: str) -> dict[str, int] | None:
         uid = pwd.getpwnam(account).pw_uid
     except KeyError:
         return None
-    pids = pids_of_uid(uid)
+    pids = processes_of(uid)
     return memory_of(pids) if pids else None
 
 
@@ -207,38 +194,13 @@ def account_cpu_seconds(account: str) -> float:
     except KeyError:
         return 0.0
     total = 0.0
-    for pid in pids_of_uid(uid):
+    for pid in processes_of(uid):
         with contextlib.suppress(OSError, IndexError):  # gone meanwhile
             total += cpu_seconds(pid)
     return total
 
 
 # --- the hub, on loopback, in a temporary folder ----------------------------------------
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def free_port_run(count: int) -> int:
-    """The first of ``count`` consecutive free ports on loopback (formgraders' ports)."""
-    for _ in range(50):
-        base = free_port()
-        socks: list[socket.socket] = []
-        try:
-            for port in range(base, base + count):
-                sock = socket.socket()
-                socks.append(sock)
-                sock.bind(("127.0.0.1", port))
-            return base
-        except OSError:
-            continue
-        finally:
-            for sock in socks:
-                sock.close()
-    raise RuntimeError("no run of free ports on loopback")
 
 
 @dataclass
@@ -399,9 +361,7 @@ class ClassHub:
                 uid = pwd.getpwnam(name).pw_uid
             except KeyError:
                 continue
-            for pid in pids_of_uid(uid):
-                with contextlib.suppress(ProcessLookupError):
-                    os.kill(pid, signal.SIGKILL)
+            kill_processes_of(uid)
             subprocess.run(["userdel", "--remove", "--force", name], capture_output=True)
             subprocess.run(["groupdel", name], capture_output=True)
             cgroup = Path("/sys/fs/cgroup/isoko") / name
