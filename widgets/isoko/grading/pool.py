@@ -41,7 +41,7 @@ from isoko.grading.sandbox import (
     parse_reply,
     sandbox_command,
 )
-from isoko.grading.zygote import READY
+from isoko.grading.zygote import READY, RETIRE
 
 #: Imported in advance in every sandbox, when installed.
 DEFAULT_PRELOAD = ("numpy", "pandas", "matplotlib", "matplotlib.pyplot")
@@ -102,6 +102,11 @@ def _imported_modules(source) -> list[str]:
     return names
 
 
+class _Retired(Exception):
+    """The sandbox will take no more jobs (it could not be wiped, or it stopped between
+    jobs): the job goes to a new one, as if nothing had happened."""
+
+
 class _Sandbox:
     """One warm sandbox: its zygote process, and the framing to talk to it."""
 
@@ -122,14 +127,28 @@ class _Sandbox:
         self._drain = threading.Thread(target=self._drain_stderr, daemon=True)
         self._drain.start()
         self._buffer = b""
+        self._ready = False
+        self.reusable = True
+        try:
+            self.wait_ready()
+        except (SandboxError, _Retired):
+            self.kill()
+            detail = self.detail()
+            raise SandboxError("the grading sandbox could not start", detail=detail) from None
+
+    def wait_ready(self) -> None:
+        """Wait for the zygote's READY (after its start, or its wipe of the last job)."""
+        if self._ready:
+            return
         try:
             line = self._read_line(time.monotonic() + START_TIMEOUT_SECONDS)
         except SandboxError:
-            self.stop()
-            raise
+            raise _Retired from None
         if line != READY:
-            self.stop()
-            raise SandboxError("the grading sandbox could not start", detail=self.detail())
+            if line != RETIRE:
+                self.reusable = False
+            raise _Retired
+        self._ready = True
 
     def _drain_stderr(self) -> None:
         # Read always, keep the tail: a sandbox that writes a lot must not block on it.
@@ -182,7 +201,8 @@ class _Sandbox:
         """Grade one payload; raises ``SandboxError``, after which the sandbox is unusable
         unless ``reusable`` says otherwise."""
         limits = self.limits
-        self.reusable = False
+        self.wait_ready()
+        self._ready = self.reusable = False
         deadline = time.monotonic() + limits.notebook_timeout_seconds + BACKSTOP_MARGIN_SECONDS
         try:
             self.proc.stdin.write(f"JOB {job_id} {len(payload)}\n".encode() + payload)
@@ -298,7 +318,13 @@ class WarmSandboxPool:
                 try:
                     if sandbox is None:
                         sandbox = _Sandbox(self.limits, self.account, self.preload)
-                    reply = sandbox.run(next(self._ids), payload)
+                    try:
+                        reply = sandbox.run(next(self._ids), payload)
+                    except _Retired:
+                        sandbox.kill()
+                        sandbox = None
+                        sandbox = _Sandbox(self.limits, self.account, self.preload)
+                        reply = sandbox.run(next(self._ids), payload)
                 except SandboxError as err:
                     if sandbox is not None and not getattr(sandbox, "reusable", False):
                         sandbox.kill()
