@@ -78,11 +78,13 @@ _KEY_SPEC_USER_SESSION_KEYRING = -5
 _libc = ctypes.CDLL(None, use_errno=True)
 
 
-def make_non_dumpable() -> None:
-    """No process of the same account may ptrace this one, or open its /proc files
-    (mem, fd, environ): children forked from it inherit this until they exec."""
-    if _libc.prctl(_PR_SET_DUMPABLE, 0, 0, 0, 0) != 0:
-        raise OSError(ctypes.get_errno(), "prctl(PR_SET_DUMPABLE, 0) failed")
+def set_dumpable(dumpable: bool) -> None:
+    """Not dumpable: no process of the same account may ptrace this one, or open its
+    /proc files (mem, fd, environ); children forked from it inherit this until they exec.
+    The kernel is made dumpable again: it holds nothing but its own learner's work, and
+    a stock kernel may read its own /proc/self/mem."""
+    if _libc.prctl(_PR_SET_DUMPABLE, int(dumpable), 0, 0, 0) != 0:
+        raise OSError(ctypes.get_errno(), f"prctl(PR_SET_DUMPABLE, {int(dumpable)}) failed")
 
 
 def _keyctl(*args: int) -> None:
@@ -158,6 +160,7 @@ class PreforkedKernel:
 def _kernel_main(go_fd: int, cwd: Path) -> None:
     """In the kernel process: wait for the connection file, then be ipykernel."""
     os.setsid()  # its own process group, as a launched kernel: interrupts reach it alone
+    set_dumpable(True)
     os.chdir(cwd)
     null = os.open(os.devnull, os.O_RDONLY)
     os.dup2(null, 0)
@@ -525,7 +528,7 @@ def main(argv: list[str] | None = None) -> int:
             importlib.import_module(name)
         except Exception as err:  # a course library that fails here fails in the kernel too
             print(f"zygote: could not preload {name}: {err!r}", file=sys.stderr)
-    make_non_dumpable()
+    set_dumpable(False)
     try:
         serve(limits, reply_fd)
     finally:
