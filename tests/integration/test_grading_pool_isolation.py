@@ -44,7 +44,9 @@ def texts(reply: dict) -> list[str]:
 
 def errors(reply: dict) -> list[str]:
     return [
-        " ".join(f"{o['ename']}: {o['evalue']}" for o in c["outputs"] if o["output_type"] == "error")
+        " ".join(
+            f"{o['ename']}: {o['evalue']}" for o in c["outputs"] if o["output_type"] == "error"
+        )
         if c
         else ""
         for c in reply["cells"]
@@ -146,13 +148,16 @@ def test_a_job_leaves_nothing_behind_for_the_next_one(pool, folder):
 
 def test_a_job_cannot_find_the_previous_learners_notebook_in_its_memory(pool, folder):
     marker = f"ISOKO-LEAK-{secrets.token_hex(8)}"
-    first = grade(pool, folder, f"secret = '{marker}'\nprint(secret)")
-    assert texts(first) == [marker + "\n"]
+    # Larger than the next job's, so that the next job's input does not simply take the
+    # place of this one in memory that was freed, if it was ever read there.
+    padding = "# " + "padding " * 5000
+    first = grade(pool, folder, padding, f"secret = '{marker}'\nprint(secret)")
+    assert texts(first) == ["", marker + "\n"]
     # The pattern is written so that it does not match itself in the job's memory.
     scan = grade(
         pool,
         folder,
-        "import re\nfound = set()\n"
+        "import re\nfound = set()\nown = 'ISOKO-LEAK-' + 'ab' * 8\n"
         "pattern = re.compile(rb'ISOKO-LEAK-[0-9a-f]{16}')\n"
         "with open('/proc/self/maps') as maps, open('/proc/self/mem', 'rb', 0) as mem:\n"
         "    for line in maps:\n"
@@ -169,6 +174,8 @@ def test_a_job_cannot_find_the_previous_learners_notebook_in_its_memory(pool, fo
     )
     assert scan["error"] is None, scan
     assert texts(scan)[0].startswith("scanned"), scan
+    # The scan works: it finds what this job itself holds, and nothing of the last one.
+    assert "ISOKO-LEAK-" + "ab" * 8 in texts(scan)[0]
     assert marker not in texts(scan)[0]
 
 
@@ -190,7 +197,7 @@ def test_a_job_cannot_look_into_the_zygote_or_its_runner(pool, folder):
         "            results.append(what + ' open')\n"
         "        except OSError as err:\n"
         "            results.append(what + ' denied')\n"
-        "    attached = libc.ptrace(16, pid, 0, 0) == 0\n"  # PTRACE_ATTACH
+        "    attached = libc.ptrace(0x4206, pid, 0, 0) == 0\n"  # PTRACE_SEIZE: no stop
         "    results.append('ptrace attached' if attached else 'ptrace denied')\n"
         "    print(name, pid, *results)",
     )
@@ -210,9 +217,7 @@ def test_a_job_cannot_look_into_the_zygote_or_its_runner(pool, folder):
         ], line
 
 
-def test_a_job_that_kills_everything_it_sees_gets_an_error_and_the_next_is_graded(
-    pool, folder
-):
+def test_a_job_that_kills_everything_it_sees_gets_an_error_and_the_next_is_graded(pool, folder):
     with pytest.raises(SandboxError, match="stopped before sending back a result"):
         grade(pool, folder, "import os\nos.kill(-1, 9)", "print('not reached')")
     assert_healthy(pool, folder)
@@ -258,9 +263,9 @@ def test_a_memory_bomb_fails_its_cell_only(pool, folder):
 
 
 def test_an_endless_loop_is_interrupted_and_the_rest_runs(pool, folder):
-    reply = pool.submit(
-        notebook("while True:\n    pass", "print('after')"), folder
-    ).result(timeout=300)
+    reply = pool.submit(notebook("while True:\n    pass", "print('after')"), folder).result(
+        timeout=300
+    )
     assert "KeyboardInterrupt" in errors(reply)[0], reply
     assert texts(reply)[1] == "after\n"
     assert_healthy(pool, folder)
