@@ -57,8 +57,8 @@ NO_ANSWER = "the grading sandbox did not answer in time"
 
 
 def course_preload(notebooks: Iterable[Path]) -> list[str]:
-    """Modules worth importing in advance: the defaults, and the top-level modules the
-    instructor's ``notebooks`` import, kept only when installed.
+    """Modules worth importing in advance: the defaults, and the modules the instructor's
+    ``notebooks`` import at their top level, kept when their package is installed.
 
     Only ever called on the course's own notebooks (source or release), never on
     learners' submissions: what a zygote imports runs in every later job's memory.
@@ -77,7 +77,9 @@ def course_preload(notebooks: Iterable[Path]) -> list[str]:
         if name in kept:
             continue
         try:
-            found = importlib.util.find_spec(name) is not None
+            # The top-level package only: finding a submodule would import its parents
+            # here, in the grader.
+            found = importlib.util.find_spec(name.split(".")[0]) is not None
         except (ImportError, ValueError):
             found = False
         if found:
@@ -96,9 +98,9 @@ def _imported_modules(source) -> list[str]:
     names = []
     for node in tree.body:  # top level only: imports inside functions may never run
         if isinstance(node, ast.Import):
-            names += [alias.name.split(".")[0] for alias in node.names]
+            names += [alias.name for alias in node.names]
         elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
-            names.append(node.module.split(".")[0])
+            names.append(node.module)
     return names
 
 

@@ -514,6 +514,32 @@ def serve(limits: Limits, reply_fd: int) -> None:
         os.write(reply_fd, READY)
 
 
+class ZMQInteractiveShell:
+    """Seen by libraries that ask, as they are imported, whether they run in a Jupyter
+    kernel (``get_ipython()``, its class name, its ``kernel`` and ``config``): pandas,
+    for one, shows fewer columns in a kernel than in a terminal."""
+
+    kernel = True
+    config = {"IPKernelApp": {}}
+
+
+def preload_modules(names: list[str]) -> None:
+    """Import ``names`` as a kernel would: libraries that look for IPython find a kernel."""
+    import builtins
+    import importlib
+
+    shell = ZMQInteractiveShell()
+    builtins.get_ipython = lambda: shell
+    try:
+        for name in names:
+            try:
+                importlib.import_module(name)
+            except Exception as err:  # a library that fails here fails in the kernel too
+                print(f"zygote: could not preload {name}: {err!r}", file=sys.stderr)
+    finally:
+        del builtins.get_ipython
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     limits = Limits(**json.loads(argv[0]))
@@ -521,13 +547,7 @@ def main(argv: list[str] | None = None) -> int:
     # The framing travels on a private copy of standard output; prints go to stderr.
     reply_fd = os.dup(1)
     os.dup2(2, 1)
-    import importlib
-
-    for name in (*BASE_MODULES, *preload):
-        try:
-            importlib.import_module(name)
-        except Exception as err:  # a course library that fails here fails in the kernel too
-            print(f"zygote: could not preload {name}: {err!r}", file=sys.stderr)
+    preload_modules([*BASE_MODULES, *preload])
     set_dumpable(False)
     try:
         serve(limits, reply_fd)
