@@ -13,6 +13,8 @@ import os
 import pwd
 import secrets
 import subprocess
+import sys
+import time
 from pathlib import Path
 
 import nbformat
@@ -352,3 +354,52 @@ def test_a_job_runs_as_the_sandbox_account_with_its_files_only(pool, folder, san
     assert answer == "42\n"
     if sandbox_account:
         assert uid == str(pwd.getpwnam(sandbox_account).pw_uid)
+
+
+GRADER = """
+import sys, time, nbformat
+from pathlib import Path
+from isoko.grading.pool import WarmSandboxPool
+from isoko.grading.sandbox import Limits
+nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("import time\\ntime.sleep(300)")])
+nb.metadata.kernelspec = {"name": "python3", "display_name": "Python 3", "language": "python"}
+limits = Limits(cell_timeout_seconds=600, notebook_timeout_seconds=900)
+pool = WarmSandboxPool(limits, sys.argv[1], workers=2)
+pool.submit(nb, Path(sys.argv[2]))
+print("grading", flush=True)
+time.sleep(600)
+"""
+
+
+def test_a_killed_grader_leaves_no_sandbox_behind(sandbox_account, folder):
+    if not sandbox_account:
+        pytest.skip("as root only: the sandbox's processes are told apart by their account")
+
+    def sandbox_processes() -> list[str]:
+        found = subprocess.run(
+            ["ps", "-u", sandbox_account, "-o", "pid=,args="], capture_output=True, text=True
+        )
+        return found.stdout.splitlines()
+
+    assert sandbox_processes() == []
+    grader = subprocess.Popen(
+        [sys.executable, "-c", GRADER, sandbox_account, str(folder)],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert grader.stdout.readline() == "grading\n"
+        # One sandbox busy with a job (zygote, job, kernel), one idle: both must go.
+        for _ in range(600):
+            if sum("isoko.grading.zygote" in p for p in sandbox_processes()) >= 4:
+                break
+            time.sleep(0.2)
+        assert sum("isoko.grading.zygote" in p for p in sandbox_processes()) >= 4
+    finally:
+        grader.kill()
+        grader.wait()
+    for _ in range(300):
+        if not sandbox_processes():
+            break
+        time.sleep(0.1)
+    assert sandbox_processes() == []

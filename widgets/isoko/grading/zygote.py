@@ -295,12 +295,24 @@ def run_job(limits: Limits) -> None:
         os._exit(code)
 
 
+class GraderGone(Exception):
+    """The grader closed the zygote's standard input: it stopped, or was killed."""
+
+
 def wait_for(pid: int, seconds: float) -> bool:
-    """Wait for child ``pid`` at most ``seconds``; True when it ended."""
+    """Wait for child ``pid`` at most ``seconds``; True when it ended.
+
+    Watches standard input meanwhile: the grader writes nothing during a job, so input
+    that ends means the grader is gone (``GraderGone``), and nothing should run on for
+    it until the notebook's time is up."""
     try:
         pidfd = os.pidfd_open(pid)
     except OSError:
         pidfd = None
+    watch = select.poll()
+    watch.register(0, select.POLLIN | select.POLLHUP | select.POLLERR)
+    if pidfd is not None:
+        watch.register(pidfd, select.POLLIN)
     deadline = time.monotonic() + seconds
     try:
         while True:
@@ -310,10 +322,10 @@ def wait_for(pid: int, seconds: float) -> bool:
             left = deadline - time.monotonic()
             if left <= 0:
                 return False
-            if pidfd is not None:
-                select.select([pidfd], [], [], left)
-            else:
-                time.sleep(min(left, 0.05))
+            wait_ms = left * 1000 if pidfd is not None else min(left, 0.05) * 1000
+            for fd, events in watch.poll(wait_ms):
+                if fd == 0 and events & (select.POLLHUP | select.POLLERR | select.POLLIN):
+                    raise GraderGone
     finally:
         if pidfd is not None:
             os.close(pidfd)
@@ -502,7 +514,10 @@ def serve(limits: Limits, reply_fd: int) -> None:
         if pid == 0:
             os.close(reply_fd)
             run_job(limits)
-        ended = wait_for(pid, limits.notebook_timeout_seconds)
+        try:
+            ended = wait_for(pid, limits.notebook_timeout_seconds)
+        except GraderGone:
+            return  # main kills everything on the way out
         kill_everyone_else()
         send_reply(reply_fd, job_id, "ok" if ended else "timeout", limits)
         try:
