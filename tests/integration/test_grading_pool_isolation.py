@@ -8,6 +8,7 @@ sandbox, so that "the next job" really is the next job in the SAME sandbox.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import pwd
@@ -55,8 +56,8 @@ def errors(reply: dict) -> list[str]:
     ]
 
 
-@pytest.fixture(scope="module")
-def sandbox_account():
+@contextlib.contextmanager
+def throwaway_account():
     """A throwaway account that owns nothing, as the hub makes (as root); else none."""
     if not Path(BWRAP).exists():
         pytest.fail(f"bubblewrap is missing at {BWRAP}: `make install` installs it")
@@ -73,6 +74,12 @@ def sandbox_account():
     finally:
         subprocess.run(["pkill", "-KILL", "-u", name], capture_output=True)
         subprocess.run(["userdel", name], capture_output=True)
+
+
+@pytest.fixture(scope="module")
+def sandbox_account():
+    with throwaway_account() as name:
+        yield name
 
 
 @pytest.fixture(scope="module")
@@ -371,9 +378,17 @@ time.sleep(600)
 """
 
 
-def test_a_killed_grader_leaves_no_sandbox_behind(sandbox_account, folder):
-    if not sandbox_account:
+@pytest.fixture
+def own_account():
+    """An account for this test alone: the module's pool keeps its sandbox running."""
+    with throwaway_account() as name:
+        yield name
+
+
+def test_a_killed_grader_leaves_no_sandbox_behind(own_account, folder):
+    if not own_account:
         pytest.skip("as root only: the sandbox's processes are told apart by their account")
+    sandbox_account = own_account
 
     def sandbox_processes() -> list[str]:
         found = subprocess.run(
