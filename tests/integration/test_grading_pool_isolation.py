@@ -155,6 +155,25 @@ def test_a_job_leaves_nothing_behind_for_the_next_one(pool, folder):
     assert texts(look)[2] == "others 1\n"
 
 
+def test_what_cannot_be_wiped_retires_the_sandbox_and_the_next_job_gets_a_new_one(pool, folder):
+    # /dev/stdout is a link bubblewrap made: replaced, it could mislead the next job.
+    reply = grade(
+        pool,
+        folder,
+        "import os\nos.unlink('/dev/stdout')\nos.symlink('/tmp/mine', '/dev/stdout')\n"
+        "print('sandbox', os.readlink('/proc/self/ns/pid'))",
+    )
+    assert reply["error"] is None, reply
+    after = grade(
+        pool,
+        folder,
+        "import os\nprint(os.readlink('/dev/stdout'), os.readlink('/proc/self/ns/pid'))",
+    )
+    link, sandbox = texts(after)[0].split()
+    assert link == "/proc/self/fd/1"
+    assert sandbox != texts(reply)[0].split()[1]
+
+
 def test_a_job_cannot_find_the_previous_learners_notebook_in_its_memory(pool, folder):
     marker = f"ISOKO-LEAK-{secrets.token_hex(8)}"
     # Larger than the next job's, so that the next job's input does not simply take the

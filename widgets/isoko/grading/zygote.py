@@ -67,6 +67,9 @@ JOB_REPLY = f"{JOB_DIR}/reply.json"
 #: Where the sandbox's other writable places are; /tmp holds the home and work folders.
 WIPED_DIRS = ("/tmp", "/dev/shm")
 HEADER_MAX_BYTES = 200
+#: How long the processes of a job may take to die once killed, before the zygote
+#: gives up the sandbox (a process stuck in the kernel cannot be waited for).
+KILL_SECONDS = 20
 
 _PR_SET_DUMPABLE = 4
 _SYS_KEYCTL = 250  # x86_64
@@ -339,11 +342,13 @@ def other_processes() -> list[int]:
     return [int(name) for name in os.listdir("/proc") if name.isdigit() and int(name) not in mine]
 
 
-def kill_everyone_else() -> None:
-    """SIGKILL every process of the sandbox but its init and this one, until none is left.
+def kill_everyone_else(seconds: float = KILL_SECONDS) -> bool:
+    """SIGKILL every process of the sandbox but its init and this one, until none is left;
+    False if some are still there after ``seconds``.
 
     ``kill(-1)`` reaches every process the zygote may signal: the whole sandbox, as it
     is one account in its own pid namespace; repeated, since a fork bomb forks on."""
+    deadline = time.monotonic() + seconds
     while True:
         with contextlib.suppress(ProcessLookupError):
             os.kill(-1, signal.SIGKILL)
@@ -355,7 +360,9 @@ def kill_everyone_else() -> None:
             if not pid:
                 break
         if not other_processes():
-            return
+            return True
+        if time.monotonic() > deadline:
+            return False
         time.sleep(0.005)
 
 
@@ -518,9 +525,11 @@ def serve(limits: Limits, reply_fd: int) -> None:
             ended = wait_for(pid, limits.notebook_timeout_seconds)
         except GraderGone:
             return  # main kills everything on the way out
-        kill_everyone_else()
+        all_gone = kill_everyone_else()
         send_reply(reply_fd, job_id, "ok" if ended else "timeout", limits)
         try:
+            if not all_gone:
+                raise WipeFailed("some processes of the last job would not die")
             make_sandbox_as_new(places)
         except (WipeFailed, OSError) as err:
             print(f"zygote: retiring, the sandbox could not be wiped: {err}", file=sys.stderr)
