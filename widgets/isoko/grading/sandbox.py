@@ -2,7 +2,10 @@
 
 ``sandbox_command`` builds the command line; ``run_notebook`` sends the notebook and
 the submission's files in, and reads the executed outputs back. Inside runs
-``isoko.grading.runner``.
+``isoko.grading.runner``. ``isoko.grading.pool`` starts the same sandbox once for many
+submissions (``isoko.grading.zygote`` inside, forking each one's processes from modules
+imported once, and making the sandbox as new between them): everything below holds
+for each submission either way.
 
 What the learner's code gets, and why:
 
