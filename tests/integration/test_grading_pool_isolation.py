@@ -155,6 +155,28 @@ def test_a_job_leaves_nothing_behind_for_the_next_one(pool, folder):
     assert texts(look)[2] == "others 1\n"
 
 
+KEYS = """
+import ctypes
+libc = ctypes.CDLL(None, use_errno=True)
+libc.syscall.restype = ctypes.c_long
+RINGS = {"user": -4, "user-session": -5, "session": -3}
+def add(ring):  # add_key(2), x86_64
+    got = libc.syscall(248, b"user", b"isoko-left", b"secret", 6, ctypes.c_long(ring))
+    return "added" if got > 0 else f"errno {ctypes.get_errno()}"
+def search(ring):  # keyctl(KEYCTL_SEARCH)
+    got = libc.syscall(250, ctypes.c_long(10), ctypes.c_long(ring), b"user", b"isoko-left", 0)
+    return "found" if got > 0 else "none"
+"""
+
+
+@pytest.mark.skipif(os.uname().machine != "x86_64", reason="system call numbers of x86_64")
+def test_keys_a_job_adds_to_the_accounts_keyrings_are_gone_for_the_next_job(pool, folder):
+    added = grade(pool, folder, KEYS + "print(*(add(r) for r in RINGS.values()))")
+    assert texts(added) == ["added added added\n"], added
+    found = grade(pool, folder, KEYS + "print(*(search(r) for r in RINGS.values()))")
+    assert texts(found) == ["none none none\n"], found
+
+
 def test_what_cannot_be_wiped_retires_the_sandbox_and_the_next_job_gets_a_new_one(pool, folder):
     # /dev/stdout is a link bubblewrap made: replaced, it could mislead the next job.
     reply = grade(
