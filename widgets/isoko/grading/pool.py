@@ -308,7 +308,7 @@ class WarmSandboxPool:
         try:
             try:  # started before the first job comes: the imports overlap the packing
                 sandbox = _Sandbox(self.limits, self.account, self.preload)
-            except SandboxError:
+            except Exception:
                 sandbox = None  # tried again, and reported, with the first job
             while True:
                 job = self._jobs.get()
