@@ -459,3 +459,10 @@ def test_a_killed_grader_leaves_no_sandbox_behind(own_account, folder):
             break
         time.sleep(0.1)
     assert sandbox_processes() == []
+
+
+def test_a_sandbox_that_cannot_start_fails_each_job_with_a_reason(folder):
+    with WarmSandboxPool(LIMITS, "no-such-account-isoko", workers=1) as pool:
+        for _ in range(2):
+            with pytest.raises(SandboxError, match="could not start"):
+                pool.submit(notebook("print(1)"), folder).result(timeout=300)
