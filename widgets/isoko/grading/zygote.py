@@ -278,7 +278,6 @@ def run_job(limits: Limits) -> None:
         os.setsid()
         # A keyring of its own: keys the learner's code adds die with this job.
         _keyctl(_KEYCTL_JOIN_SESSION_KEYRING, 0)
-        signal.signal(signal.SIGPIPE, signal.SIG_DFL)
         runner.apply_limits(limits)
         workdir = Path(SANDBOX_WORKDIR)
         os.chdir(workdir)
