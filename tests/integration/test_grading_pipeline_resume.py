@@ -72,15 +72,16 @@ def sandbox_processes(account) -> list[int]:
     return processes_of(pwd.getpwnam(account).pw_uid) if account else []
 
 
-def test_a_killed_run_resumes_where_it_stopped(tmp_path, sandbox_account):
+@pytest.mark.parametrize("pool", [[], ["--cold"]], ids=["warm", "cold"])
+def test_a_killed_run_resumes_where_it_stopped(tmp_path, sandbox_account, pool):
     whole = make_course(tmp_path / "whole", sandbox_account)
     fill_class(whole)
-    uninterrupted = grade(whole, ASSIGNMENT, "--quiet", "--workers", "1")
+    uninterrupted = grade(whole, ASSIGNMENT, "--quiet", "--workers", "1", *pool)
     assert uninterrupted.returncode == 0, uninterrupted.stderr
 
     course = make_course(tmp_path / "killed", sandbox_account)
     students = fill_class(course)
-    first = start_grade(course, ASSIGNMENT, "--quiet", "--workers", "1")
+    first = start_grade(course, ASSIGNMENT, "--quiet", "--workers", "1", *pool)
     try:
         wait_for(lambda: (progress(course) or {}).get("done", 0) >= 2, 300, "2 graded")
     finally:
@@ -93,7 +94,7 @@ def test_a_killed_run_resumes_where_it_stopped(tmp_path, sandbox_account):
     wait_for(lambda: not sandbox_processes(sandbox_account), 120, "sandboxes gone")
 
     report_file = tmp_path / "report.json"
-    second = grade(course, ASSIGNMENT, "--quiet", "--report", str(report_file))
+    second = grade(course, ASSIGNMENT, "--quiet", "--report", str(report_file), *pool)
     assert second.returncode == 0, second.stderr
     report = json.loads(report_file.read_text())
     assert report["state"] == "done"
