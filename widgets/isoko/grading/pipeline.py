@@ -442,7 +442,7 @@ class GradingRunner:
     def _grade_all(self, conv: PipelineAutograde) -> None:
         waiting = deque(self._plan(conv))
         self.state.total = len(waiting)
-        if self.bar_factory:
+        if self.bar_factory and self.state.total:
             self.progress.bar = self.bar_factory(self.state.total, self.state.skipped)
         self.progress.changed()
         if not waiting:
