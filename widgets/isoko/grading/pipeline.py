@@ -758,7 +758,8 @@ def grade_assignment(
             return EXIT_STOPPED, final, state.left_alone
         return EXIT_OK, progress.finish("done"), state.left_alone
     finally:
-        os.chdir(cwd)
+        with contextlib.suppress(OSError):
+            os.chdir(cwd)
         for sig, handler in previous.items():
             signal.signal(sig, handler)
         lock.release()
