@@ -10,6 +10,7 @@ import json
 import os
 import pwd
 import signal
+import subprocess
 import time
 
 import pytest
@@ -18,7 +19,9 @@ from isoko.platform.unix import processes_of
 from support.bad_submissions import BAD_SUBMISSIONS, answered
 from support.grading_course import (
     ASSIGNMENT,
+    BIN,
     cell_scores,
+    env,
     grade,
     grade_rows,
     make_course,
@@ -129,13 +132,38 @@ def test_one_run_at_a_time_and_a_stopped_run_says_so(tmp_path, sandbox_account):
     assert grade_rows(course) == len(students) * 4
 
 
-def test_only_the_learners_asked_for(tmp_path, sandbox_account):
+def test_only_the_learners_asked_for_and_what_nbgrader_graded_is_left_alone(
+    tmp_path, sandbox_account
+):
     course = make_course(tmp_path, sandbox_account)
     fill_class(course)
+    plain = subprocess.run(
+        [str(BIN / "nbgrader"), "autograde", ASSIGNMENT, "--student", "learner7"],
+        cwd=course,
+        capture_output=True,
+        text=True,
+        env=env(),
+        timeout=300,
+    )
+    assert plain.returncode == 0, plain.stderr
+    by_nbgrader = cell_scores(course)["learner7"]
+
     run = grade(course, ASSIGNMENT, "--quiet", "--student", "learner0", "--student", "learner1")
     assert run.returncode == 0, run.stderr
-    assert set(cell_scores(course)) == {"learner0", "learner1"}
+    assert set(cell_scores(course)) == {"learner0", "learner1", "learner7"}
     assert "Graded 2 submissions" in run.stdout
+
+    rest = grade(course, ASSIGNMENT, "--quiet")
+    assert rest.returncode == 0, rest.stderr
+    assert "Graded 5 submissions" in rest.stdout
+    assert "; 2 already graded; 1 left alone" in rest.stdout
+    assert cell_scores(course)["learner7"] == by_nbgrader
+
+    forced = grade(course, ASSIGNMENT, "--quiet", "--force", "--student", "learner7")
+    assert forced.returncode == 0, forced.stderr
+    assert "Graded 1 submission in" in forced.stdout
+    assert cell_scores(course)["learner7"] == by_nbgrader  # the same scores as nbgrader's
+    assert grade_rows(course) == 8 * 4
 
 
 def test_what_cannot_be_graded_is_said(tmp_path, sandbox_account):
