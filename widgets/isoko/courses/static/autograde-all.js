@@ -96,7 +96,14 @@
     };
 
     var poll = function () {
-        $.ajax({ url: api, type: "GET", dataType: "json", cache: false })
+        // The hub wants the XSRF token on a script's reads too, not only on its writes.
+        $.ajax({
+            url: api,
+            type: "GET",
+            headers: { "X-XSRFToken": xsrfToken() },
+            dataType: "json",
+            cache: false
+        })
             .done(function (status) {
                 render(status);
                 if (status.running) {
