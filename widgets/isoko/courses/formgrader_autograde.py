@@ -69,8 +69,9 @@ EXIT_DONE, EXIT_FAILED, EXIT_USAGE, EXIT_BUSY = 0, 1, 2, 3
 OUTPUT_TAIL = 4000
 
 REJECTED_ADVICE = (
-    "A rejected submission was not graded. Ask the learner to submit again, collect, "
-    "then autograde that learner (the flash icon on their row)."
+    "A rejected notebook was not run: it scores zero, as a missing one would. Ask the "
+    "learner to submit again, collect, then autograde that learner (the flash icon on "
+    "their row)."
 )
 
 
@@ -271,9 +272,9 @@ class AutogradeAllHandler(BaseApiHandler):
     @check_xsrf
     @check_notebook_dir
     def get(self, assignment: str) -> None:
-        _, course_dir = self._checked(assignment)
+        course, course_dir = self._checked(assignment)
         self.set_header("Cache-Control", "no-store")
-        self.finish(whole_run_status(course_dir, assignment))
+        self.finish({**whole_run_status(course_dir, assignment), "course": course})
 
     @web.authenticated
     @check_xsrf
@@ -291,7 +292,7 @@ class AutogradeAllHandler(BaseApiHandler):
                 _launches[key] = start_whole_run(course, course_dir, assignment)
                 status = whole_run_status(course_dir, assignment)
         self.set_status(202 if started else 200)
-        self.finish({**status, "started": started})
+        self.finish({**status, "course": course, "started": started})
 
     def _assignments(self) -> set[str]:
         return {a.name for a in self.gradebook.assignments}

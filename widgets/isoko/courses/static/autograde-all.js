@@ -51,17 +51,39 @@
             var outcome = $("<span/>").addClass("label")
                 .addClass(problem.outcome === "rejected" ? "label-danger" : "label-warning")
                 .text(problem.outcome === "rejected" ? "rejected" : "graded, some cells zero");
+            // data-label names each cell where a phone shows the rows as cards.
             body.append($("<tr/>")
-                .append($("<td/>").addClass("isoko-problem-student").text(problem.student))
-                .append($("<td/>").addClass("isoko-problem-notebook").text(problem.notebook || "(all)"))
-                .append($("<td/>").addClass("isoko-problem-outcome").append(outcome))
-                .append($("<td/>").addClass("isoko-problem-reason").text(problem.reason)));
+                .append($("<td/>").addClass("isoko-problem-student").attr("data-label", "Learner")
+                    .text(problem.student))
+                .append($("<td/>").addClass("isoko-problem-notebook").attr("data-label", "Notebook")
+                    .text(problem.notebook || "(all)"))
+                .append($("<td/>").addClass("isoko-problem-outcome").attr("data-label", "Outcome")
+                    .append(outcome))
+                .append($("<td/>").addClass("isoko-problem-reason").attr("data-label", "Reason")
+                    .text(problem.reason)));
         });
         table.append(body);
-        return $("<div/>").addClass("table-responsive").append(table);
+        return table;
+    };
+
+    // nbgrader's note says a whole assignment is graded from the command line with
+    // `nbgrader autograde`; here it is the button, or the same pipeline in a terminal.
+    var rewriteNote = function (course) {
+        var note = $("#collapseOne .panel-body");
+        if (!note.length || note.data("isoko")) return;
+        note.data("isoko", true);
+        note.find("p").first().text(
+            "Autograde all (above) grades every collected submission not graded yet; the " +
+            "flash icon on a row grades that learner again. Both run isoko grade, which " +
+            "you can also run in a terminal:");
+        var command = note.find("pre").first();
+        var folder = (command.text().match(/cd "([^"]*)"/) || [])[1] || ".";
+        command.text('cd "' + folder + '"\nisoko grade ' + course + ' "' + assignment_id +
+            '" --course-dir .');
     };
 
     var render = function (status) {
+        if (status.course) rewriteNote(status.course);
         statusLine.text(status.sentence || "");
         var progress = status.progress || {};
         var total = progress.total || 0;
