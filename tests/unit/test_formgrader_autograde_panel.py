@@ -182,6 +182,20 @@ def report(**changes) -> dict:
 def test_one_learner_graded_answers_success_in_nbgraders_shape(tmp_path):
     answer = autograde.one_learner_answer(0, report(), "", "a01", "amina", tmp_path)
     assert answer == {"success": True, "log": "Graded amina's a01 in 2.5 s.", "error": ""}
+    said = "[AutogradeApp | WARNING] Attribute 'checksum' for cell t has changed!"
+    logged = autograde.one_learner_answer(0, report(), said, "a01", "amina", tmp_path)
+    assert logged["log"].endswith(said)
+
+
+def test_the_page_gets_nbgraders_log_of_this_run_only(tmp_path):
+    log = autograde.nbgrader_log_file(tmp_path, "a01")
+    log.parent.mkdir(parents=True)
+    log.write_text("an earlier run\n")
+    start = log.stat().st_size
+    with log.open("a") as more:
+        more.write("this run\n")
+    assert autograde.log_since(log, start) == "this run\n"
+    assert autograde.log_since(tmp_path / "none.log", 0) == ""
 
 
 def test_one_learner_rejected_answers_failure_with_the_reason(tmp_path):

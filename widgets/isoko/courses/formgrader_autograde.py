@@ -67,6 +67,8 @@ ONE_LEARNER_TIMEOUT = 1800
 EXIT_DONE, EXIT_FAILED, EXIT_USAGE, EXIT_BUSY = 0, 1, 2, 3
 #: How much of a failed run's output the instructor is shown (characters).
 OUTPUT_TAIL = 4000
+#: How much of nbgrader's log of one learner's run the page shows (bytes).
+LOG_LIMIT = 64_000
 
 REJECTED_ADVICE = (
     "A rejected notebook was not run: it scores zero, as a missing one would. Ask the "
@@ -298,8 +300,28 @@ class AutogradeAllHandler(BaseApiHandler):
         return {a.name for a in self.gradebook.assignments}
 
 
+def nbgrader_log_file(course_dir: Path, assignment: str) -> Path:
+    """Where ``isoko grade`` keeps nbgrader's own log of an assignment's runs."""
+    return progress_file(course_dir, assignment).with_name("nbgrader.log")
+
+
+def log_since(path: Path, offset: int) -> str:
+    """What was added to ``path`` after ``offset`` bytes, at most ``LOG_LIMIT`` of it."""
+    try:
+        with path.open("rb") as log:
+            log.seek(max(offset, log.seek(0, os.SEEK_END) - LOG_LIMIT))
+            return log.read().decode("utf-8", errors="replace")
+    except OSError:
+        return ""
+
+
 async def grade_one(course: str, course_dir: Path, assignment: str, student: str) -> dict:
     """Grade one learner's submission with ``isoko grade``; nbgrader's answer shape."""
+    nbgrader_log = nbgrader_log_file(course_dir, assignment)
+    try:
+        log_start = nbgrader_log.stat().st_size
+    except OSError:
+        log_start = 0
     with tempfile.TemporaryDirectory(prefix="isoko-autograde-") as folder:
         report_path = Path(folder) / "report.json"
         process = await asyncio.create_subprocess_exec(
@@ -332,7 +354,12 @@ async def grade_one(course: str, course_dir: Path, assignment: str, student: str
                 "stopped.",
             }
         report = read_progress(report_path)
+    # The page shows nbgrader's log of the run, as nbgrader's own Autograde did (the
+    # warnings about changed test cells are in it), after what isoko grade printed.
     log = output.decode("utf-8", errors="replace")
+    nbgrader_said = log_since(nbgrader_log, log_start).strip()
+    if nbgrader_said:
+        log = f"{log.rstrip()}\n\nnbgrader's log:\n{nbgrader_said}".lstrip()
     return one_learner_answer(process.returncode, report, log, assignment, student, course_dir)
 
 
@@ -366,7 +393,7 @@ def one_learner_answer(
     if rejected:
         return {
             "success": False,
-            "log": "\n".join([*notes, REJECTED_ADVICE]),
+            "log": "\n".join([*notes, REJECTED_ADVICE, "", log]).strip(),
             "error": "\n".join(_problem_line(p) for p in rejected),
         }
     if not report.get("done") and not report.get("skipped"):
@@ -377,7 +404,7 @@ def one_learner_answer(
             "collect it first.",
         }
     graded = f"Graded {student}'s {assignment} in {float(report.get('seconds') or 0):.1f} s."
-    return {"success": True, "log": "\n".join([graded, *notes]), "error": ""}
+    return {"success": True, "log": "\n".join([graded, *notes, "", log]).strip(), "error": ""}
 
 
 def _problem_line(problem: dict) -> str:
