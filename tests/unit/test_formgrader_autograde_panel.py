@@ -225,3 +225,17 @@ def test_one_learner_with_nothing_collected_or_a_failed_run_is_a_failure(tmp_pat
     assert nothing["success"] is False and "collect it first" in nothing["error"]
     failed = autograde.one_learner_answer(1, None, "no such assignment", "a01", "x", tmp_path)
     assert failed["success"] is False and "no such assignment" in failed["error"]
+
+
+def test_sqlalchemys_warnings_about_nbgraders_session_are_left_out_of_the_log():
+    log = (
+        "2026-12-03 01:00:34,966 INFO Creating/updating student with ID 'learner1': {}\n"
+        "2026-12-03 01:00:35,033 WARNING /x/nbgrader/api.py:2229: SAWarning: Object of type "
+        "<SubmittedAssignment> not in session\n  for notebook in submission.assignment.notebooks:"
+        "\n\n"
+        "2026-12-03 01:00:35,051 WARNING Attribute 'checksum' for cell t has changed!\n"
+    )
+    kept = autograde.without_library_noise(log)
+    assert "SAWarning" not in kept and "submission.assignment.notebooks" not in kept
+    assert "Creating/updating student" in kept and "'checksum' for cell t" in kept
+    assert autograde.without_library_noise("no records at all") == "no records at all"

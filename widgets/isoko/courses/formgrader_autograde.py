@@ -315,6 +315,25 @@ def log_since(path: Path, offset: int) -> str:
         return ""
 
 
+#: The start of each record of nbgrader's log as ``isoko grade`` writes it.
+LOG_RECORD = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3} [A-Z]+ ", re.M)
+
+
+def without_library_noise(log: str) -> str:
+    """nbgrader's log without SQLAlchemy's warnings about nbgrader's own session use.
+
+    They say nothing about a submission, and a warning in this log should mean one: a
+    normal autograde shows none (nbgrader's in-process Autograde never logged them).
+    """
+    starts = [m.start() for m in LOG_RECORD.finditer(log)]
+    if not starts:
+        return log
+    records = [log[: starts[0]]] + [
+        log[start:end] for start, end in zip(starts, [*starts[1:], len(log)], strict=True)
+    ]
+    return "".join(record for record in records if "SAWarning:" not in record)
+
+
 async def grade_one(course: str, course_dir: Path, assignment: str, student: str) -> dict:
     """Grade one learner's submission with ``isoko grade``; nbgrader's answer shape."""
     nbgrader_log = nbgrader_log_file(course_dir, assignment)
@@ -357,7 +376,7 @@ async def grade_one(course: str, course_dir: Path, assignment: str, student: str
     # The page shows nbgrader's log of the run, as nbgrader's own Autograde did (the
     # warnings about changed test cells are in it), after what isoko grade printed.
     log = output.decode("utf-8", errors="replace")
-    nbgrader_said = log_since(nbgrader_log, log_start).strip()
+    nbgrader_said = without_library_noise(log_since(nbgrader_log, log_start)).strip()
     if nbgrader_said:
         log = f"{log.rstrip()}\n\nnbgrader's log:\n{nbgrader_said}".lstrip()
     return one_learner_answer(process.returncode, report, log, assignment, student, course_dir)
