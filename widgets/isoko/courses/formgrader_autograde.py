@@ -33,6 +33,7 @@ import json
 import math
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -291,7 +292,10 @@ class AutogradeAllHandler(BaseApiHandler):
             started = not status["running"]
             if started:
                 self.log.info("Autograde all: isoko grade %s %s", course, assignment)
+                earlier = _launches.get(key)
                 _launches[key] = start_whole_run(course, course_dir, assignment)
+                if earlier is not None and earlier.exit_code is not None:
+                    shutil.rmtree(earlier.output.parent, ignore_errors=True)
                 status = whole_run_status(course_dir, assignment)
         self.set_status(202 if started else 200)
         self.finish({**status, "course": course, "started": started})
