@@ -10,6 +10,7 @@ import json
 import os
 import re
 import subprocess
+import time
 from datetime import UTC, datetime
 from types import SimpleNamespace
 
@@ -239,3 +240,19 @@ def test_sqlalchemys_warnings_about_nbgraders_session_are_left_out_of_the_log():
     assert "SAWarning" not in kept and "submission.assignment.notebooks" not in kept
     assert "Creating/updating student" in kept and "'checksum' for cell t" in kept
     assert autograde.without_library_noise("no records at all") == "no records at all"
+
+
+def test_a_run_that_cannot_grade_shows_why_and_leaves_no_temporary_file(tmp_path, monkeypatch):
+    """The installed ``isoko grade``, on a folder that is no nbgrader course."""
+    monkeypatch.setattr(autograde, "_launches", {})
+    launch = autograde.start_whole_run("pricing", tmp_path, "a01")
+    autograde._launches[(str(tmp_path), "a01")] = launch
+    launch.process.wait(timeout=300)
+    deadline = time.monotonic() + 30
+    while launch.exit_code is None and time.monotonic() < deadline:
+        time.sleep(0.1)
+    status = autograde.whole_run_status(tmp_path, "a01")
+    assert status["running"] is False
+    assert status["sentence"] == "Autograding a01 failed."
+    assert status["error"].startswith("isoko grade stopped with exit code 1: isoko grade:")
+    assert not launch.output.parent.exists()

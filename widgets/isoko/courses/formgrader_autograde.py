@@ -168,8 +168,12 @@ class Launch:
     output: Path
     started: float = field(default_factory=time.time)
     exit_code: int | None = None
+    #: The end of what the process printed, kept once it has exited.
+    said: str = ""
 
     def output_tail(self) -> str:
+        if self.exit_code is not None:
+            return self.said
         try:
             with self.output.open("rb") as text:
                 text.seek(0, os.SEEK_END)
@@ -210,7 +214,11 @@ def start_whole_run(course: str, course_dir: Path, assignment: str) -> Launch:
     launch = Launch(process=process, output=output)
 
     def reap() -> None:
-        launch.exit_code = process.wait()
+        code = process.wait()
+        launch.said = launch.output_tail()
+        launch.exit_code = code
+        # Nothing of a run stays in the temporary folder once it has ended.
+        shutil.rmtree(folder, ignore_errors=True)
 
     threading.Thread(target=reap, name=f"isoko-grade-{assignment}", daemon=True).start()
     return launch
@@ -292,10 +300,7 @@ class AutogradeAllHandler(BaseApiHandler):
             started = not status["running"]
             if started:
                 self.log.info("Autograde all: isoko grade %s %s", course, assignment)
-                earlier = _launches.get(key)
                 _launches[key] = start_whole_run(course, course_dir, assignment)
-                if earlier is not None and earlier.exit_code is not None:
-                    shutil.rmtree(earlier.output.parent, ignore_errors=True)
                 status = whole_run_status(course_dir, assignment)
         self.set_status(202 if started else 200)
         self.finish({**status, "course": course, "started": started})
