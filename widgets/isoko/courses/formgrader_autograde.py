@@ -216,9 +216,9 @@ def start_whole_run(course: str, course_dir: Path, assignment: str) -> Launch:
     def reap() -> None:
         code = process.wait()
         launch.said = launch.output_tail()
-        launch.exit_code = code
         # Nothing of a run stays in the temporary folder once it has ended.
         shutil.rmtree(folder, ignore_errors=True)
+        launch.exit_code = code
 
     threading.Thread(target=reap, name=f"isoko-grade-{assignment}", daemon=True).start()
     return launch
