@@ -92,6 +92,7 @@ def test_the_formgraders_pages_get_their_strict_policy(settings):
         "isoko.courses.formgrader_csp": True,
         "isoko.courses.formgrader_remove": True,
         "isoko.courses.formgrader_grades": True,
+        "isoko.courses.formgrader_autograde": True,
     }
 
 

@@ -109,6 +109,9 @@ GRADER_SERVER_EXTENSIONS = {
     "isoko.courses.formgrader_remove": True,
     # Grades as CSV with names, and the course's progress app, from the formgrader.
     "isoko.courses.formgrader_grades": True,
+    # Autograde (per learner, and "Autograde all") runs `isoko grade`: in parallel, in
+    # the sandbox, with a count that moves and the problems at the end.
+    "isoko.courses.formgrader_autograde": True,
 }
 #: A terminal opened in a grader's JupyterLab is a plain interactive shell with the
 #: service's environment. The default login shell reads /etc/profile, which resets PATH
