@@ -18,7 +18,12 @@ import nbformat
 import pytest
 from nbgrader.preprocessors import OverwriteCells
 
-from isoko.grading.overwrite import HONEST, HonestOverwriteCells, honest_sanitize_preprocessors
+from isoko.grading.overwrite import (
+    DEDUPLICATE,
+    HONEST,
+    HonestOverwriteCells,
+    honest_sanitize_preprocessors,
+)
 from support.notebooks import isolated_jupyter_env
 
 REPO = Path(__file__).resolve().parents[2]
@@ -132,5 +137,7 @@ def test_autograde_keeps_nbgraders_steps_with_ours_in_place_of_overwrite_cells()
     ours = honest_sanitize_preprocessors()
     assert len(ours) == len(stock)
     changed = [(a, b) for a, b in zip(stock, ours, strict=True) if a != b]
-    assert [b for _, b in changed] == [HONEST]
-    assert changed[0][0].endswith("OverwriteCells")
+    assert {a.rsplit(".", 1)[-1]: b for a, b in changed} == {
+        "OverwriteCells": HONEST,
+        "DeduplicateIds": DEDUPLICATE,
+    }
