@@ -425,6 +425,10 @@ def _same_score(left: object, right: object) -> bool:
 # --- the summary --------------------------------------------------------------------------
 
 
+#: Differing cells listed in the summary line; more are only counted.
+MAX_LISTED = 40
+
+
 def per_second(count: int, seconds: float | None) -> float | None:
     return round(count / seconds, 2) if seconds else None
 
@@ -436,8 +440,13 @@ def summarize(
     isoko_seconds: float,
     differing: list[dict[str, object]],
     extra: Mapping[str, object] | None = None,
+    finished: bool = True,
 ) -> dict[str, object]:
-    """The one-line result: both wall times over the same ``learners`` notebooks."""
+    """The one-line result: both wall times over the same ``learners`` notebooks.
+
+    ``finished``: both runs ended normally; if not, there is no ratio to speak of. At
+    most ``MAX_LISTED`` differing cells are listed; ``differing_count`` counts them all.
+    """
     summary: dict[str, object] = {
         "learners": learners,
         "notebooks": learners,
@@ -447,9 +456,10 @@ def summarize(
         "isoko_seconds": round(isoko_seconds, 2),
         "stock_notebooks_per_second": per_second(learners, stock_seconds),
         "isoko_notebooks_per_second": per_second(learners, isoko_seconds),
-        "ratio": round(stock_seconds / isoko_seconds, 2) if isoko_seconds else None,
+        "ratio": round(stock_seconds / isoko_seconds, 2) if isoko_seconds and finished else None,
         "identical_scores": not differing,
-        "differing_cells": differing,
+        "differing_count": len(differing),
+        "differing_cells": differing[:MAX_LISTED],
     }
     summary.update(extra or {})
     return summary
@@ -532,9 +542,9 @@ def make_account(name: str) -> pwd.struct_passwd:
     return entry
 
 
-def remove_account(name: str) -> list[str]:
-    """Kill what ``name`` runs, delete its stray files in shared temporary folders, then
-    the account; returns the stray files found."""
+def remove_account(name: str, own_folder: Path) -> list[str]:
+    """Kill what ``name`` runs, delete its stray files in shared temporary folders (but
+    not in ``own_folder``, the benchmark's), then the account; returns the strays."""
     from isoko.platform.unix import kill_processes_of
 
     try:
@@ -545,7 +555,8 @@ def remove_account(name: str) -> list[str]:
     strays = []
     for top in ("/tmp", "/var/tmp", "/dev/shm"):
         found = subprocess.run(
-            ["find", top, "-xdev", "-user", str(entry.pw_uid), "-prune", "-print"],
+            ["find", top, "-xdev", "(", "-path", str(own_folder), "-prune", ")", "-o"]
+            + ["(", "-user", str(entry.pw_uid), "-prune", "-print", ")"],
             capture_output=True,
             text=True,
         ).stdout.split("\n")
@@ -834,7 +845,7 @@ class Bench:
     def cleanup(self, keep: bool) -> list[str]:
         strays = []
         for account in (self.stock_account, self.sandbox_account):
-            strays += remove_account(account)
+            strays += remove_account(account, self.root)
         if keep:
             self.log(f"kept {self.root}")
         else:
@@ -955,7 +966,10 @@ def run(
             extra.update(
                 grade_fixtures(bench, fixtures, stock_dir, isoko_dir, students, stock_scores)
             )
-        summary = summarize(learners, workers, stock.seconds, isoko.seconds, differing, extra)
+        finished = stock.returncode == 0 and isoko.returncode == 0
+        summary = summarize(
+            learners, workers, stock.seconds, isoko.seconds, differing, extra, finished
+        )
         if "identical_scores_with_fixtures" in summary:
             summary["identical_scores"] = (
                 summary["identical_scores"] and summary["identical_scores_with_fixtures"]
@@ -1015,7 +1029,7 @@ def grade_fixtures(
         "isoko_with_fixtures_seconds": round(result.seconds, 2),
         "isoko_with_fixtures_exit": result.returncode,
         "identical_scores_with_fixtures": not differing,
-        "differing_cells_with_fixtures": differing,
+        "differing_cells_with_fixtures": differing[:MAX_LISTED],
         "fixtures": fixture_outcomes(fixtures, stock, report, isoko_bad),
     }
 
