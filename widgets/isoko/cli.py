@@ -189,6 +189,94 @@ def grades_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def _become(account: str) -> None:
+    """Drop from root to ``account`` for good: the gradebook and files stay its own."""
+    import pwd
+
+    entry = pwd.getpwnam(account)
+    if entry.pw_uid == 0:
+        raise PermissionError(f"refusing to grade as {account}: it is root")
+    os.initgroups(account, entry.pw_gid)
+    os.setgid(entry.pw_gid)
+    os.setuid(entry.pw_uid)
+    os.environ.update(HOME=entry.pw_dir, USER=account, LOGNAME=account)
+
+
+def grade(args: argparse.Namespace) -> int:
+    import json
+    import pwd
+
+    from isoko.grading import pipeline
+    from isoko.grading.journal import AlreadyGrading
+
+    def fail(message: str, code: int = pipeline.EXIT_CANNOT_GRADE) -> int:
+        print(f"isoko grade: {message}", file=sys.stderr)
+        return code
+
+    if args.workers is not None and args.workers < 1:
+        return fail("--workers must be 1 or more", pipeline.EXIT_USAGE)
+    if args.course_dir is not None:
+        course_dir = args.course_dir
+        if not course_dir.is_dir():
+            return fail(f"no course folder at {course_dir}")
+    else:
+        from isoko.courses.catalog import load_courses
+
+        s = Settings.from_environ(checkout=args.checkout)
+        slugs = [course.slug for course in load_courses(s.courses_dir)]
+        if args.course not in slugs:
+            return fail(f"no course {args.course!r}: the courses are {', '.join(slugs)}")
+        course_dir = s.grader_home(args.course)
+        if not course_dir.is_dir():
+            return fail(
+                f"the course {args.course} has no grading folder yet at {course_dir} "
+                "(start the hub once to prepare it)"
+            )
+        grader = s.grader_unix_name(args.course)
+        if os.geteuid() == 0 and s.as_root:
+            try:
+                pwd.getpwnam(grader)
+            except KeyError:
+                return fail(f"the course's grader account {grader} does not exist")
+            _become(grader)
+
+    def bar(total: int, skipped: int):
+        if args.quiet:
+            return None
+        from tqdm import tqdm
+
+        return tqdm(
+            total=total,
+            desc=f"Grading {args.assignment}",
+            unit="submission",
+            file=sys.stderr,
+            bar_format="{desc}: {n_fmt}/{total_fmt} [{elapsed}<{remaining}] {bar}",
+            dynamic_ncols=True,
+        )
+
+    try:
+        code, report, left_alone = pipeline.grade_assignment(
+            args.course,
+            course_dir,
+            args.assignment,
+            students=args.student,
+            workers=args.workers,
+            force=args.force,
+            cold=args.cold,
+            progress_bar_factory=bar,
+        )
+    except pipeline.CannotGrade as err:
+        return fail(str(err))
+    except AlreadyGrading as err:
+        return fail(str(err), pipeline.EXIT_ALREADY_GRADING)
+    if args.report is not None:
+        args.report.write_text(json.dumps(report, indent=1) + "\n", encoding="utf-8")
+    pipeline.print_result(report, left_alone)
+    if report["message"] and code != pipeline.EXIT_OK:
+        print(f"isoko grade: {report['message']}", file=sys.stderr)
+    return code
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="isoko", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -263,6 +351,43 @@ def main(argv: list[str] | None = None) -> int:
         help="the Isoko checkout (default: the current folder)",
     )
     p_grades_export.set_defaults(func=grades_export)
+    p_grade = sub.add_parser(
+        "grade",
+        help="autograde every collected submission of an assignment, in parallel sandboxes",
+        description="Grades through nbgrader's own autograde (same gradebook, files and "
+        "scores), several sandboxed notebooks at a time. A killed run, started again, grades "
+        "what is left. Exit codes: 0 finished (problems listed), 1 could not grade, 2 usage, "
+        "3 already grading this assignment, 130 stopped.",
+    )
+    p_grade.add_argument("course", help="course slug, such as pricing")
+    p_grade.add_argument("assignment", help="assignment name, such as a01-pricing-basics")
+    p_grade.add_argument(
+        "--student", action="append", metavar="ID", help="grade only this learner (repeatable)"
+    )
+    p_grade.add_argument(
+        "--workers", type=int, help="notebooks run at once (default: the number of cores)"
+    )
+    p_grade.add_argument("--force", action="store_true", help="grade again what is already graded")
+    p_grade.add_argument(
+        "--course-dir",
+        type=Path,
+        help="an nbgrader course folder (default: the course's grading folder on this hub)",
+    )
+    p_grade.add_argument(
+        "--checkout",
+        type=Path,
+        default=Path.cwd(),
+        help="the Isoko checkout (default: the current folder)",
+    )
+    p_grade.add_argument("--report", type=Path, help="write the final report here, as JSON")
+    p_grade.add_argument("--quiet", action="store_true", help="no progress bar")
+    p_grade.add_argument(
+        "--cold",
+        action="store_true",
+        help="a fresh sandbox and kernel for every notebook, one after the other's start "
+        "(slower; to compare)",
+    )
+    p_grade.set_defaults(func=grade)
     args = parser.parse_args(argv)
     return args.func(args)
 

@@ -19,7 +19,12 @@ from __future__ import annotations
 from nbformat.notebooknode import NotebookNode
 from nbformat.v4 import new_code_cell, new_markdown_cell
 from nbgrader.api import MissingEntry
-from nbgrader.preprocessors import ClearHiddenTests, ClearMarkScheme, OverwriteCells
+from nbgrader.preprocessors import (
+    ClearHiddenTests,
+    ClearMarkScheme,
+    DeduplicateIds,
+    OverwriteCells,
+)
 
 HONEST = "isoko.grading.overwrite.HonestOverwriteCells"
 
@@ -66,14 +71,35 @@ class HonestOverwriteCells(OverwriteCells):
             cell.source = kept.source
 
 
+class DeduplicateIdsKeepingSchema(DeduplicateIds):
+    """nbgrader's ``DeduplicateIds``, leaving the copy a plain cell.
+
+    nbgrader empties the copy's nbgrader metadata, and its own metadata check then
+    refuses the empty metadata ("Outdated schema version: 0"): the whole submission
+    failed over a copied cell. Removing the metadata makes the copy an ordinary cell,
+    which is what nbgrader meant; its warning stays.
+    """
+
+    def preprocess_cell(self, cell: NotebookNode, resources, cell_index: int):
+        cell, resources = super().preprocess_cell(cell, resources, cell_index)
+        if cell.metadata.get("nbgrader") == {}:
+            del cell.metadata["nbgrader"]
+        return cell, resources
+
+
+DEDUPLICATE = "isoko.grading.overwrite.DeduplicateIdsKeepingSchema"
+
+
 def honest_sanitize_preprocessors() -> list[str]:
-    """nbgrader's own ``Autograde.sanitize_preprocessors``, ``OverwriteCells`` replaced."""
+    """nbgrader's own ``Autograde.sanitize_preprocessors``, ``OverwriteCells`` and
+    ``DeduplicateIds`` replaced."""
     from nbgrader.converters import Autograde
 
+    replaced = {"OverwriteCells": HONEST, "DeduplicateIds": DEDUPLICATE}
     names = []
     for pp in Autograde.class_traits()["sanitize_preprocessors"].default():
         name = pp if isinstance(pp, str) else f"{pp.__module__}.{pp.__qualname__}"
-        names.append(HONEST if name.rsplit(".", 1)[-1] == "OverwriteCells" else name)
+        names.append(replaced.get(name.rsplit(".", 1)[-1], name))
     if HONEST not in names:
         raise RuntimeError("nbgrader's autograde has no OverwriteCells step to replace")
     return names

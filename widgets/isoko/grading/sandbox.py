@@ -31,6 +31,7 @@ import subprocess
 import sys
 import tarfile
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -237,12 +238,20 @@ def pack_input(notebook: dict, workdir: Path, limits: Limits) -> bytes:
     return buffer.getvalue()
 
 
-def run_notebook(notebook: dict, workdir: Path, limits: Limits, account: str | None = None) -> dict:
+def run_notebook(
+    notebook: dict,
+    workdir: Path,
+    limits: Limits,
+    account: str | None = None,
+    on_start: Callable[[subprocess.Popen], None] | None = None,
+) -> dict:
     """Execute ``notebook`` in a sandbox with ``workdir``'s files; return the runner's reply.
 
     The reply is ``{"cells": [...], "error": str | None}``: for each cell, its outputs
     and execution count (``None`` for cells that are not code). Raises ``SandboxError``
     when the sandbox cannot start, runs out of time, or sends back no result.
+    ``on_start`` gets the sandbox's process as soon as it runs, for a caller that may
+    have to stop it (killing it takes the whole sandbox down: ``--die-with-parent``).
     """
     if not shutil.which(BWRAP):
         raise SandboxError(
@@ -257,6 +266,8 @@ def run_notebook(notebook: dict, workdir: Path, limits: Limits, account: str | N
         stderr=subprocess.PIPE,
         start_new_session=True,
     )
+    if on_start is not None:
+        on_start(proc)
     try:
         out, err = _communicate_capped(proc, payload, limits)
     finally:
