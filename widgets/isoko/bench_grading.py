@@ -60,7 +60,7 @@ BAD_PREFIX = "bad-"
 
 #: Limits of the stock run (``prlimit``): what stock nbgrader lacks, so that a bad
 #: fixture cannot take the machine. Generous enough that no honest notebook notices.
-STOCK_ADDRESS_SPACE_BYTES = 4 * 1024**3
+STOCK_ADDRESS_SPACE_BYTES = 3 * 1024**3
 STOCK_PROCESSES = 256
 STOCK_FILE_BYTES = 256 * 1024**2
 STOCK_CPU_SECONDS = 900
