@@ -542,7 +542,7 @@ def make_account(name: str) -> pwd.struct_passwd:
     return entry
 
 
-def remove_account(name: str, own_folder: Path) -> list[str]:
+def remove_account(name: str, own_folder: Path, since: float) -> list[str]:
     """Kill what ``name`` runs, delete its stray files in shared temporary folders (but
     not in ``own_folder``, the benchmark's), then the account; returns the strays."""
     from isoko.platform.unix import kill_processes_of
@@ -561,6 +561,11 @@ def remove_account(name: str, own_folder: Path) -> list[str]:
             text=True,
         ).stdout.split("\n")
         for path in filter(None, found):
+            with contextlib.suppress(OSError):
+                # Only what appeared during this run: the account's number may be an old
+                # account's, whose files are none of the benchmark's business.
+                if os.lstat(path).st_ctime < since:
+                    continue
             strays.append(path)
             with contextlib.suppress(OSError):
                 if os.path.isdir(path) and not os.path.islink(path):
@@ -680,6 +685,7 @@ class Bench:
     log: Callable[[str], None] = print
     root: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="isoko-grading-")))
     tag: str = field(default_factory=lambda: secrets.token_hex(2))
+    started: float = field(default_factory=time.time)
 
     @property
     def stock_account(self) -> str:
@@ -845,8 +851,10 @@ class Bench:
     def cleanup(self, keep: bool) -> list[str]:
         strays = []
         for account in (self.stock_account, self.sandbox_account):
-            strays += remove_account(account, self.root)
+            strays += remove_account(account, self.root, self.started)
         if keep:
+            # Kept files belong to root: the accounts' numbers will be given out again.
+            subprocess.run(["chown", "-R", "root:root", str(self.root)], capture_output=True)
             self.log(f"kept {self.root}")
         else:
             shutil.rmtree(self.root, ignore_errors=True)
@@ -900,6 +908,140 @@ def _total(scores: list[object]) -> float | None:
     return round(sum(numbers), 3) if numbers else None
 
 
+# --- what bounds the Isoko run: its phases, timed apart -------------------------------
+
+
+class InstantPool:
+    """A sandbox pool that runs nothing and answers at once: with it, ``isoko grade``
+    does only its main thread's nbgrader work (sanitize, gradebook, the autograde pass)."""
+
+    def __init__(self, *args, **kwargs):
+        pass
+
+    def submit(self, notebook: dict, workdir: Path):
+        from concurrent.futures import Future
+
+        future: Future = Future()
+        future.set_result({"cells": [], "error": "not run: the benchmark times nbgrader alone"})
+        return future
+
+    def close(self, *args, **kwargs) -> None:
+        pass
+
+
+def main_thread_probe(course_dir: Path, workers: int) -> dict[str, float]:
+    """``isoko grade``'s pipeline on ``course_dir`` with ``InstantPool``: no learner code
+    runs. Returns the seconds it took and the notebooks it went through."""
+    from isoko.grading import pipeline
+
+    pipeline.make_pool = InstantPool
+    started = time.monotonic()
+    code, report, _ = pipeline.grade_assignment(COURSE, course_dir, ASSIGNMENT, workers=workers)
+    return {"seconds": time.monotonic() - started, "done": report["done"], "exit": code}
+
+
+def sandbox_probe(
+    notebooks: list[tuple[dict, Path]], account: str, workers: int, preload_from: list[Path]
+) -> dict[str, float | None]:
+    """Seconds per notebook in the sandbox: cold (``run_notebook``), and warm (the pool,
+    when this checkout has one): one at a time, then ``workers`` at once."""
+    from isoko.grading.sandbox import Limits, SandboxError, run_notebook
+
+    limits = Limits()
+    found: dict[str, float | None] = {}
+    started = time.monotonic()
+    for nb, workdir in notebooks:
+        with contextlib.suppress(SandboxError):
+            run_notebook(nb, workdir, limits, account)
+    found["cold_s_per_notebook"] = round((time.monotonic() - started) / len(notebooks), 3)
+    try:
+        from isoko.grading.pool import WarmSandboxPool, course_preload
+    except ImportError:
+        return found
+    preload = course_preload(preload_from)
+    started = time.monotonic()
+    with WarmSandboxPool(limits, account, 1, preload) as pool:
+        first_nb, first_dir = notebooks[0]
+        pool.submit(first_nb, first_dir).result()
+        found["warm_start_and_first_s"] = round(time.monotonic() - started, 3)
+        started = time.monotonic()
+        for nb, workdir in notebooks:
+            pool.submit(nb, workdir).result()
+        found["warm_s_per_notebook"] = round((time.monotonic() - started) / len(notebooks), 3)
+    with WarmSandboxPool(limits, account, workers, preload) as pool:
+        for future in [pool.submit(nb, d) for nb, d in notebooks[:workers]]:
+            future.result()  # every worker warm
+        started = time.monotonic()
+        for future in [pool.submit(nb, d) for nb, d in notebooks]:
+            future.result()
+        found["warm_parallel_s_per_notebook"] = round(
+            (time.monotonic() - started) / len(notebooks), 3
+        )
+    return found
+
+
+def probe_phases(bench: Bench, build: Path, isoko_dir: Path, samples: int = 6) -> dict:
+    """Time apart what an ``isoko grade`` run is made of (see ``main_thread_probe`` and
+    ``sandbox_probe``), on the class just graded."""
+    folder = bench.root / "probe-main"
+    shutil.copytree(build / "source", folder / "source")
+    shutil.copy2(build / "gradebook.db", folder / "gradebook.db")
+    shutil.copytree(bench.root / "class", folder / "submitted")
+    (folder / "nbgrader_config.py").write_text(
+        isoko_config(bench.course_config.read_text(), folder, bench.sandbox_account)
+    )
+    home = bench.root / "probe-home"
+    (home / "tmp").mkdir(parents=True, exist_ok=True)
+    done = subprocess.run(
+        [sys.executable, "-m", "isoko.bench_grading", "--main-thread-probe", str(folder)]
+        + ["--workers", str(bench.workers)],
+        env=isolated_env(home),
+        capture_output=True,
+        text=True,
+        timeout=RUN_WALL_SECONDS,
+    )
+    found: dict[str, object] = {}
+    try:
+        main = json.loads(done.stdout.strip().splitlines()[-1])
+        if not main["done"]:
+            raise ValueError("it graded nothing")
+        found["main_thread_s_per_notebook"] = round(main["seconds"] / main["done"], 3)
+    except (ValueError, IndexError, KeyError):
+        bench.log(f"the main-thread probe failed:\n{tail(done.stdout + done.stderr)}")
+    graded = sorted((isoko_dir / "autograded").glob(f"*/{ASSIGNMENT}/{NOTEBOOK}.ipynb"))
+    notebooks = [(json.loads(p.read_text()), p.parent) for p in graded[:samples]]
+    if notebooks:
+        source = bench.source_dir / f"{NOTEBOOK}.ipynb"
+        found.update(sandbox_probe(notebooks, bench.sandbox_account, bench.workers, [source]))
+    return found
+
+
+def describe_bounds(phases: Mapping, probes: Mapping, workers: int) -> list[str]:
+    """What the probes say bounds the Isoko run, in lines for standard error."""
+    lines = []
+    if phases.get("until_first_s") is not None:
+        lines.append(
+            f"isoko run: {phases['until_first_s']} s until the first notebook was done "
+            f"(start, pool, one notebook), then {phases['steady_s_per_notebook']} s per "
+            f"notebook, {phases['tail_s']} s to exit"
+        )
+    main = probes.get("main_thread_s_per_notebook")
+    if main:
+        lines.append(
+            f"main thread (nbgrader's sanitize, gradebook and autograde pass, nothing run): "
+            f"{main} s per notebook: at most {1 / main:.1f} notebooks/s with any workers"
+        )
+    for key, words in (
+        ("cold_s_per_notebook", "sandbox, cold (a fresh sandbox and kernel), one at a time"),
+        ("warm_start_and_first_s", "warm pool: start and first notebook"),
+        ("warm_s_per_notebook", "sandbox, warm (forked from the zygote), one at a time"),
+        ("warm_parallel_s_per_notebook", f"sandbox, warm, {workers} workers at once"),
+    ):
+        if probes.get(key) is not None:
+            lines.append(f"{words}: {probes[key]} s per notebook")
+    return lines
+
+
 # --- the run --------------------------------------------------------------------------------
 
 
@@ -910,13 +1052,14 @@ def run(
     seed: int = DEFAULT_SEED,
     keep: bool = False,
     log: Callable[[str], None] = print,
+    fixtures: bool = True,
 ) -> dict[str, object]:
     bench = Bench(checkout.resolve(), learners, workers, seed, log)
     os.chmod(bench.root, 0o711)  # the stock account reaches its own course folder inside
     try:
         log(f"building {learners} submissions of {COURSE}/{ASSIGNMENT} in {bench.root}")
-        bad = load_bad_submissions(bench.checkout)
-        if not bad:
+        bad = load_bad_submissions(bench.checkout) if fixtures else {}
+        if fixtures and not bad:
             log("no bad-submission fixtures in this checkout (tests/support/bad_submissions.py)")
         build = bench.generate()
         class_learners, fixtures = bench.build_submissions(build, bad)
@@ -952,6 +1095,10 @@ def run(
         differing = compare_scores(stock_scores, isoko_scores)
         log(f"{len(stock_scores)} graded cells compared, {len(differing)} differ")
 
+        log("timing the phases of isoko grade apart")
+        probes = probe_phases(bench, build, isoko_dir)
+        for line in describe_bounds(phases, probes, workers):
+            log(line)
         extra: dict[str, object] = {
             "course": COURSE,
             "assignment": ASSIGNMENT,
@@ -959,7 +1106,7 @@ def run(
             "stock_exit": stock.returncode,
             "isoko_exit": isoko.returncode,
             "isoko_problems": (isoko_report or {}).get("problems"),
-            "isoko_phases": phases,
+            "isoko_phases": {**phases, **probes},
             "load_1min": round(os.getloadavg()[0], 1),
         }
         if fixtures:
@@ -1055,7 +1202,15 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help="the class's seed")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
+    parser.add_argument(
+        "--no-fixtures", action="store_true", help="leave the bad-submission fixtures out"
+    )
+    # Internal: one phase of the Isoko run alone, in a process of its own.
+    parser.add_argument("--main-thread-probe", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.main_thread_probe:
+        print(json.dumps(main_thread_probe(args.main_thread_probe, args.workers)))
+        return 0
     try:
         learners = learner_count(args.learners, os.environ)
     except ValueError as err:
@@ -1075,7 +1230,15 @@ def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGTERM, interrupted)
     progress = lambda line: print(line, file=sys.stderr, flush=True)  # noqa: E731
     try:
-        summary = run(args.checkout, learners, args.workers, args.seed, args.keep, progress)
+        summary = run(
+            args.checkout,
+            learners,
+            args.workers,
+            args.seed,
+            args.keep,
+            progress,
+            fixtures=not args.no_fixtures,
+        )
     except KeyboardInterrupt:
         progress("interrupted; cleaned up")
         return 130
