@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import secrets
 import shutil
 import sqlite3
 import subprocess
@@ -99,3 +100,65 @@ def cell_scores(course_dir: Path) -> dict[str, dict[str, float | None]]:
 def grade_rows(course_dir: Path) -> int:
     with sqlite3.connect(course_dir / "gradebook.db") as db:
         return db.execute("SELECT count(*) FROM grade").fetchone()[0]
+
+
+def make_sandbox_account() -> str | None:
+    """A throwaway account that owns nothing, as the hub makes one (as root); else none."""
+    if os.geteuid() != 0:
+        return None
+    name = f"t{secrets.token_hex(2)}-sandbox"
+    subprocess.run(
+        ["useradd", "--system", "--no-create-home", "--shell", "/usr/sbin/nologin", name],
+        check=True,
+    )
+    return name
+
+
+def remove_sandbox_account(name: str | None) -> None:
+    if name:
+        subprocess.run(["pkill", "-KILL", "-u", name], capture_output=True)
+        subprocess.run(["userdel", name], capture_output=True)
+
+
+def solutions(course_dir: Path) -> dict[str, str]:
+    import nbformat
+
+    source = nbformat.read(course_dir / "source" / ASSIGNMENT / f"{NOTEBOOK}.ipynb", as_version=4)
+    return {
+        cell.metadata["nbgrader"]["grade_id"]: cell.source
+        for cell in source.cells
+        if cell.metadata.get("nbgrader", {}).get("solution")
+    }
+
+
+def grade(course_dir: Path, *args: str, timeout: float = 900) -> subprocess.CompletedProcess:
+    """The real `isoko grade` of the installed environment, as a subprocess."""
+    return subprocess.run(
+        [str(BIN / "isoko"), "grade", COURSE, *args, "--course-dir", str(course_dir)],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env=env(),
+        cwd=course_dir.parent,
+    )
+
+
+def start_grade(course_dir: Path, *args: str) -> subprocess.Popen:
+    return subprocess.Popen(
+        [str(BIN / "isoko"), "grade", COURSE, *args, "--course-dir", str(course_dir)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env(),
+        cwd=course_dir.parent,
+    )
+
+
+def progress(course_dir: Path) -> dict | None:
+    import json
+
+    path = course_dir / ".isoko" / "grading" / ASSIGNMENT / "progress.json"
+    try:
+        return json.loads(path.read_text())
+    except (OSError, ValueError):
+        return None

@@ -34,6 +34,9 @@ def apply_limits(limits: Limits) -> None:
         (resource.RLIMIT_NOFILE, limits.open_files),
         (resource.RLIMIT_FSIZE, limits.file_bytes),
         (resource.RLIMIT_CORE, 0),
+        # No POSIX message queues: they outlive their process, and cannot be listed to
+        # be removed before the next submission in a warm sandbox.
+        (resource.RLIMIT_MSGQUEUE, 0),
     ):
         resource.setrlimit(which, (value, value))
 
@@ -88,18 +91,79 @@ def verdict(err: BaseException, limits: Limits) -> str:
     return f"the notebook could not be run to the end ({name})"
 
 
-def execute(notebook: dict, workdir: Path, limits: Limits) -> dict:
-    """Run every cell; cells from the one that failed onwards come back as not run."""
+#: What one cell may send back, at most: the first megabyte of a long print is plenty
+#: to grade and to read, and a learner who prints without end loses only that tail.
+CELL_OUTPUT_BYTES = 1024**2
+#: Room kept in the reply for everything that is not a cell's outputs.
+REPLY_OVERHEAD_BYTES = 64 * 1024
+
+
+def cell_output_budget(code_cells: int, limits: Limits) -> int:
+    """Bytes of outputs each code cell may keep, so that the whole reply fits the limit."""
+    share = (limits.output_bytes - REPLY_OVERHEAD_BYTES) // max(1, code_cells)
+    return max(4096, min(CELL_OUTPUT_BYTES, share))
+
+
+def _cut_note(dropped: int, budget: int) -> str:
+    return f"\n[{dropped} more bytes of output were cut: a cell keeps at most {budget} bytes]\n"
+
+
+def cap_outputs(outputs: list, budget: int) -> list:
+    """The first ``budget`` bytes (as JSON) of a cell's outputs, and a line saying how
+    much was cut. A stream output is cut inside its text; a rich output that does not
+    fit is left out whole."""
+    kept: list = []
+    used = 0
+    for index, output in enumerate(outputs):
+        size = len(json.dumps(output))
+        if used + size <= budget:
+            kept.append(output)
+            used += size
+            continue
+        dropped = sum(len(json.dumps(rest)) for rest in outputs[index:])
+        left = budget - used - 256
+        if output.get("output_type") == "stream" and left > 0:
+            text = output.get("text", "")
+            text = "".join(text) if isinstance(text, list) else str(text)
+            # JSON escapes may make the text longer than its bytes: measure, then trim.
+            head = text.encode()[:left].decode(errors="ignore")
+            while len(json.dumps(head)) > left and head:
+                head = head[: len(head) * 3 // 4]
+            kept.append({**output, "text": head + _cut_note(dropped - len(head.encode()), budget)})
+        else:
+            kept.append(
+                {"output_type": "stream", "name": "stderr", "text": _cut_note(dropped, budget)}
+            )
+        break
+    return kept
+
+
+def execute(
+    notebook: dict, workdir: Path, limits: Limits, kernel_manager_class: type | None = None
+) -> dict:
+    """Run every cell; cells from the one that failed onwards come back as not run.
+
+    Both ways of grading use this one function: the cold runner with nbclient's own
+    kernel manager, the warm sandbox with ``kernel_manager_class``, a manager whose
+    kernel is forked from already imported modules. Each cell's outputs are capped
+    (``cell_output_budget``), so the reply stays under ``limits.output_bytes``.
+    """
     nb = nbformat.from_dict(notebook)
     os.environ["NBGRADER_EXECUTION"] = "autograde"
     executor = TrackingExecute(timeout=limits.cell_timeout_seconds)
+    if kernel_manager_class is not None:
+        executor.kernel_manager_class = kernel_manager_class
     error, stopped_at = None, len(nb.cells)
     try:
         executor.preprocess(nb, {"metadata": {"path": str(workdir)}})
     except Exception as err:  # a cell that never finished, a dead kernel
         error, stopped_at = verdict(err, limits), max(executor.current_index, 0)
+    budget = cell_output_budget(sum(c.cell_type == "code" for c in nb.cells), limits)
     cells = [
-        {"outputs": cell.get("outputs", []), "execution_count": cell.get("execution_count")}
+        {
+            "outputs": cap_outputs(cell.get("outputs", []), budget),
+            "execution_count": cell.get("execution_count"),
+        }
         if cell.cell_type == "code" and index < stopped_at
         else None
         for index, cell in enumerate(nb.cells)

@@ -31,7 +31,7 @@ import subprocess
 import sys
 import tarfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -118,11 +118,14 @@ def sandbox_command(
     limits: Limits,
     account: str | None = None,
     python: Path | None = None,
+    module: str = "isoko.grading.runner",
+    extra_args: Sequence[str] = (),
 ) -> list[str]:
-    """The command that runs ``isoko.grading.runner`` in a fresh sandbox.
+    """The command that runs ``module`` (``isoko.grading.runner``) in a fresh sandbox.
 
     ``account`` is the sandbox's Unix account, reached through sudo; without one (a
-    trial run by an ordinary account), bubblewrap runs as the caller.
+    trial run by an ordinary account), bubblewrap runs as the caller. ``module`` gets
+    the limits as JSON, then ``extra_args``.
     """
     python = python or Path(sys.executable)
     env_prefix = Path(sys.prefix)
@@ -174,8 +177,9 @@ def sandbox_command(
         str(python),
         "-I",  # nothing from the working folder shadows the runner's own imports
         "-m",
-        "isoko.grading.runner",
+        module,
         json.dumps(asdict(limits)),
+        *extra_args,
     ]
     if account:
         return [SUDO, "--non-interactive", "--user", account, "--", *bwrap]

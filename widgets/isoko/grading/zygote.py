@@ -1,0 +1,446 @@
+"""Inside a warm grading sandbox: import once, then grade one submission after another.
+
+Run by ``isoko.grading.pool`` as ``python -I -m isoko.grading.zygote LIMITS_JSON
+PRELOAD_JSON``, in the same bubblewrap sandbox as ``isoko.grading.runner``. It imports
+nbgrader, nbclient, jupyter_client, ipykernel, IPython and the course's libraries once
+(never creating a zmq context, a thread or an event loop: they do not survive a fork),
+makes itself non-dumpable, says it is ready, and then, for each job on standard input:
+
+1. reads a header line ``JOB <id> <bytes>`` and moves the payload (the tar stream of
+   ``sandbox.pack_input``) into a job file with ``os.splice``: the zygote never holds a
+   learner's notebook in its own memory, which every later job is forked from;
+2. forks a job process that sets the limits, unpacks the job file into the work folder,
+   forks the kernel (ipykernel from the already imported modules) and executes the
+   notebook with ``runner.execute``, nbclient driving that kernel through
+   ``ForkedKernelManager`` exactly as it drives a stock one; the reply goes to a file;
+3. waits for it at most the notebook's time limit, then kills every process of the
+   sandbox but itself (daemons and fork bombs included), sends ``REPLY <id> <status>
+   <bytes>`` and the reply file with ``os.sendfile``, and makes the sandbox as new:
+   /tmp and /dev/shm emptied, System V IPC objects and the account's keys removed, home
+   and work folders recreated.
+
+End of standard input: it kills everything and exits. Status words: ``ok``, ``timeout``
+(the notebook's time ran out), ``died`` (the job stopped without a reply),
+``toolarge`` (the reply is larger than ``limits.output_bytes``).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import json
+import os
+import select
+import shutil
+import signal
+import stat
+import subprocess
+import sys
+import time
+import traceback
+from pathlib import Path
+
+from isoko.grading.sandbox import SANDBOX_HOME, SANDBOX_WORKDIR, Limits
+
+READY = b"ISOKO-ZYGOTE READY\n"
+#: Always imported: what executing a notebook needs, on both sides of the kernel.
+BASE_MODULES = (
+    "nbformat",
+    "nbclient",
+    "jupyter_client",
+    "jupyter_client.provisioning.local_provisioner",
+    "nbgrader.preprocessors",
+    "ipykernel.kernelapp",
+    "ipykernel.ipkernel",
+    "IPython",
+    "isoko.grading.runner",
+)
+#: The job's own files, inside the sandbox's private /tmp, wiped after each job.
+JOB_DIR = "/tmp/.isoko-job"
+JOB_INPUT = f"{JOB_DIR}/input.tar"
+JOB_REPLY = f"{JOB_DIR}/reply.json"
+#: Where the sandbox's other writable places are; /tmp holds the home and work folders.
+WIPED_DIRS = ("/tmp", "/dev/shm")
+HEADER_MAX_BYTES = 200
+
+_PR_SET_DUMPABLE = 4
+_SYS_KEYCTL = 250  # x86_64
+_KEYCTL_JOIN_SESSION_KEYRING = 1
+_KEYCTL_CLEAR = 7
+_KEY_SPEC_USER_KEYRING = -4
+_KEY_SPEC_USER_SESSION_KEYRING = -5
+
+_libc = ctypes.CDLL(None, use_errno=True)
+
+
+def make_non_dumpable() -> None:
+    """No process of the same account may ptrace this one, or open its /proc files
+    (mem, fd, environ): children forked from it inherit this until they exec."""
+    if _libc.prctl(_PR_SET_DUMPABLE, 0, 0, 0, 0) != 0:
+        raise OSError(ctypes.get_errno(), "prctl(PR_SET_DUMPABLE, 0) failed")
+
+
+def _keyctl(*args: int) -> None:
+    if os.uname().machine == "x86_64":
+        _libc.syscall(_SYS_KEYCTL, *[ctypes.c_long(a) for a in args])
+
+
+# --- the kernel, forked from the job process --------------------------------------------
+
+
+class PreforkedKernel:
+    """A kernel process forked before nbclient starts (no event loop nor zmq context in
+    it yet), that starts ipykernel once it is handed its connection file.
+
+    Looks like the ``subprocess.Popen`` that jupyter_client's local provisioner keeps:
+    ``pid``, ``poll``, ``wait``, ``send_signal``, ``kill``, ``terminate``.
+    """
+
+    stdin = stdout = stderr = None
+
+    def __init__(self, cwd: Path):
+        read_end, write_end = os.pipe()
+        pid = os.fork()
+        if pid == 0:
+            try:
+                os.close(write_end)
+                _kernel_main(read_end, cwd)
+            except BaseException:
+                traceback.print_exc()
+            finally:
+                os._exit(1)
+        os.close(read_end)
+        self.pid = pid
+        self.returncode: int | None = None
+        self._go = write_end
+
+    def start(self, connection_file: str) -> None:
+        os.write(self._go, connection_file.encode())
+        os.close(self._go)
+        self._go = -1
+
+    def poll(self) -> int | None:
+        if self.returncode is None:
+            try:
+                pid, status = os.waitpid(self.pid, os.WNOHANG)
+            except ChildProcessError:
+                self.returncode = -signal.SIGKILL
+                return self.returncode
+            if pid:
+                self.returncode = os.waitstatus_to_exitcode(status)
+        return self.returncode
+
+    def wait(self, timeout: float | None = None) -> int:
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while self.poll() is None:
+            if deadline is not None and time.monotonic() > deadline:
+                raise subprocess.TimeoutExpired([str(self.pid)], timeout)
+            time.sleep(0.02)
+        return self.returncode
+
+    def send_signal(self, signum: int) -> None:
+        if self.poll() is None:
+            os.kill(self.pid, signum)
+
+    def kill(self) -> None:
+        self.send_signal(signal.SIGKILL)
+
+    def terminate(self) -> None:
+        self.send_signal(signal.SIGTERM)
+
+
+def _kernel_main(go_fd: int, cwd: Path) -> None:
+    """In the kernel process: wait for the connection file, then be ipykernel."""
+    os.setsid()  # its own process group, as a launched kernel: interrupts reach it alone
+    os.chdir(cwd)
+    null = os.open(os.devnull, os.O_RDONLY)
+    os.dup2(null, 0)
+    os.close(null)
+    chunks = []
+    while chunk := os.read(go_fd, 4096):
+        chunks.append(chunk)
+    os.close(go_fd)
+    if not chunks:
+        os._exit(0)  # nbclient never started it
+    connection_file = b"".join(chunks).decode()
+    # As a kernel started by `python -m ipykernel_launcher -f FILE`.
+    import importlib.util
+
+    launcher = importlib.util.find_spec("ipykernel_launcher")
+    sys.argv = [launcher.origin if launcher else "ipykernel_launcher", "-f", connection_file]
+    sys.dont_write_bytecode = True
+    _reseed_random()
+    from ipykernel import kernelapp
+
+    try:
+        kernelapp.launch_new_instance(argv=["-f", connection_file])
+    except SystemExit as done:
+        code = done.code if isinstance(done.code, int) else 0
+    else:
+        code = 0
+    _exit_as_python_does(code)
+
+
+def _reseed_random() -> None:
+    """Every kernel forked from one zygote would otherwise share numpy's random state."""
+    numpy_random = sys.modules.get("numpy.random")
+    if numpy_random is not None:
+        numpy_random.seed()
+
+
+def _exit_as_python_does(code: int) -> None:
+    import atexit
+
+    atexit._run_exitfuncs()
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(Exception):
+            stream.flush()
+    os._exit(code)
+
+
+def forked_kernel_manager_class(kernel: PreforkedKernel) -> type:
+    """An nbclient kernel manager class whose one kernel is ``kernel``."""
+    from jupyter_client.manager import AsyncKernelManager
+    from jupyter_client.provisioning.local_provisioner import LocalProvisioner
+
+    class ForkedProvisioner(LocalProvisioner):
+        """jupyter_client's local provisioner, launching by handing the connection file
+        to the pre-forked kernel: poll, signals, kill and wait act on its pid."""
+
+        async def launch_kernel(self, cmd, **kwargs):
+            kernel.start(self.parent.connection_file)
+            self.process = kernel
+            self.pid = self.pgid = kernel.pid
+            self.cwd = kwargs.get("cwd") or os.getcwd()
+            return self.connection_info
+
+    class ForkedKernelManager(AsyncKernelManager):
+        async def _async_pre_start_kernel(self, **kw):
+            if self.provisioner is None:
+                self.provisioner = ForkedProvisioner(
+                    kernel_id=self.kernel_id or "forked",
+                    kernel_spec=self.kernel_spec,
+                    parent=self,
+                )
+            return await super()._async_pre_start_kernel(**kw)
+
+    return ForkedKernelManager
+
+
+# --- one job ------------------------------------------------------------------------------
+
+
+def run_job(limits: Limits) -> None:
+    """In the job process: grade the job file, write the reply file. Never returns."""
+    from isoko.grading import runner
+
+    code = 1
+    try:
+        null = os.open(os.devnull, os.O_RDWR)
+        for fd in (0, 1, 2):
+            os.dup2(null, fd)  # nothing of the learner's reaches the grader's log
+        os.close(null)
+        os.setsid()
+        # A keyring of its own: keys the learner's code adds die with this job.
+        _keyctl(_KEYCTL_JOIN_SESSION_KEYRING, 0)
+        signal.signal(signal.SIGPIPE, signal.SIG_DFL)
+        runner.apply_limits(limits)
+        workdir = Path(SANDBOX_WORKDIR)
+        os.chdir(workdir)
+        try:
+            with open(JOB_INPUT, "rb") as stream:
+                notebook = runner.unpack_input(stream, workdir)
+            os.unlink(JOB_INPUT)
+            kernel = PreforkedKernel(workdir)
+            reply = runner.execute(notebook, workdir, limits, forked_kernel_manager_class(kernel))
+        except Exception as err:
+            reply = {"cells": [], "error": runner.verdict(err, limits)}
+        with open(JOB_REPLY + ".part", "w") as out:
+            json.dump(reply, out)
+        os.rename(JOB_REPLY + ".part", JOB_REPLY)
+        code = 0
+    finally:
+        os._exit(code)
+
+
+def wait_for(pid: int, seconds: float) -> bool:
+    """Wait for child ``pid`` at most ``seconds``; True when it ended."""
+    try:
+        pidfd = os.pidfd_open(pid)
+    except OSError:
+        pidfd = None
+    deadline = time.monotonic() + seconds
+    try:
+        while True:
+            done, _ = os.waitpid(pid, os.WNOHANG)
+            if done:
+                return True
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return False
+            if pidfd is not None:
+                select.select([pidfd], [], [], left)
+            else:
+                time.sleep(min(left, 0.05))
+    finally:
+        if pidfd is not None:
+            os.close(pidfd)
+
+
+# --- between jobs: the sandbox as new -----------------------------------------------------
+
+
+def other_processes() -> list[int]:
+    mine = {1, os.getpid()}
+    return [int(name) for name in os.listdir("/proc") if name.isdigit() and int(name) not in mine]
+
+
+def kill_everyone_else() -> None:
+    """SIGKILL every process of the sandbox but its init and this one, until none is left.
+
+    ``kill(-1)`` reaches every process the zygote may signal: the whole sandbox, as it
+    is one account in its own pid namespace; repeated, since a fork bomb forks on."""
+    while True:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(-1, signal.SIGKILL)
+        while True:  # reap our own children; the sandbox's init reaps the orphans
+            try:
+                pid, _ = os.waitpid(-1, os.WNOHANG)
+            except ChildProcessError:
+                break
+            if not pid:
+                break
+        if not other_processes():
+            return
+        time.sleep(0.005)
+
+
+def _remove(path: str) -> None:
+    def allow_and_retry(function, name, _exc):
+        # The learner's code may have taken away its own rights on what it made.
+        parent = os.path.dirname(name)
+        os.chmod(parent, stat.S_IRWXU)
+        if os.path.isdir(name) and not os.path.islink(name):
+            os.chmod(name, stat.S_IRWXU)
+        function(name)
+
+    if os.path.isdir(path) and not os.path.islink(path):
+        shutil.rmtree(path, onerror=allow_and_retry)
+    else:
+        os.unlink(path)
+
+
+def make_sandbox_as_new() -> None:
+    """Empty what the last job could write to, and remove what outlives a process."""
+    for folder in WIPED_DIRS:
+        if not os.path.isdir(folder):
+            continue
+        os.chmod(folder, os.stat(folder).st_mode | stat.S_IRWXU)
+        for entry in os.listdir(folder):
+            _remove(os.path.join(folder, entry))
+    subprocess.run(["ipcrm", "--all"], stdin=subprocess.DEVNULL, capture_output=True)
+    _keyctl(_KEYCTL_CLEAR, _KEY_SPEC_USER_KEYRING)
+    _keyctl(_KEYCTL_CLEAR, _KEY_SPEC_USER_SESSION_KEYRING)
+    for folder in (SANDBOX_HOME, SANDBOX_WORKDIR, JOB_DIR):
+        os.makedirs(folder, mode=0o755)
+
+
+# --- the loop -----------------------------------------------------------------------------
+
+
+def read_header(fd: int) -> bytes | None:
+    """One line from ``fd``, byte by byte (nothing after it is read); None at its end."""
+    line = b""
+    while not line.endswith(b"\n"):
+        byte = os.read(fd, 1)
+        if not byte:
+            return None
+        line += byte
+        if len(line) > HEADER_MAX_BYTES:
+            raise ValueError("header line too long")
+    return line
+
+
+def receive_payload(fd: int, size: int) -> None:
+    """Move ``size`` bytes of ``fd`` (a pipe) into the job file, inside the kernel."""
+    out = os.open(JOB_INPUT, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    try:
+        left = size
+        while left:
+            moved = os.splice(fd, out, left)
+            if not moved:
+                raise EOFError("the payload ended early")
+            left -= moved
+    finally:
+        os.close(out)
+
+
+def send_reply(reply_fd: int, job_id: str, status: str, limits: Limits) -> None:
+    size = 0
+    if status == "ok":
+        try:
+            size = os.stat(JOB_REPLY).st_size
+        except FileNotFoundError:
+            status = "died"
+        else:
+            if size > limits.output_bytes:
+                status, size = "toolarge", 0
+    os.write(reply_fd, f"REPLY {job_id} {status} {size}\n".encode())
+    if size:
+        source = os.open(JOB_REPLY, os.O_RDONLY)
+        try:
+            offset = 0
+            while offset < size:
+                sent = os.sendfile(reply_fd, source, offset, size - offset)
+                if not sent:
+                    raise EOFError("the reply file shrank")
+                offset += sent
+        finally:
+            os.close(source)
+
+
+def serve(limits: Limits, reply_fd: int) -> None:
+    make_sandbox_as_new()
+    os.write(reply_fd, READY)
+    while True:
+        header = read_header(0)
+        if header is None:
+            return
+        word, job_id, size = header.decode().split()
+        if word != "JOB":
+            raise ValueError(f"unknown request {word!r}")
+        receive_payload(0, int(size))
+        pid = os.fork()
+        if pid == 0:
+            os.close(reply_fd)
+            run_job(limits)
+        ended = wait_for(pid, limits.notebook_timeout_seconds)
+        kill_everyone_else()
+        send_reply(reply_fd, job_id, "ok" if ended else "timeout", limits)
+        make_sandbox_as_new()
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    limits = Limits(**json.loads(argv[0]))
+    preload = json.loads(argv[1]) if len(argv) > 1 else []
+    # The framing travels on a private copy of standard output; prints go to stderr.
+    reply_fd = os.dup(1)
+    os.dup2(2, 1)
+    import importlib
+
+    for name in (*BASE_MODULES, *preload):
+        try:
+            importlib.import_module(name)
+        except Exception as err:  # a course library that fails here fails in the kernel too
+            print(f"zygote: could not preload {name}: {err!r}", file=sys.stderr)
+    make_non_dumpable()
+    try:
+        serve(limits, reply_fd)
+    finally:
+        kill_everyone_else()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
