@@ -1033,12 +1033,16 @@ def describe_bounds(phases: Mapping, probes: Mapping, workers: int) -> list[str]
         )
     for key, words in (
         ("cold_s_per_notebook", "sandbox, cold (a fresh sandbox and kernel), one at a time"),
-        ("warm_start_and_first_s", "warm pool: start and first notebook"),
         ("warm_s_per_notebook", "sandbox, warm (forked from the zygote), one at a time"),
         ("warm_parallel_s_per_notebook", f"sandbox, warm, {workers} workers at once"),
     ):
         if probes.get(key) is not None:
             lines.append(f"{words}: {probes[key]} s per notebook")
+    if probes.get("warm_start_and_first_s") is not None:
+        lines.append(
+            f"warm pool, one worker: {probes['warm_start_and_first_s']} s from its start to "
+            "its first notebook graded"
+        )
     return lines
 
 
