@@ -686,6 +686,8 @@ class Bench:
     root: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="isoko-grading-")))
     tag: str = field(default_factory=lambda: secrets.token_hex(2))
     started: float = field(default_factory=time.time)
+    #: ``isoko grade --cold``: a fresh sandbox per notebook instead of the warm pool.
+    cold: bool = False
 
     @property
     def stock_account(self) -> str:
@@ -825,6 +827,7 @@ class Bench:
             "--report",
             str(report),
             "--quiet",
+            *(["--cold"] if self.cold else []),
             *extra,
         ]
         home = self.root / "isoko-home"
@@ -1057,8 +1060,9 @@ def run(
     keep: bool = False,
     log: Callable[[str], None] = print,
     fixtures: bool = True,
+    cold: bool = False,
 ) -> dict[str, object]:
-    bench = Bench(checkout.resolve(), learners, workers, seed, log)
+    bench = Bench(checkout.resolve(), learners, workers, seed, log, cold=cold)
     os.chmod(bench.root, 0o711)  # the stock account reaches its own course folder inside
     try:
         log(f"building {learners} submissions of {COURSE}/{ASSIGNMENT} in {bench.root}")
@@ -1107,6 +1111,7 @@ def run(
             "course": COURSE,
             "assignment": ASSIGNMENT,
             "seed": seed,
+            "isoko_pool": "cold" if cold else "warm",
             "stock_exit": stock.returncode,
             "isoko_exit": isoko.returncode,
             "isoko_problems": (isoko_report or {}).get("problems"),
@@ -1209,6 +1214,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--no-fixtures", action="store_true", help="leave the bad-submission fixtures out"
     )
+    parser.add_argument(
+        "--cold",
+        action="store_true",
+        help="isoko grade --cold: a fresh sandbox and kernel per notebook (to compare)",
+    )
     # Internal: one phase of the Isoko run alone, in a process of its own.
     parser.add_argument("--main-thread-probe", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -1242,6 +1252,7 @@ def main(argv: list[str] | None = None) -> int:
             args.keep,
             progress,
             fixtures=not args.no_fixtures,
+            cold=args.cold,
         )
     except KeyboardInterrupt:
         progress("interrupted; cleaned up")
