@@ -34,9 +34,18 @@ pytestmark = pytest.mark.integration
 #: The question whose answer cell the runtime fixtures break, and its test cell.
 BROKEN_TEST = "test_seller_keeps_rwf"
 OTHER_TESTS = ("test_best_price_rwf", "test_break_even_packs")
-#: These stop the whole notebook's run, not one cell: after the dead kernel nothing runs,
-#: and a reply over the output cap is refused whole. Their later tests score zero too.
-STOPS_THE_NOTEBOOK = {"kernel-dies-mid-run", "hundred-megabytes-of-output"}
+#: This stops the whole notebook's run, not one cell: after the dead kernel nothing runs,
+#: so its later tests score zero too.
+STOPS_THE_NOTEBOOK = {"kernel-dies-mid-run"}
+#: Graded right although tampered with: nbgrader restores what was tampered with and
+#: grades the learner's right answers; the sandbox cuts a flood of output per cell and
+#: grades the right answer that follows it.
+RIGHT_ANYWAY = {
+    "changed-test-cell",
+    "code-cell-turned-markdown",
+    "duplicated-grade-id",
+    "hundred-megabytes-of-output",
+}
 
 
 @pytest.fixture(scope="module")
@@ -59,13 +68,15 @@ def class_of(course_dir):
     }
 
 
-@pytest.fixture(scope="module")
-def graded(tmp_path_factory, sandbox_account):
-    """The class alone, and the class with every bad fixture as a learner of its own."""
+@pytest.fixture(scope="module", params=["warm", "cold"])
+def graded(request, tmp_path_factory, sandbox_account):
+    """The class alone, and the class with every bad fixture as a learner of its own,
+    graded with the warm pool (the default) or a cold sandbox per notebook (--cold)."""
+    pool = ["--cold"] if request.param == "cold" else []
     alone = make_course(tmp_path_factory.mktemp("alone"), sandbox_account)
     for student, data in class_of(alone).items():
         submit(alone, student, data)
-    alone_run = grade(alone, ASSIGNMENT, "--quiet")
+    alone_run = grade(alone, ASSIGNMENT, "--quiet", *pool)
     assert alone_run.returncode == 0, alone_run.stderr
 
     course = make_course(tmp_path_factory.mktemp("bad"), sandbox_account)
@@ -76,8 +87,9 @@ def graded(tmp_path_factory, sandbox_account):
         submit(course, name, bad.build(nb, solutions(course)))
     before = submitted_hashes(course)
     report_file = course.parent / "report.json"
-    run = grade(course, ASSIGNMENT, "--report", str(report_file))
+    run = grade(course, ASSIGNMENT, "--report", str(report_file), *pool)
     return {
+        "pool": request.param,
         "alone": alone,
         "course": course,
         "run": run,
@@ -112,11 +124,7 @@ def test_each_bad_submission_has_its_outcome_and_reason(graded, name):
 )
 def test_offending_cells_score_zero_and_the_rest_is_graded(graded, name):
     scores = cell_scores(graded["course"])[name]
-    if name in ("changed-test-cell", "code-cell-turned-markdown", "duplicated-grade-id"):
-        # nbgrader restores what was tampered with and grades the learner's right answers.
-        assert scores[BROKEN_TEST] == 2.0
-    else:
-        assert scores[BROKEN_TEST] == 0.0
+    assert scores[BROKEN_TEST] == (2.0 if name in RIGHT_ANYWAY else 0.0)
     expected = 0.0 if name in STOPS_THE_NOTEBOOK else 2.0
     assert [scores[test] for test in OTHER_TESTS] == [expected, expected]
 

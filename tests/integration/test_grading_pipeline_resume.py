@@ -10,6 +10,7 @@ import json
 import os
 import pwd
 import signal
+import subprocess
 import time
 
 import pytest
@@ -18,7 +19,9 @@ from isoko.platform.unix import processes_of
 from support.bad_submissions import BAD_SUBMISSIONS, answered
 from support.grading_course import (
     ASSIGNMENT,
+    BIN,
     cell_scores,
+    env,
     grade,
     grade_rows,
     make_course,
@@ -72,15 +75,16 @@ def sandbox_processes(account) -> list[int]:
     return processes_of(pwd.getpwnam(account).pw_uid) if account else []
 
 
-def test_a_killed_run_resumes_where_it_stopped(tmp_path, sandbox_account):
+@pytest.mark.parametrize("pool", [[], ["--cold"]], ids=["warm", "cold"])
+def test_a_killed_run_resumes_where_it_stopped(tmp_path, sandbox_account, pool):
     whole = make_course(tmp_path / "whole", sandbox_account)
     fill_class(whole)
-    uninterrupted = grade(whole, ASSIGNMENT, "--quiet", "--workers", "1")
+    uninterrupted = grade(whole, ASSIGNMENT, "--quiet", "--workers", "1", *pool)
     assert uninterrupted.returncode == 0, uninterrupted.stderr
 
     course = make_course(tmp_path / "killed", sandbox_account)
     students = fill_class(course)
-    first = start_grade(course, ASSIGNMENT, "--quiet", "--workers", "1")
+    first = start_grade(course, ASSIGNMENT, "--quiet", "--workers", "1", *pool)
     try:
         wait_for(lambda: (progress(course) or {}).get("done", 0) >= 2, 300, "2 graded")
     finally:
@@ -93,7 +97,7 @@ def test_a_killed_run_resumes_where_it_stopped(tmp_path, sandbox_account):
     wait_for(lambda: not sandbox_processes(sandbox_account), 120, "sandboxes gone")
 
     report_file = tmp_path / "report.json"
-    second = grade(course, ASSIGNMENT, "--quiet", "--report", str(report_file))
+    second = grade(course, ASSIGNMENT, "--quiet", "--report", str(report_file), *pool)
     assert second.returncode == 0, second.stderr
     report = json.loads(report_file.read_text())
     assert report["state"] == "done"
@@ -128,13 +132,38 @@ def test_one_run_at_a_time_and_a_stopped_run_says_so(tmp_path, sandbox_account):
     assert grade_rows(course) == len(students) * 4
 
 
-def test_only_the_learners_asked_for(tmp_path, sandbox_account):
+def test_only_the_learners_asked_for_and_what_nbgrader_graded_is_left_alone(
+    tmp_path, sandbox_account
+):
     course = make_course(tmp_path, sandbox_account)
     fill_class(course)
+    plain = subprocess.run(
+        [str(BIN / "nbgrader"), "autograde", ASSIGNMENT, "--student", "learner7"],
+        cwd=course,
+        capture_output=True,
+        text=True,
+        env=env(),
+        timeout=300,
+    )
+    assert plain.returncode == 0, plain.stderr
+    by_nbgrader = cell_scores(course)["learner7"]
+
     run = grade(course, ASSIGNMENT, "--quiet", "--student", "learner0", "--student", "learner1")
     assert run.returncode == 0, run.stderr
-    assert set(cell_scores(course)) == {"learner0", "learner1"}
+    assert set(cell_scores(course)) == {"learner0", "learner1", "learner7"}
     assert "Graded 2 submissions" in run.stdout
+
+    rest = grade(course, ASSIGNMENT, "--quiet")
+    assert rest.returncode == 0, rest.stderr
+    assert "Graded 5 submissions" in rest.stdout
+    assert "; 2 already graded; 1 left alone" in rest.stdout
+    assert cell_scores(course)["learner7"] == by_nbgrader
+
+    forced = grade(course, ASSIGNMENT, "--quiet", "--force", "--student", "learner7")
+    assert forced.returncode == 0, forced.stderr
+    assert "Graded 1 submission in" in forced.stdout
+    assert cell_scores(course)["learner7"] == by_nbgrader  # the same scores as nbgrader's
+    assert grade_rows(course) == 8 * 4
 
 
 def test_what_cannot_be_graded_is_said(tmp_path, sandbox_account):

@@ -177,7 +177,7 @@ BAD_SUBMISSIONS: dict[str, BadSubmission] = {
     "memory-bomb": BadSubmission(_with_first_answer(MEMORY_BOMB), "graded", "memory"),
     "fork-bomb": BadSubmission(_with_first_answer(FORK_BOMB), "graded", "processes"),
     "hundred-megabytes-of-output": BadSubmission(
-        _with_first_answer(HUNDRED_MB), "graded", "output is larger than"
+        _with_first_answer(HUNDRED_MB), "graded", "output"
     ),
     "reads-course-source-and-gradebook": BadSubmission(
         _with_first_answer(READS_COURSE), "graded", "does not give it"

@@ -200,6 +200,7 @@ def _become(account: str) -> None:
     os.setgid(entry.pw_gid)
     os.setuid(entry.pw_uid)
     os.environ.update(HOME=entry.pw_dir, USER=account, LOGNAME=account)
+    os.chdir(entry.pw_dir)  # root's working folder may be closed to it
 
 
 def grade(args: argparse.Namespace) -> int:

@@ -65,11 +65,35 @@ class CannotGrade(RuntimeError):
     """No such course folder or assignment, nothing collected, or nbgrader refused."""
 
 
-def make_pool(limits: Limits, account: str | None, workers: int, cold: bool, notebooks=()):
-    """The sandbox pool the pipeline runs notebooks in (the one place to choose it)."""
+def make_pool(limits: Limits, account: str | None, workers: int, cold: bool, course_dir: Path):
+    """The sandbox pool the pipeline runs notebooks in (the one place to choose it).
+
+    Warm (a zygote per sandbox that has imported the course's libraries) unless ``cold``:
+    then a fresh sandbox and kernel for every notebook, as plain nbgrader pays.
+    """
+    if cold:
+        from isoko.grading.cold_pool import ColdSandboxPool
+
+        return ColdSandboxPool(limits, account, workers)
+    from isoko.grading.pool import WarmSandboxPool, course_preload
+
+    # The instructor's notebooks only, never a submission: see course_preload.
+    preload = course_preload(sorted((course_dir / "source").glob("*/*.ipynb")))
+    return WarmSandboxPool(limits, account, workers, preload)
+
+
+def close_pool(pool, stopping: bool, futures: list[Future]) -> None:
+    """Close ``pool``; when stopping, cancel what has not started, and stop what runs
+    where the pool can (the cold one kills its sandboxes; the warm one finishes them)."""
+    if stopping:
+        for future in futures:
+            future.cancel()
     from isoko.grading.cold_pool import ColdSandboxPool
 
-    return ColdSandboxPool(limits, account, workers)
+    if isinstance(pool, ColdSandboxPool):
+        pool.close(stop_running=stopping)
+    else:
+        pool.close()
 
 
 # --------------------------------------------------------------------------- problems
@@ -106,6 +130,16 @@ OS_ERRORS = {
 }
 
 
+#: What the sandbox (per cell) and nbgrader's LimitOutput write where they cut output.
+OUTPUT_CUT_MARKS = ("more bytes of output were cut", "... Output truncated ...")
+OUTPUT_CUT = "a cell printed more output than grading keeps; the rest was cut"
+
+
+def _was_cut(text) -> bool:
+    text = "".join(text) if isinstance(text, list) else str(text)
+    return any(mark in text for mark in OUTPUT_CUT_MARKS)
+
+
 def wall_words(ename: str, evalue: str) -> str | None:
     if ename in WALL_ERRORS:
         return WALL_ERRORS[ename]
@@ -124,7 +158,10 @@ def wall_problems(nb) -> list[str]:
             continue
         meta = cell.metadata.get("nbgrader", {})
         is_test = meta.get("grade") and not meta.get("solution")
+        where = f"cell {meta['grade_id']}" if meta.get("grade_id") else f"cell {index + 1}"
         for output in cell.get("outputs", []):
+            if output.get("output_type") == "stream" and _was_cut(output.get("text", "")):
+                found.setdefault(("cut", where), f"{OUTPUT_CUT} ({where})")
             if output.get("output_type") != "error":
                 continue
             ename = str(output.get("ename", ""))
@@ -132,7 +169,6 @@ def wall_problems(nb) -> list[str]:
             words = wall_words(ename, "" if is_test else evalue)
             if not words:
                 continue
-            where = f"cell {meta['grade_id']}" if meta.get("grade_id") else f"cell {index + 1}"
             if is_test or not evalue:
                 # A test's own message may quote a hidden test: name the error only.
                 found.setdefault((words, where), f"{words} ({where}: {ename})")
@@ -406,14 +442,16 @@ class GradingRunner:
     def _grade_all(self, conv: PipelineAutograde) -> None:
         waiting = deque(self._plan(conv))
         self.state.total = len(waiting)
-        if self.bar_factory:
+        if self.bar_factory and self.state.total:
             self.progress.bar = self.bar_factory(self.state.total, self.state.skipped)
         self.progress.changed()
         if not waiting:
             return
         settings = SandboxedExecute(parent=conv)
         limits = settings.limits()
-        pool = make_pool(limits, settings.sandbox_account or None, self.workers, self.cold)
+        pool = make_pool(
+            limits, settings.sandbox_account or None, self.workers, self.cold, self.course_dir
+        )
         in_flight: dict[str, Submission] = {}
         try:
             while (waiting or in_flight) and not self.stopping.is_set():
@@ -435,7 +473,8 @@ class GradingRunner:
                     self._finish(conv, in_flight.pop(student))
                     self.progress.changed(1)
         finally:
-            pool.close(stop_running=self.stopping.is_set())
+            futures = [f for sub in in_flight.values() for f, _ in sub.runs.values()]
+            close_pool(pool, self.stopping.is_set(), futures)
         # Stopped: what was in flight stays "started" in the journal, regraded next time.
 
     # -- one submission ------------------------------------------------------------
@@ -719,7 +758,8 @@ def grade_assignment(
             return EXIT_STOPPED, final, state.left_alone
         return EXIT_OK, progress.finish("done"), state.left_alone
     finally:
-        os.chdir(cwd)
+        with contextlib.suppress(OSError):
+            os.chdir(cwd)
         for sig, handler in previous.items():
             signal.signal(sig, handler)
         lock.release()
