@@ -19,6 +19,13 @@ learner's scores must still be what stock nbgrader gave them. Every score is com
 per learner, notebook and grade cell; ONE line of JSON goes to standard output,
 progress and the phases of the Isoko run to standard error.
 
+What bounds the Isoko run is timed apart and said on standard error (``isoko_phases``
+in the JSON): from the progress file, sampled every 0.1 s, the time to the first
+notebook graded and the pace after it; ``main_thread_s_per_notebook``, the pipeline's
+own nbgrader work (sanitize, gradebook, the autograde pass) with a pool that runs
+nothing, which no number of workers shortens; and the sandbox's seconds per notebook,
+cold, warm one at a time, and warm with every worker busy.
+
 Everything lives under one temporary folder, removed at the end with both accounts and
 whatever they still run (``--keep`` keeps the folder). Nothing listens on a network;
 kernels of the stock run talk to nbgrader on loopback only.
@@ -34,6 +41,7 @@ import json
 import os
 import pwd
 import random
+import resource
 import secrets
 import shutil
 import signal
@@ -621,6 +629,8 @@ class RunResult:
     seconds: float
     returncode: int | None
     output: str
+    #: CPU time (user and system) of the command and every process it waited for.
+    cpu_seconds: float = 0.0
 
     @property
     def timed_out(self) -> bool:
@@ -632,6 +642,7 @@ def timed_run(
 ) -> RunResult:
     """Run ``cmd``, its output to ``log_file``; kill its process group after the wall."""
     started = time.monotonic()
+    cpu_before = children_cpu_seconds()
     with log_file.open("w") as log:
         proc = subprocess.Popen(
             cmd,
@@ -655,7 +666,15 @@ def timed_run(
             proc.wait()
             raise
     seconds = time.monotonic() - started
-    return RunResult(seconds, returncode, log_file.read_text(errors="replace"))
+    cpu = children_cpu_seconds() - cpu_before
+    return RunResult(seconds, returncode, log_file.read_text(errors="replace"), cpu)
+
+
+def children_cpu_seconds() -> float:
+    """CPU time of this process's waited-for descendants so far: the runs are one after
+    the other, so a difference is one run's, whatever else the machine is doing."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def tail(text: str, lines: int = 15) -> str:
@@ -1019,6 +1038,24 @@ def probe_phases(bench: Bench, build: Path, isoko_dir: Path, samples: int = 6) -
     return found
 
 
+def describe_cpu(stock: RunResult, isoko: RunResult, notebooks: int) -> list[str]:
+    """CPU per notebook of both runs, and the best wall time the Isoko run's CPU allows
+    on this machine's cores: the bound when the cores, not waiting, are what is short."""
+    cores = os.cpu_count() or 1
+    lines = [
+        f"CPU per notebook: stock {stock.cpu_seconds / notebooks:.2f} s, "
+        f"isoko {isoko.cpu_seconds / notebooks:.2f} s"
+    ]
+    if isoko.cpu_seconds:
+        best = isoko.cpu_seconds / cores
+        lines.append(
+            f"isoko's CPU on {cores} cores takes at least {best:.1f} s of wall time "
+            f"(ratio at most {stock.seconds / best:.1f} against this stock run, "
+            f"{stock.cpu_seconds / best:.1f} against stock's CPU alone)"
+        )
+    return lines
+
+
 def describe_bounds(phases: Mapping, probes: Mapping, workers: int) -> list[str]:
     """What the probes say bounds the Isoko run, in lines for standard error."""
     lines = []
@@ -1107,6 +1144,8 @@ def run(
         probes = probe_phases(bench, build, isoko_dir)
         for line in describe_bounds(phases, probes, workers):
             log(line)
+        for line in describe_cpu(stock, isoko, learners):
+            log(line)
         extra: dict[str, object] = {
             "course": COURSE,
             "assignment": ASSIGNMENT,
@@ -1116,6 +1155,8 @@ def run(
             "isoko_exit": isoko.returncode,
             "isoko_problems": (isoko_report or {}).get("problems"),
             "isoko_phases": {**phases, **probes},
+            "stock_cpu_seconds": round(stock.cpu_seconds, 1),
+            "isoko_cpu_seconds": round(isoko.cpu_seconds, 1),
             "load_1min": round(os.getloadavg()[0], 1),
         }
         if fixtures:
