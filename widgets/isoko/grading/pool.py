@@ -41,7 +41,7 @@ from isoko.grading.sandbox import (
     parse_reply,
     sandbox_command,
 )
-from isoko.grading.zygote import READY
+from isoko.grading.zygote import READY, RETIRE
 
 #: Imported in advance in every sandbox, when installed.
 DEFAULT_PRELOAD = ("numpy", "pandas", "matplotlib", "matplotlib.pyplot")
@@ -57,8 +57,8 @@ NO_ANSWER = "the grading sandbox did not answer in time"
 
 
 def course_preload(notebooks: Iterable[Path]) -> list[str]:
-    """Modules worth importing in advance: the defaults, and the top-level modules the
-    instructor's ``notebooks`` import, kept only when installed.
+    """Modules worth importing in advance: the defaults, and the modules the instructor's
+    ``notebooks`` import at their top level, kept when their package is installed.
 
     Only ever called on the course's own notebooks (source or release), never on
     learners' submissions: what a zygote imports runs in every later job's memory.
@@ -77,7 +77,9 @@ def course_preload(notebooks: Iterable[Path]) -> list[str]:
         if name in kept:
             continue
         try:
-            found = importlib.util.find_spec(name) is not None
+            # The top-level package only: finding a submodule would import its parents
+            # here, in the grader.
+            found = importlib.util.find_spec(name.split(".")[0]) is not None
         except (ImportError, ValueError):
             found = False
         if found:
@@ -96,10 +98,15 @@ def _imported_modules(source) -> list[str]:
     names = []
     for node in tree.body:  # top level only: imports inside functions may never run
         if isinstance(node, ast.Import):
-            names += [alias.name.split(".")[0] for alias in node.names]
+            names += [alias.name for alias in node.names]
         elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
-            names.append(node.module.split(".")[0])
+            names.append(node.module)
     return names
+
+
+class _Retired(Exception):
+    """The sandbox will take no more jobs (it could not be wiped, or it stopped between
+    jobs): the job goes to a new one, as if nothing had happened."""
 
 
 class _Sandbox:
@@ -122,14 +129,28 @@ class _Sandbox:
         self._drain = threading.Thread(target=self._drain_stderr, daemon=True)
         self._drain.start()
         self._buffer = b""
+        self._ready = False
+        self.reusable = True
+        try:
+            self.wait_ready()
+        except (SandboxError, _Retired):
+            self.kill()
+            detail = self.detail()
+            raise SandboxError("the grading sandbox could not start", detail=detail) from None
+
+    def wait_ready(self) -> None:
+        """Wait for the zygote's READY (after its start, or its wipe of the last job)."""
+        if self._ready:
+            return
         try:
             line = self._read_line(time.monotonic() + START_TIMEOUT_SECONDS)
         except SandboxError:
-            self.stop()
-            raise
+            raise _Retired from None
         if line != READY:
-            self.stop()
-            raise SandboxError("the grading sandbox could not start", detail=self.detail())
+            if line != RETIRE:
+                self.reusable = False
+            raise _Retired
+        self._ready = True
 
     def _drain_stderr(self) -> None:
         # Read always, keep the tail: a sandbox that writes a lot must not block on it.
@@ -182,7 +203,8 @@ class _Sandbox:
         """Grade one payload; raises ``SandboxError``, after which the sandbox is unusable
         unless ``reusable`` says otherwise."""
         limits = self.limits
-        self.reusable = False
+        self.wait_ready()
+        self._ready = self.reusable = False
         deadline = time.monotonic() + limits.notebook_timeout_seconds + BACKSTOP_MARGIN_SECONDS
         try:
             self.proc.stdin.write(f"JOB {job_id} {len(payload)}\n".encode() + payload)
@@ -298,7 +320,13 @@ class WarmSandboxPool:
                 try:
                     if sandbox is None:
                         sandbox = _Sandbox(self.limits, self.account, self.preload)
-                    reply = sandbox.run(next(self._ids), payload)
+                    try:
+                        reply = sandbox.run(next(self._ids), payload)
+                    except _Retired:
+                        sandbox.kill()
+                        sandbox = None
+                        sandbox = _Sandbox(self.limits, self.account, self.preload)
+                        reply = sandbox.run(next(self._ids), payload)
                 except SandboxError as err:
                     if sandbox is not None and not getattr(sandbox, "reusable", False):
                         sandbox.kill()

@@ -16,8 +16,10 @@ makes itself non-dumpable, says it is ready, and then, for each job on standard 
 3. waits for it at most the notebook's time limit, then kills every process of the
    sandbox but itself (daemons and fork bombs included), sends ``REPLY <id> <status>
    <bytes>`` and the reply file with ``os.sendfile``, and makes the sandbox as new:
-   /tmp and /dev/shm emptied, System V IPC objects and the account's keys removed, home
-   and work folders recreated.
+   /tmp and /dev/shm emptied, whatever was added to the other writable folders (/,
+   /etc, /opt: bubblewrap's own) removed, System V IPC objects and the account's keys
+   removed, home and work folders recreated; then says ``READY`` again, or ``RETIRE``
+   and exits when something could not be undone.
 
 End of standard input: it kills everything and exits. Status words: ``ok``, ``timeout``
 (the notebook's time ran out), ``died`` (the job stopped without a reply),
@@ -42,7 +44,10 @@ from pathlib import Path
 
 from isoko.grading.sandbox import SANDBOX_HOME, SANDBOX_WORKDIR, Limits
 
+#: Sent when the zygote is ready for a job (started, or the last job wiped away), and
+#: when it will take no more (the sandbox could not be made as new).
 READY = b"ISOKO-ZYGOTE READY\n"
+RETIRE = b"ISOKO-ZYGOTE RETIRE\n"
 #: Always imported: what executing a notebook needs, on both sides of the kernel.
 BASE_MODULES = (
     "nbformat",
@@ -73,11 +78,13 @@ _KEY_SPEC_USER_SESSION_KEYRING = -5
 _libc = ctypes.CDLL(None, use_errno=True)
 
 
-def make_non_dumpable() -> None:
-    """No process of the same account may ptrace this one, or open its /proc files
-    (mem, fd, environ): children forked from it inherit this until they exec."""
-    if _libc.prctl(_PR_SET_DUMPABLE, 0, 0, 0, 0) != 0:
-        raise OSError(ctypes.get_errno(), "prctl(PR_SET_DUMPABLE, 0) failed")
+def set_dumpable(dumpable: bool) -> None:
+    """Not dumpable: no process of the same account may ptrace this one, or open its
+    /proc files (mem, fd, environ); children forked from it inherit this until they exec.
+    The kernel is made dumpable again: it holds nothing but its own learner's work, and
+    a stock kernel may read its own /proc/self/mem."""
+    if _libc.prctl(_PR_SET_DUMPABLE, int(dumpable), 0, 0, 0) != 0:
+        raise OSError(ctypes.get_errno(), f"prctl(PR_SET_DUMPABLE, {int(dumpable)}) failed")
 
 
 def _keyctl(*args: int) -> None:
@@ -114,8 +121,9 @@ class PreforkedKernel:
         self.returncode: int | None = None
         self._go = write_end
 
-    def start(self, connection_file: str) -> None:
-        os.write(self._go, connection_file.encode())
+    def start(self, kernel_args: list[str]) -> None:
+        """Start ipykernel with ``kernel_args``, as after ``python -m ipykernel_launcher``."""
+        os.write(self._go, json.dumps(kernel_args).encode())
         os.close(self._go)
         self._go = -1
 
@@ -152,6 +160,7 @@ class PreforkedKernel:
 def _kernel_main(go_fd: int, cwd: Path) -> None:
     """In the kernel process: wait for the connection file, then be ipykernel."""
     os.setsid()  # its own process group, as a launched kernel: interrupts reach it alone
+    set_dumpable(True)
     os.chdir(cwd)
     null = os.open(os.devnull, os.O_RDONLY)
     os.dup2(null, 0)
@@ -162,23 +171,38 @@ def _kernel_main(go_fd: int, cwd: Path) -> None:
     os.close(go_fd)
     if not chunks:
         os._exit(0)  # nbclient never started it
-    connection_file = b"".join(chunks).decode()
-    # As a kernel started by `python -m ipykernel_launcher -f FILE`.
+    kernel_args = json.loads(b"".join(chunks))
+    # As a kernel started by `python -m ipykernel_launcher -f FILE ...`.
     import importlib.util
 
     launcher = importlib.util.find_spec("ipykernel_launcher")
-    sys.argv = [launcher.origin if launcher else "ipykernel_launcher", "-f", connection_file]
+    sys.argv = [launcher.origin if launcher else "ipykernel_launcher", *kernel_args]
     sys.dont_write_bytecode = True
+    _working_folder_importable()
     _reseed_random()
     from ipykernel import kernelapp
 
     try:
-        kernelapp.launch_new_instance(argv=["-f", connection_file])
+        kernelapp.launch_new_instance(argv=kernel_args)
     except SystemExit as done:
         code = done.code if isinstance(done.code, int) else 0
     else:
         code = 0
     _exit_as_python_does(code)
+
+
+def _working_folder_importable() -> None:
+    """As in a launched kernel, the learner's own modules in the working folder import.
+
+    IPython adds '' to ``sys.path`` (before site-packages) unless Python runs with a safe
+    path, as the zygote does (``-I``): add it the same way here."""
+    if "" in sys.path:
+        return
+    for index, path in enumerate(sys.path):
+        if os.path.basename(path) in ("site-packages", "dist-packages"):
+            sys.path.insert(index, "")
+            return
+    sys.path.insert(0, "")
 
 
 def _reseed_random() -> None:
@@ -198,6 +222,14 @@ def _exit_as_python_does(code: int) -> None:
     os._exit(code)
 
 
+def kernel_arguments(cmd: list[str], connection_file: str) -> list[str]:
+    """The arguments ``cmd`` (the kernel spec's command) gives ipykernel's app."""
+    for index, word in enumerate(cmd):
+        if word == "ipykernel_launcher" and index and cmd[index - 1] == "-m":
+            return list(cmd[index + 1 :])
+    return ["-f", connection_file]
+
+
 def forked_kernel_manager_class(kernel: PreforkedKernel) -> type:
     """An nbclient kernel manager class whose one kernel is ``kernel``."""
     from jupyter_client.manager import AsyncKernelManager
@@ -208,7 +240,7 @@ def forked_kernel_manager_class(kernel: PreforkedKernel) -> type:
         to the pre-forked kernel: poll, signals, kill and wait act on its pid."""
 
         async def launch_kernel(self, cmd, **kwargs):
-            kernel.start(self.parent.connection_file)
+            kernel.start(kernel_arguments(cmd, self.parent.connection_file))
             self.process = kernel
             self.pid = self.pgid = kernel.pid
             self.cwd = kwargs.get("cwd") or os.getcwd()
@@ -263,12 +295,24 @@ def run_job(limits: Limits) -> None:
         os._exit(code)
 
 
+class GraderGone(Exception):
+    """The grader closed the zygote's standard input: it stopped, or was killed."""
+
+
 def wait_for(pid: int, seconds: float) -> bool:
-    """Wait for child ``pid`` at most ``seconds``; True when it ended."""
+    """Wait for child ``pid`` at most ``seconds``; True when it ended.
+
+    Watches standard input meanwhile: the grader writes nothing during a job, so input
+    that ends means the grader is gone (``GraderGone``), and nothing should run on for
+    it until the notebook's time is up."""
     try:
         pidfd = os.pidfd_open(pid)
     except OSError:
         pidfd = None
+    watch = select.poll()
+    watch.register(0, select.POLLIN | select.POLLHUP | select.POLLERR)
+    if pidfd is not None:
+        watch.register(pidfd, select.POLLIN)
     deadline = time.monotonic() + seconds
     try:
         while True:
@@ -278,10 +322,10 @@ def wait_for(pid: int, seconds: float) -> bool:
             left = deadline - time.monotonic()
             if left <= 0:
                 return False
-            if pidfd is not None:
-                select.select([pidfd], [], [], left)
-            else:
-                time.sleep(min(left, 0.05))
+            wait_ms = left * 1000 if pidfd is not None else min(left, 0.05) * 1000
+            for fd, events in watch.poll(wait_ms):
+                if fd == 0 and events & (select.POLLHUP | select.POLLERR | select.POLLIN):
+                    raise GraderGone
     finally:
         if pidfd is not None:
             os.close(pidfd)
@@ -330,8 +374,63 @@ def _remove(path: str) -> None:
         os.unlink(path)
 
 
-def make_sandbox_as_new() -> None:
+class WipeFailed(RuntimeError):
+    """The sandbox could not be made as new: it must not grade anyone else."""
+
+
+Places = dict[str, tuple[int, dict[str, tuple[int, int]]]]
+
+
+def _identities(folder: str) -> dict[str, tuple[int, int]]:
+    """Each entry of ``folder``: its device and inode, that change if it is replaced."""
+    identities = {}
+    for name in os.listdir(folder):
+        info = os.lstat(os.path.join(folder, name))
+        identities[name] = (info.st_dev, info.st_ino)
+    return identities
+
+
+def writable_places() -> Places:
+    """Every folder the account may write to outside /tmp, /dev/shm and /proc (the
+    folders bubblewrap made to hold its mounts: /, /etc, /opt...), with its mode and
+    entries, as the sandbox starts: after each job, anything else there goes."""
+    found: Places = {}
+
+    def visit(folder: str) -> None:
+        if folder in ("/proc", "/sys", *WIPED_DIRS) or not os.access(folder, os.W_OK):
+            return
+        entries = _identities(folder)
+        found[folder] = (os.lstat(folder).st_mode, entries)
+        for name in entries:
+            path = os.path.join(folder, name)
+            if os.path.isdir(path) and not os.path.islink(path):
+                visit(path)
+
+    visit("/")
+    return found
+
+
+def restore_writable_places(places: Places) -> None:
+    """Remove what was added; what was replaced or removed cannot be put back here."""
+    for folder, (mode, entries) in places.items():
+        try:
+            os.chmod(folder, stat.S_IMODE(mode))
+            now = _identities(folder)
+        except OSError as err:
+            raise WipeFailed(f"{folder}: {err}") from err
+        changed = [name for name, identity in entries.items() if now.get(name) != identity]
+        if changed:
+            raise WipeFailed(f"{folder}: {sorted(changed)} replaced or removed")
+        for name in set(now) - set(entries):
+            try:
+                _remove(os.path.join(folder, name))
+            except OSError as err:
+                raise WipeFailed(f"{folder}/{name}: {err}") from err
+
+
+def make_sandbox_as_new(places: Places) -> None:
     """Empty what the last job could write to, and remove what outlives a process."""
+    restore_writable_places(places)
     for folder in WIPED_DIRS:
         if not os.path.isdir(folder):
             continue
@@ -400,7 +499,8 @@ def send_reply(reply_fd: int, job_id: str, status: str, limits: Limits) -> None:
 
 
 def serve(limits: Limits, reply_fd: int) -> None:
-    make_sandbox_as_new()
+    places = writable_places()
+    make_sandbox_as_new(places)
     os.write(reply_fd, READY)
     while True:
         header = read_header(0)
@@ -414,10 +514,45 @@ def serve(limits: Limits, reply_fd: int) -> None:
         if pid == 0:
             os.close(reply_fd)
             run_job(limits)
-        ended = wait_for(pid, limits.notebook_timeout_seconds)
+        try:
+            ended = wait_for(pid, limits.notebook_timeout_seconds)
+        except GraderGone:
+            return  # main kills everything on the way out
         kill_everyone_else()
         send_reply(reply_fd, job_id, "ok" if ended else "timeout", limits)
-        make_sandbox_as_new()
+        try:
+            make_sandbox_as_new(places)
+        except (WipeFailed, OSError) as err:
+            print(f"zygote: retiring, the sandbox could not be wiped: {err}", file=sys.stderr)
+            os.write(reply_fd, RETIRE)
+            return
+        os.write(reply_fd, READY)
+
+
+class ZMQInteractiveShell:
+    """Seen by libraries that ask, as they are imported, whether they run in a Jupyter
+    kernel (``get_ipython()``, its class name, its ``kernel`` and ``config``): pandas,
+    for one, shows fewer columns in a kernel than in a terminal."""
+
+    kernel = True
+    config = {"IPKernelApp": {}}
+
+
+def preload_modules(names: list[str]) -> None:
+    """Import ``names`` as a kernel would: libraries that look for IPython find a kernel."""
+    import builtins
+    import importlib
+
+    shell = ZMQInteractiveShell()
+    builtins.get_ipython = lambda: shell
+    try:
+        for name in names:
+            try:
+                importlib.import_module(name)
+            except Exception as err:  # a library that fails here fails in the kernel too
+                print(f"zygote: could not preload {name}: {err!r}", file=sys.stderr)
+    finally:
+        del builtins.get_ipython
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -427,14 +562,8 @@ def main(argv: list[str] | None = None) -> int:
     # The framing travels on a private copy of standard output; prints go to stderr.
     reply_fd = os.dup(1)
     os.dup2(2, 1)
-    import importlib
-
-    for name in (*BASE_MODULES, *preload):
-        try:
-            importlib.import_module(name)
-        except Exception as err:  # a course library that fails here fails in the kernel too
-            print(f"zygote: could not preload {name}: {err!r}", file=sys.stderr)
-    make_non_dumpable()
+    preload_modules([*BASE_MODULES, *preload])
+    set_dumpable(False)
     try:
         serve(limits, reply_fd)
     finally:
