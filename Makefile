@@ -96,3 +96,10 @@ bench: install browser
 bench-class: install
 	$(PY) -m isoko.bench_class --checkout "$(CURDIR)" $(if $(N),--learners $(N)) \
 	  --hub-log test-artifacts/bench-class-hub.log
+
+# Stock `nbgrader autograde` against `isoko grade` on the same synthetic class of N
+# learners (default 60) of a real assignment, plus the bad-submission fixtures; checks
+# that every score is identical and prints one line of JSON. As root; takes minutes.
+.PHONY: bench-grading
+bench-grading: install
+	$(PY) -m isoko.bench_grading --checkout "$(CURDIR)" $(if $(N),--learners $(N))
