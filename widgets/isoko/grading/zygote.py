@@ -233,10 +233,63 @@ def kernel_arguments(cmd: list[str], connection_file: str) -> list[str]:
     return ["-f", connection_file]
 
 
+def _ready_kernel_client_class() -> type:
+    from jupyter_client.asynchronous import AsyncKernelClient
+
+    class ReadyKernelClient(AsyncKernelClient):
+        """jupyter_client's client, told the kernel is ready without idling.
+
+        The stock ``wait_for_ready`` waits for 0.2 s of silence on IOPub after the
+        kernel_info reply, to be sure nothing of that request is left there: in a warm
+        sandbox that silence was a third of a notebook's time. Here the kernel is ready
+        once the reply to our kernel_info request has come on the shell channel and its
+        ``idle`` status on IOPub (so IOPub is connected, and every message of the
+        requests before it has been read: the kernel sends them in order). A kernel that
+        has not connected IOPub yet misses that status; then, as the stock client does,
+        ask again.
+        """
+
+        async def wait_for_ready(self, timeout: float | None = None) -> None:
+            deadline = time.monotonic() + (float("inf") if timeout is None else timeout)
+            while True:
+                msg_id = self.kernel_info()
+                reply = await self._message_of(self.shell_channel, msg_id, "kernel_info_reply")
+                if reply is not None and await self._message_of(self.iopub_channel, msg_id):
+                    self._handle_kernel_info_reply(reply)
+                    return
+                if not await self._async_is_alive():
+                    raise RuntimeError("Kernel died before replying to kernel_info")
+                if time.monotonic() > deadline:
+                    raise RuntimeError(f"Kernel didn't respond in {timeout} seconds")
+
+        @staticmethod
+        async def _message_of(channel, msg_id: str, msg_type: str = "status", seconds=1.0):
+            """The ``msg_type`` message answering ``msg_id`` (for a status: ``idle``),
+            or None after ``seconds`` without it."""
+            from queue import Empty
+
+            end = time.monotonic() + seconds
+            while (left := end - time.monotonic()) > 0:
+                try:
+                    msg = await channel.get_msg(timeout=left)
+                except Empty:
+                    return None
+                if msg["parent_header"].get("msg_id") != msg_id or msg["msg_type"] != msg_type:
+                    continue
+                if msg_type != "status" or msg["content"].get("execution_state") == "idle":
+                    return msg
+            return None
+
+    return ReadyKernelClient
+
+
 def forked_kernel_manager_class(kernel: PreforkedKernel) -> type:
     """An nbclient kernel manager class whose one kernel is ``kernel``."""
     from jupyter_client.manager import AsyncKernelManager
     from jupyter_client.provisioning.local_provisioner import LocalProvisioner
+    from traitlets import default
+
+    ready_client = _ready_kernel_client_class()
 
     class ForkedProvisioner(LocalProvisioner):
         """jupyter_client's local provisioner, launching by handing the connection file
@@ -250,6 +303,19 @@ def forked_kernel_manager_class(kernel: PreforkedKernel) -> type:
             return self.connection_info
 
     class ForkedKernelManager(AsyncKernelManager):
+        @default("client_factory")
+        def _ready_client(self):
+            return ready_client
+
+        async def shutdown_kernel(self, now: bool = False, restart: bool = False) -> None:
+            """``now`` (the warm sandbox's immediate shutdown): SIGKILL and go on. The
+            stock manager then polls every 0.1 s until the process is gone; the zygote
+            kills and reaps every process of the job right after anyway."""
+            if not now:
+                return await super().shutdown_kernel(now=now, restart=restart)
+            kernel.kill()
+            await self._async_cleanup_resources(restart=restart)
+
         async def _async_pre_start_kernel(self, **kw):
             if self.provisioner is None:
                 self.provisioner = ForkedProvisioner(
