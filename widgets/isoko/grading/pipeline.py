@@ -55,6 +55,7 @@ from isoko.grading.journal import (
     utc_now,
     write_atomically,
 )
+from isoko.grading.nbgrader_speedups import nbgrader_speedups
 from isoko.grading.sandbox import Limits, SandboxError
 
 #: Exit codes of `isoko grade` (contract 2).
@@ -749,7 +750,8 @@ def grade_assignment(
         converter.force = force
         converter.coursedir.student_id = "*"
         try:
-            converter.start()
+            with nbgrader_speedups():
+                converter.start()
         except Exception as err:
             final = progress.finish("failed", f"nbgrader could not grade: {_last_line(err)}")
             return EXIT_CANNOT_GRADE, final, state.left_alone
