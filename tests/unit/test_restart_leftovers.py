@@ -54,9 +54,17 @@ def started():
 
 
 def wait_for_environ(proc: subprocess.Popen) -> None:
-    """Until the child has exec'd its program (before, it has the parent's environment)."""
+    """Until the child's own environment can be read.
+
+    Before exec it has the parent's environment; during exec, for a moment after its
+    program is already the new one, the kernel has not yet placed the new environment
+    and reading it gives nothing.
+    """
     deadline = time.monotonic() + 10
-    while Path(f"/proc/{proc.pid}/exe").resolve().name == Path(sys.executable).resolve().name:
+    while (
+        Path(f"/proc/{proc.pid}/exe").resolve().name == Path(sys.executable).resolve().name
+        or not Path(f"/proc/{proc.pid}/environ").read_bytes()
+    ):
         assert time.monotonic() < deadline
         time.sleep(0.05)
 
