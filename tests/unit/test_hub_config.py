@@ -53,7 +53,7 @@ def test_state_lives_in_the_state_dir(tmp_path):
 
 def test_signup_needs_approval():
     c = Config()
-    hubconfig.update_authenticator(c)
+    hubconfig.update_authenticator(c, settings(False))
     assert c.JupyterHub.authenticator_class == "isoko.hub.auth.IsokoAuthenticator"
     assert c.IsokoAuthenticator.open_signup is False
     # The operator is the only admin, through the admin role's exact list (update_roles).

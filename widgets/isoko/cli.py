@@ -20,12 +20,15 @@ single-user trial only; run `sudo make hub` for one Unix account per learner."""
 
 def hub(args: argparse.Namespace) -> int:
     from isoko.platform.prepare import SetupError, prepare
+    from isoko.platform.settings_report import check_settings
 
     environ = dict(os.environ)
     if args.port:
         environ["ISOKO_PORT"] = str(args.port)
     try:
         s = Settings.from_environ(checkout=args.checkout, environ=environ)
+        # A bad isoko.yaml stops the start here, before anything is changed or started.
+        check_settings(s)
         print("Preparing Isoko ...", flush=True)
         prepare(s)
     except (SetupError, ValueError) as err:
@@ -35,7 +38,7 @@ def hub(args: argparse.Namespace) -> int:
         detail = getattr(err, "stderr", None) or ""
         print(f"isoko hub: preparing failed: {err} {detail}".rstrip(), file=sys.stderr)
         return 1
-    url = f"http://{s.ip}:{s.port}/"
+    url = s.public_url or f"http://{s.ip}:{s.port}/"
     print(f"\nIsoko is starting at {url}")
     print(f"Demo accounts and passwords: {s.demo_accounts_file}")
     print(f"Enrolment codes of the courses: {s.enrolment_codes_file}")
@@ -53,6 +56,20 @@ def hub(args: argparse.Namespace) -> int:
     signal.signal(signal.SIGINT, signal.SIG_DFL)
     os.execve(jupyterhub, [jupyterhub, "-f", str(s.hub_config_file)], env)
     return 0  # not reached
+
+
+def settings(args: argparse.Namespace) -> int:
+    from isoko.hub.config_dir import config_files
+    from isoko.platform.settings_report import check_settings, report
+
+    try:
+        s = Settings.from_environ(checkout=args.checkout)
+        check_settings(s)
+    except ValueError as err:
+        print(f"isoko settings: {err}", file=sys.stderr)
+        return 1
+    print(report(s, config_files(s.hub_config_dir)))
+    return 0
 
 
 def course_check(args: argparse.Namespace) -> int:
@@ -90,7 +107,7 @@ def _roster_course(args: argparse.Namespace):
     from isoko.courses.catalog import load_courses
 
     s = Settings.from_environ(checkout=args.checkout)
-    slugs = [course.slug for course in load_courses(s.courses_dir)]
+    slugs = [course.slug for course in s.select_courses(load_courses(s.courses_dir))]
     if args.course not in slugs:
         return s, f"no course {args.course!r}: the courses are {', '.join(slugs)}"
     return s, None
@@ -293,6 +310,19 @@ def main(argv: list[str] | None = None) -> int:
         "--prepare-only", action="store_true", help="prepare everything but do not start the hub"
     )
     p_hub.set_defaults(func=hub)
+    p_settings = sub.add_parser(
+        "settings",
+        help="print the effective settings and where each came from, then exit",
+        description="Defaults, then isoko.yaml in the state directory, then ISOKO_* variables. "
+        "Exit codes: 0 the settings are good, 1 they are not (the message names the key).",
+    )
+    p_settings.add_argument(
+        "--checkout",
+        type=Path,
+        default=Path.cwd(),
+        help="the Isoko checkout (default: the current folder)",
+    )
+    p_settings.set_defaults(func=settings)
     p_course = sub.add_parser("course", help="course tooling").add_subparsers(
         dest="course_command", required=True
     )

@@ -71,7 +71,6 @@ CUSTOM_SCOPES = {
     },
 }
 
-IDLE_TIMEOUT_SECONDS = 3600
 MIB = 2**20
 
 
@@ -97,6 +96,10 @@ def update_network(c: Config, s: Settings) -> None:
     c.JupyterHub.hub_ip = "127.0.0.1"
     c.JupyterHub.hub_port = s.hub_port
     c.ConfigurableHTTPProxy.api_url = f"http://127.0.0.1:{s.proxy_api_port}"
+    if s.public_url:
+        # Links the hub writes (OAuth redirects, the services' URLs) use the address
+        # browsers reach, when a proxy or a name stands in front of the hub.
+        c.JupyterHub.public_url = s.public_url
 
 
 def update_tls(c: Config, s: Settings) -> None:
@@ -139,7 +142,7 @@ def update_state(c: Config, s: Settings, proxy_token: str) -> None:
     c.JupyterHub.cleanup_proxy = True
 
 
-def update_authenticator(c: Config) -> None:
+def update_authenticator(c: Config, s: Settings) -> None:
     c.JupyterHub.authenticator_class = "isoko.hub.auth.IsokoAuthenticator"
     # Sign-up is open to anyone; the operator, or for a sign-up that gave a course's code
     # that course's instructors, approves each account before it can log in.
@@ -149,11 +152,11 @@ def update_authenticator(c: Config) -> None:
     # The operator is the only admin; the admin role (update_roles) lists them, so no
     # one else stays admin from an older database.
     c.Authenticator.username_pattern = USERNAME_PATTERN
-    c.IsokoAuthenticator.minimum_password_length = 8
-    c.IsokoAuthenticator.check_common_password = True
+    c.IsokoAuthenticator.minimum_password_length = s.password_min_length
+    c.IsokoAuthenticator.check_common_password = s.password_reject_common
     # Slow down password guessing without locking a learner out for long.
-    c.IsokoAuthenticator.allowed_failed_logins = 10
-    c.IsokoAuthenticator.seconds_before_next_try = 60
+    c.IsokoAuthenticator.allowed_failed_logins = s.failed_logins_before_wait
+    c.IsokoAuthenticator.seconds_before_next_try = s.login_wait_seconds
 
 
 def server_command(s: Settings) -> list[str]:
@@ -184,9 +187,11 @@ def update_spawner(c: Config, s: Settings) -> None:
         c.IsokoUnixSpawner.process_mem_limit = s.learner_process_memory_mb * MIB
         c.IsokoUnixSpawner.process_limit = s.learner_processes
         c.IsokoUnixSpawner.nice = s.learner_nice
+        c.IsokoUnixSpawner.content_sync_timeout = s.content_copy_timeout
     else:
         c.JupyterHub.spawner_class = "isoko.hub.spawner.IsokoTrialSpawner"
         c.IsokoTrialSpawner.home_dir_template = str(s.homes_dir / "{username}")
+        c.IsokoTrialSpawner.content_sync_timeout = s.content_copy_timeout
     c.Spawner.content_dir = str(s.content_dir)
     c.Spawner.cmd = server_command(s)
     # Learners land on their course page, made for a phone (isoko.learner); JupyterLab
@@ -194,8 +199,8 @@ def update_spawner(c: Config, s: Settings) -> None:
     c.Spawner.default_url = LEARNER_HOME
     c.Spawner.environment = learner_environment(s)
     # A cold JupyterLab start with nbgrader and Voilà takes a while on 2 cores.
-    c.Spawner.start_timeout = 120
-    c.Spawner.http_timeout = 90
+    c.Spawner.start_timeout = s.server_start_timeout
+    c.Spawner.http_timeout = s.server_http_timeout
 
 
 def grader_service(s: Settings, course: Course, port: int) -> dict:
@@ -230,7 +235,9 @@ def idle_culler_service(s: Settings) -> dict:
             str(s.bin_dir / "python"),
             "-m",
             "jupyterhub_idle_culler",
-            f"--timeout={IDLE_TIMEOUT_SECONDS}",
+            f"--timeout={s.idle_timeout}",
+            # 0: a server is never stopped for its age alone (the culler's own default).
+            f"--max-age={s.idle_max_age}",
         ],
         "environment": s.service_owner_environ,
     }
@@ -374,14 +381,14 @@ def update_course_pages(c: Config, s: Settings, courses: list[Course]) -> None:
 def configure(c: Config, s: Settings | None = None) -> Settings:
     """Apply every part of the configuration to ``c``; return the settings used."""
     s = s or Settings.from_environ()
-    courses = load_courses(s.courses_dir)
+    courses = s.select_courses(load_courses(s.courses_dir))
     proxy_token = s.proxy_token_file.read_text().strip()
     roster_token = s.roster_token_file.read_text().strip() if s.roster_token_file.exists() else None
     update_network(c, s)
     update_tls(c, s)
     update_cookies(c, s)
     update_state(c, s, proxy_token)
-    update_authenticator(c)
+    update_authenticator(c, s)
     update_spawner(c, s)
     update_services(c, s, courses, roster_token)
     update_groups(c, courses)

@@ -31,6 +31,9 @@ class ContentSyncMixin(HasTraits):
     """Runs the content sync for the learner before the server starts."""
 
     content_dir = Unicode(config=True, help="Published course content to copy into homes.")
+    content_sync_timeout = Integer(
+        120, config=True, help="Seconds the copy of course content into a home may take."
+    )
 
     def _sync_command(self, home: str) -> list[str]:
         return [sys.executable, "-m", "isoko.courses.content", self.content_dir, home]
@@ -93,7 +96,7 @@ class IsokoUnixSpawner(ContentSyncMixin, LocalProcessSpawner):
             env={"HOME": entry.pw_dir, "PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"},
             capture_output=True,
             text=True,
-            timeout=120,
+            timeout=self.content_sync_timeout,
         )
 
     async def start(self):
@@ -158,7 +161,7 @@ class IsokoTrialSpawner(ContentSyncMixin, SimpleLocalProcessSpawner):
             env={**os.environ, "HOME": self.home_dir},
             capture_output=True,
             text=True,
-            timeout=120,
+            timeout=self.content_sync_timeout,
         )
 
     async def start(self):

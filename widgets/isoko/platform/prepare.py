@@ -216,7 +216,7 @@ def prepare(s: Settings, log=print) -> demo.DemoAccounts:
     if s.as_root:
         keep_checkout_private(s, log)
         check_reachable_by_others(s.env_prefix, "The Python environment")
-    courses = load_courses(s.courses_dir)
+    courses = s.select_courses(load_courses(s.courses_dir))
 
     ensure_private_dir(s.state_dir)
     refuse_if_hub_running(s)

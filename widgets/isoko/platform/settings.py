@@ -1,4 +1,5 @@
-"""Where Isoko keeps things, read once from the environment.
+"""Every setting of Isoko, with its default: the defaults here, then the operator's
+``isoko.yaml`` in the state directory, then ``ISOKO_*`` variables (``config_file``).
 
 Two kinds of directory matter. The *state directory* holds what only the hub (and
 its operator) may read: the database, the cookie secret, the proxy token and the demo
@@ -16,8 +17,10 @@ import os
 import re
 import sys
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+
+from isoko.platform import config_file
 
 DEFAULT_PORT = 8000
 DEFAULT_SYSTEM_DIR_AS_ROOT = Path("/srv/isoko")
@@ -73,6 +76,29 @@ class Settings:
     learner_processes: int = DEFAULT_LEARNER_PROCESSES
     learner_kernels: int = DEFAULT_LEARNER_KERNELS
     learner_nice: int = DEFAULT_LEARNER_NICE
+    #: The address browsers use, when a proxy or a name stands in front of the hub.
+    public_url: str | None = None
+    #: Seconds a learner's server may take to start (a cold JupyterLab with nbgrader and
+    #: Voila takes a while on 2 cores), then to answer HTTP once started.
+    server_start_timeout: int = 120
+    server_http_timeout: int = 90
+    #: Seconds the copy of course content into a learner's home may take before a start.
+    content_copy_timeout: int = 120
+    #: Password rules at sign-up and password change; logins refused ``failed_logins_
+    #: before_wait`` times in a row wait ``login_wait_seconds`` (slows guessing without
+    #: locking a learner out for long).
+    password_min_length: int = 8
+    password_reject_common: bool = True
+    failed_logins_before_wait: int = 10
+    login_wait_seconds: int = 60
+    #: A learner's server idle this many seconds is stopped; ``idle_max_age`` (0: never)
+    #: stops any server that old.
+    idle_timeout: int = 3600
+    idle_max_age: int = 0
+    #: The courses of the checkout that are served; ``None``: every one.
+    courses_enabled: tuple[str, ...] | None = None
+    #: Where each value set by the file or a variable came from, by dotted key.
+    origins: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def served_over_https(self) -> bool:
@@ -86,63 +112,93 @@ class Settings:
         environ: Mapping[str, str] | None = None,
         as_root: bool | None = None,
     ) -> Settings:
+        """The defaults, then ``isoko.yaml`` in the state directory, then ``ISOKO_*``."""
         env = os.environ if environ is None else environ
         # An installed package cannot know its checkout: the command line passes it in
         # (and hands it on to the hub process), else the current folder is taken.
         checkout = Path(env.get("ISOKO_CHECKOUT") or checkout or Path.cwd()).resolve()
         as_root = (os.geteuid() == 0) if as_root is None else as_root
         state_dir = Path(env.get("ISOKO_STATE_DIR") or checkout / ".isoko").resolve()
+        values, origins = config_file.resolve(state_dir, env)
+        chosen = {
+            config_file.KEYS_BY_PATH[key].field: value
+            for key, value in values.items()
+            if value is not None
+        }
+        for name in ("system_dir", "ssl_cert", "ssl_key"):
+            if name in chosen:
+                chosen[name] = Path(chosen[name]).resolve()
+        if "courses_enabled" in chosen:
+            chosen["courses_enabled"] = tuple(chosen["courses_enabled"])
+        if bool(chosen.get("ssl_cert")) != bool(chosen.get("ssl_key")):
+            raise ValueError(
+                "ISOKO_SSL_CERT and ISOKO_SSL_KEY (https.ssl_cert and https.ssl_key in "
+                f"{config_file.FILE_NAME}) must be set together"
+            )
         default_system = DEFAULT_SYSTEM_DIR_AS_ROOT if as_root else state_dir / "system"
-        system_dir = Path(env.get("ISOKO_SYSTEM_DIR") or default_system).resolve()
-        prefix = env.get("ISOKO_UNIX_PREFIX", DEFAULT_UNIX_PREFIX)
-        ssl_cert, ssl_key = env.get("ISOKO_SSL_CERT"), env.get("ISOKO_SSL_KEY")
-        if bool(ssl_cert) != bool(ssl_key):
-            raise ValueError("ISOKO_SSL_CERT and ISOKO_SSL_KEY must be set together")
         return cls(
             checkout=checkout,
             state_dir=state_dir,
-            system_dir=system_dir,
             env_prefix=Path(sys.prefix),
-            ip=env.get("ISOKO_IP", "127.0.0.1"),
-            port=_port(env, "ISOKO_PORT", DEFAULT_PORT),
-            hub_port=_port(env, "ISOKO_HUB_PORT", 8081),
-            proxy_api_port=_port(env, "ISOKO_PROXY_API_PORT", 8001),
-            service_port_base=_port(env, "ISOKO_SERVICE_PORT_BASE", 8101),
             as_root=as_root,
-            unix_prefix=prefix,
-            ssl_cert=Path(ssl_cert).resolve() if ssl_cert else None,
-            ssl_key=Path(ssl_key).resolve() if ssl_key else None,
-            behind_https_proxy=_flag(env, "ISOKO_BEHIND_HTTPS_PROXY"),
-            learner_memory_mb=_count(env, "ISOKO_LEARNER_MEMORY_MB", DEFAULT_LEARNER_MEMORY_MB),
-            learner_process_memory_mb=_count(
-                env, "ISOKO_LEARNER_PROCESS_MEMORY_MB", DEFAULT_LEARNER_PROCESS_MEMORY_MB
-            ),
-            learner_processes=_count(env, "ISOKO_LEARNER_PROCESSES", DEFAULT_LEARNER_PROCESSES),
-            learner_kernels=_count(env, "ISOKO_LEARNER_KERNELS", DEFAULT_LEARNER_KERNELS),
-            learner_nice=_count(env, "ISOKO_LEARNER_NICE", DEFAULT_LEARNER_NICE, most=19),
+            **{"system_dir": default_system, **chosen},
+            origins=origins,
         )
 
     def to_environ(self) -> dict[str, str]:
-        """The variables that let a child process (the hub) rebuild these settings."""
+        """The variables that let a child process (the hub) rebuild these settings.
+
+        Settings without a variable reach it through ``isoko.yaml``, which it reads again.
+        """
         return {
             "ISOKO_CHECKOUT": str(self.checkout),
             "ISOKO_STATE_DIR": str(self.state_dir),
             "ISOKO_SYSTEM_DIR": str(self.system_dir),
             "ISOKO_IP": self.ip,
             "ISOKO_PORT": str(self.port),
+            "ISOKO_PUBLIC_URL": self.public_url or "",
             "ISOKO_HUB_PORT": str(self.hub_port),
             "ISOKO_PROXY_API_PORT": str(self.proxy_api_port),
             "ISOKO_SERVICE_PORT_BASE": str(self.service_port_base),
             "ISOKO_UNIX_PREFIX": self.unix_prefix,
             "ISOKO_SSL_CERT": str(self.ssl_cert or ""),
             "ISOKO_SSL_KEY": str(self.ssl_key or ""),
-            "ISOKO_BEHIND_HTTPS_PROXY": "1" if self.behind_https_proxy else "",
+            # "0", not empty: an empty variable would let the file's value back in.
+            "ISOKO_BEHIND_HTTPS_PROXY": "1" if self.behind_https_proxy else "0",
             "ISOKO_LEARNER_MEMORY_MB": str(self.learner_memory_mb),
             "ISOKO_LEARNER_PROCESS_MEMORY_MB": str(self.learner_process_memory_mb),
             "ISOKO_LEARNER_PROCESSES": str(self.learner_processes),
             "ISOKO_LEARNER_KERNELS": str(self.learner_kernels),
             "ISOKO_LEARNER_NICE": str(self.learner_nice),
         }
+
+    def origin(self, key: str) -> str:
+        """Where the value of a dotted key came from: the file's line, a variable, or default."""
+        return self.origins.get(key, config_file.DEFAULT)
+
+    @property
+    def config_file(self) -> Path:
+        """The operator's settings (``isoko.yaml``); absent means every default."""
+        return self.state_dir / config_file.FILE_NAME
+
+    @property
+    def hub_config_dir(self) -> Path:
+        """Extra JupyterHub configuration, loaded after Isoko's own, in name order."""
+        return self.state_dir / "jupyterhub_config.d"
+
+    def select_courses(self, courses: list) -> list:
+        """The courses of the checkout that ``courses.enabled`` serves (all by default)."""
+        if self.courses_enabled is None:
+            return list(courses)
+        slugs = [course.slug for course in courses]
+        for slug in self.courses_enabled:
+            if slug not in slugs:
+                where = self.origin("courses.enabled")
+                raise config_file.ConfigFileError(
+                    f"{self.state_dir / where}: courses.enabled: no course {slug!r} in "
+                    f"{self.courses_dir}; the courses are {', '.join(slugs)}"
+                )
+        return [course for course in courses if course.slug in self.courses_enabled]
 
     # --- the state directory (hub only, 0700) -------------------------------------
     @property
@@ -267,40 +323,6 @@ class Settings:
     def sandbox_sudoers_file(self) -> Path:
         """The one sudo rule that lets graders start the sandbox (no dot: sudo skips those)."""
         return SUDOERS_DIR / f"{self.unix_prefix}grading"
-
-
-def _port(env: Mapping[str, str], name: str, default: int) -> int:
-    text = env.get(name) or str(default)
-    try:
-        port = int(text)
-    except ValueError:
-        raise ValueError(f"{name} must be a port number, not {text!r}") from None
-    if not 0 < port < 65536:
-        raise ValueError(f"{name} must be between 1 and 65535, not {port}")
-    return port
-
-
-def _flag(env: Mapping[str, str], name: str) -> bool:
-    text = env.get(name, "").strip().lower()
-    if text in ("", "0", "no", "false"):
-        return False
-    if text in ("1", "yes", "true"):
-        return True
-    raise ValueError(f"{name} must be 1 or 0, not {text!r}")
-
-
-def _count(env: Mapping[str, str], name: str, default: int, most: int | None = None) -> int:
-    """A whole number of 0 or more from the environment; 0 means no limit."""
-    text = env.get(name) or str(default)
-    try:
-        value = int(text)
-    except ValueError:
-        raise ValueError(f"{name} must be a whole number, not {text!r}") from None
-    if most is not None and not 0 <= value <= most:
-        raise ValueError(f"{name} must be between 0 and {most}, not {value}")
-    if value < 0:
-        raise ValueError(f"{name} must be 0 (no limit) or more, not {value}")
-    return value
 
 
 def unix_account_name(prefix: str, name: str) -> str:
