@@ -11,7 +11,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -172,12 +172,18 @@ def servers_run_by(account: str) -> list[tuple[int, str]]:
 
 
 @contextmanager
-def running_hub(artifacts_dir: Path, name: str, own_checkout: bool = False) -> Iterator[Hub]:
+def running_hub(
+    artifacts_dir: Path,
+    name: str,
+    own_checkout: bool = False,
+    before_start: Callable[[Hub], None] | None = None,
+) -> Iterator[Hub]:
     """A hub started as root in a fresh folder, stopped and cleaned up after.
 
     Not under pytest's tmp_path: that is private to root, and learner and grader
     accounts must reach the system directory. ``own_checkout`` runs it from a copy of
-    the checkout's courses, config and proxy. Its logs are kept as ``<name>hub-N.log``.
+    the checkout's courses, config and proxy; ``before_start`` may write into its state
+    directory first (an ``isoko.yaml``). Its logs are kept as ``<name>hub-N.log``.
     """
     import pytest
 
@@ -192,6 +198,8 @@ def running_hub(artifacts_dir: Path, name: str, own_checkout: bool = False) -> I
             shutil.copytree(REPO / folder, checkout / folder, symlinks=True)
     hub = Hub(root=root, checkout=checkout)
     try:
+        if before_start is not None:
+            before_start(hub)
         hub.start()
         yield hub
     finally:
