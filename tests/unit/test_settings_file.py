@@ -152,6 +152,16 @@ def test_the_example_file_lists_every_key_with_its_default(tmp_path):
             assert f"[{key.variable}]" in text, key.variable
 
 
+def test_every_isoko_variable_is_documented_in_the_example_file():
+    import re
+
+    used = set()
+    for place in [*(REPO / "widgets" / "isoko").rglob("*.py"), REPO / "Makefile"]:
+        used |= set(re.findall(r"ISOKO_[A-Z_]+[A-Z]", place.read_text()))
+    assert "ISOKO_PORT" in used and "ISOKO_ENV" in used
+    assert sorted(name for name in used if name not in EXAMPLE.read_text()) == []
+
+
 def test_a_variable_wins_over_the_file_and_says_so(tmp_path):
     text = "network:\n  port: 8300\nlearners:\n  kernels: 2\n"
     s = settings_with(tmp_path / "state", text, ISOKO_PORT="8400")
