@@ -67,3 +67,10 @@ def test_a_bad_file_stops_the_hub_before_anything_is_made(tmp_path, monkeypatch,
     )
     # No secret, database or account file was written.
     assert [p.name for p in state.iterdir()] == ["isoko.yaml"]
+
+
+def test_every_command_reports_a_bad_file_without_a_traceback(tmp_path, monkeypatch, capsys):
+    (tmp_path / "isoko.yaml").write_text("learners:\n  kernels: many\n")
+    assert run(monkeypatch, tmp_path, "roster", "export", "pricing") == 1
+    err = capsys.readouterr().err
+    assert err.startswith(f"isoko roster: {tmp_path / 'isoko.yaml'} line 2: learners.kernels: ")

@@ -10,6 +10,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from isoko.platform.config_file import ConfigFileError
 from isoko.platform.settings import Settings
 
 TRIAL_WARNING = """\
@@ -420,7 +421,12 @@ def main(argv: list[str] | None = None) -> int:
     )
     p_grade.set_defaults(func=grade)
     args = parser.parse_args(argv)
-    return args.func(args)
+    try:
+        return args.func(args)
+    except ConfigFileError as err:
+        # Every command reads the settings: a bad isoko.yaml is a message, not a traceback.
+        print(f"isoko {args.command}: {err}", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":
