@@ -36,8 +36,9 @@ import json
 from traitlets.config import Config
 
 from isoko.courses.catalog import Course, load_courses
+from isoko.names import RESERVED_HUB_NAME_PATTERN, formgrade_group, instructor_group, student_group
 from isoko.platform.demo import ADMIN, INSTRUCTOR, LEARNERS
-from isoko.platform.settings import RESERVED_HUB_NAME_PATTERN, Settings
+from isoko.platform.settings import Settings
 
 #: Hub user names become Unix account names, so keep them to what both allow, and never
 #: one that would land on Isoko's own accounts (``<prefix>grader-<course>``,
@@ -73,21 +74,6 @@ CUSTOM_SCOPES = {
 
 IDLE_TIMEOUT_SECONDS = 3600
 MIB = 2**20
-
-
-def formgrade_group(course: str) -> str:
-    """Graders and instructors of the course: they open its formgrader."""
-    return f"formgrade-{course}"
-
-
-def student_group(course: str) -> str:
-    """Learners of the course: nbgrader lists, fetches and submits its assignments."""
-    return f"nbgrader-{course}"
-
-
-def instructor_group(course: str) -> str:
-    """Instructors of the course: besides grading, they enrol learners and approve sign-ups."""
-    return f"instructors-{course}"
 
 
 def update_network(c: Config, s: Settings) -> None:
