@@ -37,7 +37,7 @@ from traitlets.config import Config
 
 from isoko.courses.catalog import Course, load_courses
 from isoko.names import RESERVED_HUB_NAME_PATTERN, formgrade_group, instructor_group, student_group
-from isoko.platform.demo import ADMIN, INSTRUCTOR, LEARNERS
+from isoko.platform.demo import ADMIN
 from isoko.platform.settings import Settings
 
 #: Hub user names become Unix account names, so keep them to what both allow, and never
@@ -243,12 +243,15 @@ def update_services(
 
 
 def update_groups(c: Config, courses: list[Course]) -> None:
-    """The demo instructor teaches every course; the demo learners take every course."""
+    """Every course's three groups exist, their members are the hub database's own.
+
+    Without ``users`` the hub only creates a missing group and never changes who is in
+    it: members come from enrolment (codes, approvals, rosters, the demo's start).
+    """
     groups = {}
     for course in courses:
-        groups[formgrade_group(course.slug)] = {"users": [INSTRUCTOR]}
-        groups[instructor_group(course.slug)] = {"users": [INSTRUCTOR]}
-        groups[student_group(course.slug)] = {"users": list(LEARNERS)}
+        for group in (formgrade_group, instructor_group, student_group):
+            groups[group(course.slug)] = {}
     c.JupyterHub.load_groups = groups
 
 

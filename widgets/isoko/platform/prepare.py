@@ -227,7 +227,7 @@ def prepare(s: Settings, log=print) -> demo.DemoAccounts:
     ensure_secret(s.proxy_token_file)
     ensure_secret(s.roster_token_file)
     accounts = demo.ensure_credentials(s.demo_accounts_file)
-    demo.ensure_in_hub_db(s.db_url, accounts)
+    demo.ensure_in_hub_db(s.db_url, accounts, [c.slug for c in courses])
     ensure_codes(s.enrolment_codes_file, [c.slug for c in courses])
     log(f"State in {s.state_dir} (secrets 0600)")
 
