@@ -19,7 +19,7 @@ single-user trial only; run `sudo make hub` for one Unix account per learner."""
 
 
 def hub(args: argparse.Namespace) -> int:
-    from isoko.platform.prepare import SetupError, prepare
+    from isoko.startup import SetupError, run
 
     environ = dict(os.environ)
     if args.port:
@@ -27,7 +27,7 @@ def hub(args: argparse.Namespace) -> int:
     try:
         s = Settings.from_environ(checkout=args.checkout, environ=environ)
         print("Preparing Isoko ...", flush=True)
-        prepare(s)
+        run(s)
     except (SetupError, ValueError) as err:
         print(f"isoko hub: {err}", file=sys.stderr)
         return 1
