@@ -121,9 +121,9 @@ def publish_content(start: Start) -> str:
 def prepare_sandbox(start: Start) -> str:
     s = start.s
     prepare.prepare_grading_sandbox(s, [s.grader_unix_name(c.slug) for c in start.courses])
-    return "Grading sandbox ready (bubblewrap" + (
-        ", its account and sudo rule)" if s.as_root else ")"
-    )
+    if s.as_root:
+        return "Grading sandbox: bubblewrap, the sandbox account and the graders' sudo rule"
+    return "Grading sandbox: bubblewrap (in a trial, graded code runs as you)"
 
 
 def prepare_grading(start: Start) -> str:
