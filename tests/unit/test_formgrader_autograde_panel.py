@@ -17,8 +17,8 @@ from types import SimpleNamespace
 import pytest
 from tornado.httputil import HTTPHeaders
 
+from isoko.courses import autograde_run, formgrader_csp
 from isoko.courses import formgrader_autograde as autograde
-from isoko.courses import formgrader_csp
 
 PAGE = (
     '<html><head><script src="/x/jquery.js"></script></head>'
@@ -115,46 +115,46 @@ def progress(**changes) -> dict:
 
 def test_a_running_count_says_how_many_and_the_time_left():
     assert (
-        autograde.progress_sentence(progress(), running=True)
+        autograde_run.progress_sentence(progress(), running=True)
         == "Autograding: 23 of 60 done, about 14 s left"
     )
-    assert autograde.progress_sentence(progress(eta_seconds=None), running=True).endswith(
+    assert autograde_run.progress_sentence(progress(eta_seconds=None), running=True).endswith(
         "working out the time left"
     )
-    assert autograde.progress_sentence(progress(eta_seconds=125), running=True).endswith(
+    assert autograde_run.progress_sentence(progress(eta_seconds=125), running=True).endswith(
         "about 3 min left"
     )
-    assert autograde.progress_sentence(None, running=True) == "Autograding: starting ..."
+    assert autograde_run.progress_sentence(None, running=True) == "Autograding: starting ..."
 
 
 def test_the_end_says_how_it_went():
     done = progress(state="done", done=60, seconds=41.6, skipped=2)
-    assert autograde.progress_sentence(done, running=False) == (
+    assert autograde_run.progress_sentence(done, running=False) == (
         "Autograded 60 of 60 in 42 s; 2 already graded, left as they were. No problems."
     )
     problem = {"student": "a", "notebook": "n.ipynb", "outcome": "rejected", "reason": "empty"}
     with_problem = progress(state="done", done=60, problems=[problem])
-    assert autograde.progress_sentence(with_problem, running=False).endswith(
+    assert autograde_run.progress_sentence(with_problem, running=False).endswith(
         "1 did not grade cleanly (below)."
     )
     failed = progress(state="failed", message="no such assignment")
-    assert "failed after 23 of 60: no such assignment" in autograde.progress_sentence(
+    assert "failed after 23 of 60: no such assignment" in autograde_run.progress_sentence(
         failed, running=False
     )
-    stopped = autograde.progress_sentence(progress(state="stopped"), running=False)
+    stopped = autograde_run.progress_sentence(progress(state="stopped"), running=False)
     assert stopped.startswith("Autograding stopped after 23 of 60.")
 
 
 def test_a_run_whose_process_is_gone_is_not_running(tmp_path):
     gone = subprocess.Popen(["true"])
     gone.wait()
-    assert autograde.is_running(progress())
-    assert not autograde.is_running(progress(pid=gone.pid))
-    assert not autograde.is_running(progress(state="done"))
-    path = autograde.progress_file(tmp_path, "a01")
+    assert autograde_run.is_running(progress())
+    assert not autograde_run.is_running(progress(pid=gone.pid))
+    assert not autograde_run.is_running(progress(state="done"))
+    path = autograde_run.progress_file(tmp_path, "a01")
     path.parent.mkdir(parents=True)
     path.write_text(json.dumps(progress(pid=gone.pid)))
-    status = autograde.whole_run_status(tmp_path, "a01")
+    status = autograde_run.whole_run_status(tmp_path, "a01")
     assert status["running"] is False
     assert status["sentence"].startswith("Autograding stopped after 23 of 60.")
 
@@ -164,14 +164,14 @@ def test_the_status_lists_the_problems_and_what_to_do_with_a_rejected_one(tmp_pa
         {"student": "amina", "notebook": "p.ipynb", "outcome": "rejected", "reason": "empty file"},
         {"student": "jean", "notebook": "p.ipynb", "outcome": "graded", "reason": "timed out"},
     ]
-    path = autograde.progress_file(tmp_path, "a01")
+    path = autograde_run.progress_file(tmp_path, "a01")
     path.parent.mkdir(parents=True)
     path.write_text(json.dumps(progress(state="done", done=60, problems=problems)))
-    status = autograde.whole_run_status(tmp_path, "a01")
+    status = autograde_run.whole_run_status(tmp_path, "a01")
     assert status["problems"] == problems
     assert "Ask the learner to submit again, collect, then autograde" in status["advice"]
     path.write_text(json.dumps(progress(state="done", done=60, problems=problems[1:])))
-    assert autograde.whole_run_status(tmp_path, "a01")["advice"] is None
+    assert autograde_run.whole_run_status(tmp_path, "a01")["advice"] is None
 
 
 def report(**changes) -> dict:
@@ -212,7 +212,7 @@ def test_one_learner_rejected_answers_failure_with_the_reason(tmp_path):
 
 
 def test_one_learner_while_the_whole_assignment_grades_says_so(tmp_path):
-    path = autograde.progress_file(tmp_path, "a01")
+    path = autograde_run.progress_file(tmp_path, "a01")
     path.parent.mkdir(parents=True)
     path.write_text(json.dumps(progress()))
     answer = autograde.one_learner_answer(3, None, "", "a01", "amina", tmp_path)
@@ -244,14 +244,14 @@ def test_sqlalchemys_warnings_about_nbgraders_session_are_left_out_of_the_log():
 
 def test_a_run_that_cannot_grade_shows_why_and_leaves_no_temporary_file(tmp_path, monkeypatch):
     """The installed ``isoko grade``, on a folder that is no nbgrader course."""
-    monkeypatch.setattr(autograde, "_launches", {})
-    launch = autograde.start_whole_run("pricing", tmp_path, "a01")
-    autograde._launches[(str(tmp_path), "a01")] = launch
+    monkeypatch.setattr(autograde_run, "_launches", {})
+    launch = autograde_run.start_whole_run("pricing", tmp_path, "a01")
+    autograde_run._launches[(str(tmp_path), "a01")] = launch
     launch.process.wait(timeout=300)
     deadline = time.monotonic() + 30
     while launch.exit_code is None and time.monotonic() < deadline:
         time.sleep(0.1)
-    status = autograde.whole_run_status(tmp_path, "a01")
+    status = autograde_run.whole_run_status(tmp_path, "a01")
     assert status["running"] is False
     assert status["sentence"] == "Autograding a01 failed."
     assert status["error"].startswith("isoko grade stopped with exit code 1: isoko grade:")

@@ -14,7 +14,7 @@ import pytest
 
 from isoko.grading.intake import rejection
 from isoko.grading.journal import DONE, STARTED, AlreadyGrading, Journal, RunLock
-from isoko.grading.pipeline import reason_from_warning, wall_problems
+from isoko.grading.problems import reason_from_warning, wall_problems
 from support.bad_submissions import BAD_SUBMISSIONS, answered
 
 

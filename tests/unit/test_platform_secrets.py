@@ -59,3 +59,31 @@ def test_demo_accounts_are_approved_in_the_hub_database(tmp_path):
     assert learner.is_authorized
     assert learner.is_valid_password(accounts.learners[0]["password"])
     assert not learner.is_valid_password("wrong")
+
+
+def test_the_demo_instructor_teaches_every_course_and_the_learners_take_them(tmp_path):
+    from jupyterhub import orm
+
+    accounts = demo.ensure_credentials(tmp_path / "demo.json")
+    url = f"sqlite:///{tmp_path / 'hub.sqlite'}"
+    courses = ["pricing", "logistics"]
+    demo.ensure_in_hub_db(url, accounts, courses)
+    demo.ensure_in_hub_db(url, accounts, courses)  # idempotent
+    session = orm.new_session_factory(url)()
+
+    def groups_of(name: str) -> set[str]:
+        return {group.name for group in orm.User.find(session, name).groups}
+
+    assert groups_of("instructor") == {
+        "formgrade-pricing",
+        "instructors-pricing",
+        "formgrade-logistics",
+        "instructors-logistics",
+    }
+    for name in ("learner1", "learner2", "learner3"):
+        assert groups_of(name) == {"nbgrader-pricing", "nbgrader-logistics"}
+        # As the hub would make them: each may use their own server.
+        assert [role.name for role in orm.User.find(session, name).roles] == ["user"]
+    # The operator teaches and takes nothing.
+    admin = orm.User.find(session, "admin")
+    assert admin is None or not admin.groups

@@ -20,6 +20,7 @@ from isoko.platform.prepare import (
     stop_leftover_services,
 )
 from isoko.platform.settings import Settings
+from isoko.startup import listening_services
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -136,13 +137,13 @@ def test_a_running_hub_on_the_same_state_is_not_started_twice(state, started):
 
 def test_a_service_port_held_by_another_program_is_named(state):
     courses = load_courses(REPO / "courses")
-    check_service_ports(state, courses)  # all free
+    check_service_ports(listening_services(state, courses))  # all free
     squatter = socket.socket()
     squatter.bind(("127.0.0.1", state.service_port_base + 1))
     squatter.listen()
     try:
         with pytest.raises(SetupError) as refused:
-            check_service_ports(state, courses)
+            check_service_ports(listening_services(state, courses))
     finally:
         squatter.close()
     message = str(refused.value)

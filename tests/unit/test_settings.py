@@ -2,7 +2,8 @@ from pathlib import Path
 
 import pytest
 
-from isoko.platform.settings import Settings, learner_account_name, unix_account_name
+from isoko.names import learner_account_name, unix_account_name
+from isoko.platform.settings import Settings
 
 
 def test_defaults_as_root_use_system_locations(tmp_path):

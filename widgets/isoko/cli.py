@@ -20,8 +20,8 @@ single-user trial only; run `sudo make hub` for one Unix account per learner."""
 
 
 def hub(args: argparse.Namespace) -> int:
-    from isoko.platform.prepare import SetupError, prepare
     from isoko.platform.settings_report import check_settings
+    from isoko.startup import SetupError, run
 
     environ = dict(os.environ)
     if args.port:
@@ -31,7 +31,7 @@ def hub(args: argparse.Namespace) -> int:
         # A bad isoko.yaml stops the start here, before anything is changed or started.
         check_settings(s)
         print("Preparing Isoko ...", flush=True)
-        prepare(s)
+        run(s)
     except (SetupError, ValueError) as err:
         print(f"isoko hub: {err}", file=sys.stderr)
         return 1

@@ -169,7 +169,7 @@ def main(argv: list[str] | None = None) -> int:
     # The hub runs this before every learner's server starts, a hundred at nine o'clock:
     # nbformat's schema checks would otherwise compile an IRI grammar nobody uses
     # (0.7 s of CPU of the 1 s this takes).
-    from isoko.hub.singleuser import keep_out_unused_imports
+    from isoko.unused_imports import keep_out_unused_imports
 
     keep_out_unused_imports()
     report = sync_home(args.content_dir, args.home)

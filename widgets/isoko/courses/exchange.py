@@ -42,7 +42,7 @@ from nbgrader.api import Gradebook, MissingEntry
 from nbgrader.exchange import default
 from traitlets import Unicode
 
-from isoko.platform.settings import learner_account_name
+from isoko.names import learner_account_name
 
 #: Folder modes of the exchange. Learners read the root, the course folders and
 #: ``outbound/``; ``feedback/`` files are found by a secret hash, so it is not listed.

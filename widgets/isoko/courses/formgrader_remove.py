@@ -38,7 +38,7 @@ from tornado import web
 from tornado.httpclient import AsyncHTTPClient, HTTPClientError, HTTPRequest
 from tornado.web import OutputTransform, StaticFileHandler
 
-from isoko.hub.config import student_group
+from isoko.names import student_group
 
 STATIC_DIR = Path(__file__).with_name("static")
 SCRIPT = "remove-student.js"

@@ -1,8 +1,8 @@
 """Preparing each course for grading: its grader account, course directory and release.
 
-The root side (``prepare_graders``) creates the grader account and stages the
-instructor-only sources where only that account's group can read them. The grader
-side (``python -m isoko.courses.grading``), run *as the grader*, fills its own course
+The root side (``isoko.platform.graders``) creates the grader account and stages the
+instructor-only sources where only that account's group can read them (``stage_sources``).
+The grader side (``python -m isoko.courses.grading``), run *as the grader*, fills its own course
 directory: it copies assignments it does not have yet (an instructor's edits are never
 overwritten), generates the student version and releases it to the exchange, each
 step only once, so a restart loses nothing.
@@ -19,10 +19,8 @@ from pathlib import Path
 
 from isoko.courses.catalog import Course
 from isoko.courses.check import last_error
-from isoko.courses.exchange import ensure_course_exchange
 from isoko.courses.progress_view import write_progress_notebook
 from isoko.grading.config import grading_config
-from isoko.platform.settings import Settings
 
 COURSE_CONFIG = """\
 # Written by Isoko at every hub start from the course folder's nbgrader_config.py:
@@ -120,58 +118,6 @@ def stage_sources(course: Course, staged: Path, group_gid: int | None) -> None:
     if group_gid is not None:
         os.chown(staged, 0, group_gid)
     os.chmod(staged, 0o750)
-
-
-def prepare_graders(s: Settings, courses: list[Course], log=print) -> None:
-    """Make every course ready for its formgrader, as root or as a single-user trial."""
-    from isoko.platform import unix
-
-    s.graders_dir.mkdir(parents=True, exist_ok=True)
-    os.chmod(s.graders_dir, 0o755)
-    s.course_sources_dir.mkdir(parents=True, exist_ok=True)
-    os.chmod(s.course_sources_dir, 0o711)
-    env = {"JUPYTER_CONFIG_PATH": str(s.grader_config_dir), "PATH": f"{s.bin_dir}:/usr/bin:/bin"}
-    for course in courses:
-        # Every course gets its grader and formgrader, even before it has assignments.
-        home = s.grader_home(course.slug)
-        staged = s.course_sources_dir / course.slug
-        cmd = [
-            sys.executable,
-            "-m",
-            "isoko.courses.grading",
-            course.slug,
-            str(staged),
-            str(home),
-            str(s.exchange_dir),
-            f"--sandbox-account={s.sandbox_account}",
-        ]
-        if s.as_root:
-            account = s.grader_unix_name(course.slug)
-            entry = unix.ensure_account(account, home)
-            stage_sources(course, staged, entry.pw_gid)
-            ensure_course_exchange(s.exchange_dir, course.slug, entry.pw_uid, entry.pw_gid, log)
-            result = unix.run_as(account, cmd, env=env, cwd=home, timeout=900)
-        else:
-            home.mkdir(parents=True, exist_ok=True)
-            stage_sources(course, staged, None)
-            ensure_course_exchange(s.exchange_dir, course.slug, None, None, log)
-            result = subprocess.run(
-                cmd,
-                env={**os.environ, **env},
-                cwd=home,
-                capture_output=True,
-                text=True,
-                timeout=900,
-            )
-        if result.returncode != 0:
-            # One broken course must not keep every learner off the hub: say so loudly
-            # and go on; its formgrader still starts for the instructor to fix it.
-            log(
-                f"  {course.slug}: {result.stdout.strip()}; NOT READY, not released:\n"
-                f"    {result.stderr.strip()}"
-            )
-            continue
-        log(f"  {course.slug}: {result.stdout.strip() or 'ready'}")
 
 
 def main(argv: list[str] | None = None) -> int:

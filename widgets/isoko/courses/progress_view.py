@@ -53,7 +53,7 @@ def _points(value: float) -> str:
 
 def progress_html(course: str, course_dir: Path, service_prefix: str) -> str:
     """The whole page below the title, as HTML."""
-    from isoko.hub.config import student_group
+    from isoko.names import student_group
 
     database = course_dir / "gradebook.db"
     if not database.is_file():

@@ -22,29 +22,23 @@ killed run resumable, and the progress file says how far it got.
 from __future__ import annotations
 
 import contextlib
-import hashlib
-import json
-import logging
 import os
 import shutil
 import signal
-import sys
 import threading
-import time
 from collections import deque
 from concurrent.futures import FIRST_COMPLETED, Future, wait
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import nbformat
-from nbconvert.preprocessors import Preprocessor
 from nbgrader import utils
 from nbgrader.api import Gradebook, MissingEntry
 from nbgrader.converters import Autograde
 from nbgrader.converters.base import BaseConverter
 
 from isoko.grading import intake
-from isoko.grading.execute import SandboxedExecute, merge_outputs
+from isoko.grading.execute import MergePoolReply, SandboxedExecute, cells_digest, is_execute_step
 from isoko.grading.journal import (
     DONE,
     FAILED,
@@ -52,18 +46,27 @@ from isoko.grading.journal import (
     Journal,
     RunLock,
     state_dir,
-    utc_now,
-    write_atomically,
 )
+from isoko.grading.nbgrader_app import CannotGrade, check_assignment, load_nbgrader
 from isoko.grading.nbgrader_speedups import nbgrader_speedups
+from isoko.grading.problems import NotebookWarnings, Problem, reason_from_warning, wall_problems
+from isoko.grading.report import Progress, RunState, print_result
 from isoko.grading.sandbox import Limits, SandboxError
+
+__all__ = [
+    "EXIT_ALREADY_GRADING",
+    "EXIT_CANNOT_GRADE",
+    "EXIT_OK",
+    "EXIT_STOPPED",
+    "EXIT_USAGE",
+    "CannotGrade",
+    "grade_assignment",
+    "make_pool",
+    "print_result",
+]
 
 #: Exit codes of `isoko grade` (contract 2).
 EXIT_OK, EXIT_CANNOT_GRADE, EXIT_USAGE, EXIT_ALREADY_GRADING, EXIT_STOPPED = 0, 1, 2, 3, 130
-
-
-class CannotGrade(RuntimeError):
-    """No such course folder or assignment, nothing collected, or nbgrader refused."""
 
 
 def make_pool(limits: Limits, account: str | None, workers: int, cold: bool, course_dir: Path):
@@ -95,246 +98,6 @@ def close_pool(pool, stopping: bool, futures: list[Future]) -> None:
         pool.close(stop_running=stopping)
     else:
         pool.close()
-
-
-# --------------------------------------------------------------------------- problems
-
-
-@dataclass
-class Problem:
-    """One submission's notebook that did not grade cleanly (contract 3's shape)."""
-
-    student: str
-    notebook: str | None
-    outcome: str  # "rejected" | "graded"
-    reason: str
-
-
-#: Errors in a learner's cell that mean it hit one of grading's walls, and what to say.
-TIME = "a cell ran for longer than the time allowed and was stopped"
-WALL_ERRORS = {
-    "CellTimeoutError": TIME,
-    "TimeoutError": TIME,
-    "KeyboardInterrupt": TIME,  # how the kernel stops a cell at its time limit
-    "MemoryError": "a cell used more memory than grading allows",
-    "gaierror": "a cell tried to reach the network (grading has no network)",
-    "ConnectionRefusedError": "a cell tried to reach the network (grading has no network)",
-}
-#: An ``OSError``'s words, by what its message says.
-OS_ERRORS = {
-    "Resource temporarily unavailable": "a cell started more processes than grading allows",
-    "Network is unreachable": "a cell tried to reach the network (grading has no network)",
-    "name resolution": "a cell tried to reach the network (grading has no network)",
-    "Read-only file system": "a cell tried to write outside its own folder",
-    "Permission denied": "a cell tried to write outside its own folder",
-    "No such file or directory": "a cell tried to read a file grading does not give it",
-}
-
-
-#: What the sandbox (per cell) and nbgrader's LimitOutput write where they cut output.
-OUTPUT_CUT_MARKS = ("more bytes of output were cut", "... Output truncated ...")
-OUTPUT_CUT = "a cell printed more output than grading keeps; the rest was cut"
-
-
-def _was_cut(text) -> bool:
-    text = "".join(text) if isinstance(text, list) else str(text)
-    return any(mark in text for mark in OUTPUT_CUT_MARKS)
-
-
-def wall_words(ename: str, evalue: str) -> str | None:
-    if ename in WALL_ERRORS:
-        return WALL_ERRORS[ename]
-    if ename.endswith("Error"):
-        for fragment, words in OS_ERRORS.items():
-            if fragment in evalue:
-                return words
-    return None
-
-
-def wall_problems(nb) -> list[str]:
-    """What grading's walls stopped in ``nb``'s cells, without quoting any test."""
-    found: dict[tuple[str, str], str] = {}  # one line per wall and cell
-    for index, cell in enumerate(nb.cells):
-        if cell.cell_type != "code":
-            continue
-        meta = cell.metadata.get("nbgrader", {})
-        is_test = meta.get("grade") and not meta.get("solution")
-        where = f"cell {meta['grade_id']}" if meta.get("grade_id") else f"cell {index + 1}"
-        for output in cell.get("outputs", []):
-            if output.get("output_type") == "stream" and _was_cut(output.get("text", "")):
-                found.setdefault(("cut", where), f"{OUTPUT_CUT} ({where})")
-            if output.get("output_type") != "error":
-                continue
-            ename = str(output.get("ename", ""))
-            evalue = " ".join(str(output.get("evalue", "")).split())
-            words = wall_words(ename, "" if is_test else evalue)
-            if not words:
-                continue
-            if is_test or not evalue:
-                # A test's own message may quote a hidden test: name the error only.
-                found.setdefault((words, where), f"{words} ({where}: {ename})")
-            else:
-                found.setdefault((words, where), f"{words} ({where}: {ename}: {evalue[:120]})")
-    return list(found.values())
-
-
-def reason_from_warning(message: str) -> str | None:
-    """nbgrader's (and the sandbox's) warning for one notebook, in an instructor's words."""
-    import re
-
-    if m := re.match(r"Attribute 'checksum' for cell (\S+) has changed", message):
-        return f"the test cell {m[1]} was changed; the instructor's version was graded"
-    if m := re.match(
-        r"Attribute 'cell_type' for cell (\S+) has changed! \(should be: (\w+), got: (\w+)\)",
-        message,
-    ):
-        return f"cell {m[1]} was turned from {m[2]} into {m[3]}; it was graded as {m[2]}"
-    if m := re.match(r"Attribute '(\w+)' for cell (\S+) has changed", message):
-        return f"the {m[1]} of cell {m[2]} was changed; the instructor's was used"
-    if m := re.match(r"Cell with id '(.+)' exists multiple times", message):
-        return f"cell {m[1]} appears more than once; only its last copy was graded"
-    if m := re.match(r"Cell '(.+)' does not exist in the database", message):
-        return f"cell {m[1]} is not part of the assignment and was not graded"
-    if m := re.match(r"Missing grade cell (\S+) encountered", message):
-        return f"the grade cell {m[1]} was deleted; nbgrader put it back"
-    if m := re.match(r"Grading sandbox: (.*)", message, re.S):
-        return m[1]
-    return None
-
-
-class NotebookWarnings(logging.Handler):
-    """Collects the warnings logged while one notebook is being processed."""
-
-    def __init__(self):
-        super().__init__(level=logging.WARNING)
-        self.current: list[str] | None = None
-
-    def emit(self, record: logging.LogRecord) -> None:
-        if self.current is not None:
-            # A badly formatted record must not stop grading.
-            with contextlib.suppress(Exception):
-                self.current.append(record.getMessage())
-
-
-# --------------------------------------------------------------------------- the run
-
-
-@dataclass
-class RunState:
-    """Everything the progress file says (contract 3)."""
-
-    course: str
-    assignment: str
-    pid: int = field(default_factory=os.getpid)
-    state: str = "running"
-    started_at: str = field(default_factory=utc_now)
-    updated_at: str = field(default_factory=utc_now)
-    total: int = 0
-    done: int = 0
-    skipped: int = 0
-    eta_seconds: float | None = None
-    seconds: float = 0.0
-    problems: list[Problem] = field(default_factory=list)
-    message: str | None = None
-    #: Not in the file: how the skipped ones split, for the summary line.
-    skipped_done: int = 0
-    left_alone: int = 0
-
-    def as_dict(self) -> dict:
-        data = asdict(self)
-        for private in ("skipped_done", "left_alone"):
-            data.pop(private)
-        return data
-
-
-class Progress:
-    """Keeps ``progress.json`` fresh (at least every second) and the bar moving."""
-
-    def __init__(self, path: Path, state: RunState, bar=None):
-        self.path = path
-        self.state = state
-        self.bar = bar
-        self._started = time.monotonic()
-        self._lock = threading.Lock()
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._keep_fresh, daemon=True)
-
-    def start(self) -> None:
-        self.write()
-        self._thread.start()
-
-    def _keep_fresh(self) -> None:
-        while not self._stop.wait(0.5):
-            self.write()
-
-    def write(self) -> None:
-        with self._lock:
-            state = self.state
-            state.seconds = round(time.monotonic() - self._started, 2)
-            state.updated_at = utc_now()
-            if state.done and state.total > state.done:
-                state.eta_seconds = round(
-                    state.seconds / state.done * (state.total - state.done), 1
-                )
-            elif state.total and state.done >= state.total:
-                state.eta_seconds = 0.0
-            else:
-                state.eta_seconds = None
-            data = state.as_dict()
-        write_atomically(self.path, data)
-
-    def changed(self, advanced: int = 0) -> None:
-        if self.bar is not None and advanced:
-            self.bar.update(advanced)
-        self.write()
-
-    def finish(self, state: str, message: str | None = None) -> dict:
-        self._stop.set()
-        if self._thread.is_alive():
-            self._thread.join()
-        self.state.state = state
-        self.state.message = message
-        if self.bar is not None:
-            self.bar.close()
-        self.write()
-        return self.state.as_dict()
-
-
-# --------------------------------------------------------------------------- nbgrader
-
-
-class MergePoolReply(Preprocessor):
-    """Takes ``Execute``'s place in the autograde pass: the pool's outputs, merged in.
-
-    The pool ran the sanitized notebook this converter wrote; the notebook read back for
-    the autograde pass must be that one, cell for cell, or nothing is merged.
-    """
-
-    def __init__(self, reply: dict, digest: str, **kwargs):
-        # nbconvert skips a preprocessor that is not enabled: the tests would then pass
-        # on a notebook without outputs.
-        super().__init__(enabled=True, **kwargs)
-        self.reply = reply
-        self.digest = digest
-
-    def preprocess(self, nb, resources):
-        reply = self.reply
-        if cells_digest(nb) != self.digest:
-            reply = {"cells": [], "error": "the notebook changed after it was run; not graded"}
-        problem = merge_outputs(nb, reply)
-        if problem:
-            self.log.warning("Grading sandbox: %s", problem)
-        return nb, resources
-
-
-def cells_digest(nb) -> str:
-    cells = [[cell.get("cell_type"), cell.get("source")] for cell in nb.cells]
-    return hashlib.sha256(json.dumps(cells).encode()).hexdigest()
-
-
-def is_execute_step(pp) -> bool:
-    name = pp if isinstance(pp, str) else getattr(pp, "__name__", type(pp).__name__)
-    return name.rsplit(".", 1)[-1] in ("Execute", "SandboxedExecute")
 
 
 @dataclass
@@ -657,49 +420,6 @@ def _last_line(err: BaseException) -> str:
 # --------------------------------------------------------------------------- entry
 
 
-def load_nbgrader(course_dir: Path, assignment: str, log_file: Path):
-    """nbgrader's autograde app, configured from the course folder as nbgrader does it."""
-    from nbgrader.apps import AutogradeApp
-
-    os.chdir(course_dir)
-    # nbgrader's gradebook runs ``alembic`` from the PATH: this environment's own.
-    bin_dir = str(Path(sys.executable).parent)
-    if bin_dir not in os.environ.get("PATH", "").split(os.pathsep):
-        os.environ["PATH"] = os.pathsep.join([bin_dir, os.environ.get("PATH", "/usr/bin:/bin")])
-    app = AutogradeApp()
-    app.initialize([assignment, f"--Autograde.force={False}"])
-    app.coursedir.assignment_id = assignment
-    # The console belongs to the progress bar; nbgrader's own log goes to a file.
-    for handler in list(app.log.handlers):
-        app.log.removeHandler(handler)
-    handler = logging.FileHandler(log_file)
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
-    app.log.addHandler(handler)
-    app.log.setLevel(logging.INFO)
-    app.log.propagate = False
-    # nbgrader's gradebook warns through SQLAlchemy about its own session use; into the log.
-    logging.captureWarnings(True)
-    logging.getLogger("py.warnings").addHandler(handler)
-    logging.getLogger("py.warnings").propagate = False
-    return app
-
-
-def check_assignment(course_dir: Path, assignment: str) -> None:
-    if not (course_dir / "nbgrader_config.py").is_file():
-        raise CannotGrade(f"{course_dir} is not an nbgrader course folder (no nbgrader_config.py)")
-    if not (course_dir / "source" / assignment).is_dir():
-        known = sorted(p.name for p in (course_dir / "source").glob("*") if p.is_dir())
-        raise CannotGrade(
-            f"no assignment {assignment!r} in this course"
-            + (f": the assignments are {', '.join(known)}" if known else "")
-        )
-    if not list((course_dir / "submitted").glob(f"*/{assignment}/*.ipynb")):
-        raise CannotGrade(
-            f"Nothing to grade: no submissions collected for {assignment} "
-            "(collect them in the formgrader first)"
-        )
-
-
 def grade_assignment(
     course: str,
     course_dir: Path,
@@ -765,39 +485,3 @@ def grade_assignment(
         for sig, handler in previous.items():
             signal.signal(sig, handler)
         lock.release()
-
-
-def summary(report: dict, left_alone: int | None = None) -> str:
-    done, seconds = report["done"], report["seconds"]
-    rate = done / seconds if seconds else 0.0
-    attention = len({(p["student"], p["notebook"]) for p in report["problems"]})
-    line = (
-        f"Graded {done} submission{'s' if done != 1 else ''} in {seconds:.0f} s "
-        f"({rate:.1f} per second); {attention} need{'s' if attention == 1 else ''} "
-        f"your attention"
-    )
-    if left_alone is not None:
-        line += f"; {report['skipped'] - left_alone} already graded; {left_alone} left alone"
-    return line
-
-
-def problems_table(problems: list[dict]) -> str:
-    if not problems:
-        return ""
-    rows = [("Learner", "Notebook", "Outcome", "Reason")] + [
-        (p["student"], p["notebook"] or "-", p["outcome"], p["reason"]) for p in problems
-    ]
-    widths = [max(len(row[i]) for row in rows) for i in range(3)]
-    lines = []
-    for index, row in enumerate(rows):
-        lines.append("  ".join(row[i].ljust(widths[i]) for i in range(3)) + "  " + row[3])
-        if index == 0:
-            lines.append("  ".join("-" * w for w in widths) + "  " + "-" * 6)
-    return "\n".join(lines)
-
-
-def print_result(report: dict, left_alone: int, out=sys.stdout) -> None:
-    table = problems_table(report["problems"])
-    if table:
-        print(table, file=out)
-    print(summary(report, left_alone), file=out)

@@ -36,8 +36,9 @@ import json
 from traitlets.config import Config
 
 from isoko.courses.catalog import Course, load_courses
-from isoko.platform.demo import ADMIN, INSTRUCTOR, LEARNERS
-from isoko.platform.settings import RESERVED_HUB_NAME_PATTERN, Settings
+from isoko.names import RESERVED_HUB_NAME_PATTERN, formgrade_group, instructor_group, student_group
+from isoko.platform.demo import ADMIN
+from isoko.platform.settings import Settings
 
 #: Hub user names become Unix account names, so keep them to what both allow, and never
 #: one that would land on Isoko's own accounts (``<prefix>grader-<course>``,
@@ -72,21 +73,6 @@ CUSTOM_SCOPES = {
 }
 
 MIB = 2**20
-
-
-def formgrade_group(course: str) -> str:
-    """Graders and instructors of the course: they open its formgrader."""
-    return f"formgrade-{course}"
-
-
-def student_group(course: str) -> str:
-    """Learners of the course: nbgrader lists, fetches and submits its assignments."""
-    return f"nbgrader-{course}"
-
-
-def instructor_group(course: str) -> str:
-    """Instructors of the course: besides grading, they enrol learners and approve sign-ups."""
-    return f"instructors-{course}"
 
 
 def update_network(c: Config, s: Settings) -> None:
@@ -264,12 +250,15 @@ def update_services(
 
 
 def update_groups(c: Config, courses: list[Course]) -> None:
-    """The demo instructor teaches every course; the demo learners take every course."""
+    """Every course's three groups exist, their members are the hub database's own.
+
+    Without ``users`` the hub only creates a missing group and never changes who is in
+    it: members come from enrolment (codes, approvals, rosters, the demo's start).
+    """
     groups = {}
     for course in courses:
-        groups[formgrade_group(course.slug)] = {"users": [INSTRUCTOR]}
-        groups[instructor_group(course.slug)] = {"users": [INSTRUCTOR]}
-        groups[student_group(course.slug)] = {"users": list(LEARNERS)}
+        for group in (formgrade_group, instructor_group, student_group):
+            groups[group(course.slug)] = {}
     c.JupyterHub.load_groups = groups
 
 

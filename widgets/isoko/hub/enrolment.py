@@ -27,7 +27,7 @@ from sqlalchemy import Column, Unicode
 from tornado import web
 
 from isoko.hub.config import APPROVE_SIGNUPS, READ_ENROLMENT, student_group
-from isoko.platform.enrolment import course_for_code, display_code
+from isoko.platform.enrolment import course_for_code, display_code, enrol
 
 #: Isoko's hub templates; they come before JupyterHub's and NativeAuthenticator's.
 TEMPLATES = Path(__file__).with_name("templates")
@@ -72,20 +72,6 @@ def waiting_signups(db, course: str | None = None) -> list[UserInfo]:
             SignupCourse.course == course
         )
     return query.order_by(UserInfo.username).all()
-
-
-def enrol(db, user: orm.User, course: str) -> bool:
-    """Put ``user`` in the course's student group; False if they already were in it."""
-    name = student_group(course)
-    group = orm.Group.find(db, name)
-    if group is None:
-        group = orm.Group(name=name)
-        db.add(group)
-    if group in user.groups:
-        return False
-    user.groups.append(group)
-    db.commit()
-    return True
 
 
 def enrolled(db, course: str) -> list[str]:

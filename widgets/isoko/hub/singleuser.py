@@ -43,15 +43,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-#: Modules each server need not import; ``jsonschema`` imports them inside
-#: ``suppress(ImportError)`` and does without.
-NOT_IMPORTED = ("rfc3987_syntax",)
-
-
-def keep_out_unused_imports() -> None:
-    """Make ``import`` of each unused module fail at once (``None`` in ``sys.modules``)."""
-    for name in NOT_IMPORTED:
-        sys.modules.setdefault(name, None)
+from isoko.unused_imports import keep_out_unused_imports
 
 
 @contextmanager

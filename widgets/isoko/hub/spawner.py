@@ -23,7 +23,7 @@ from isoko.hub.limits import (
     join_cgroup,
     prepare_learner_cgroup,
 )
-from isoko.platform.settings import learner_account_name
+from isoko.names import learner_account_name
 from isoko.platform.unix import ensure_account, kill_processes_of
 
 

@@ -12,15 +12,22 @@ nothing. ``instructor`` teaches every demo course and is no admin (see
 ``isoko.hub.config.update_roles``).
 
 The accounts live in NativeAuthenticator's table inside the hub database, so they
-survive restarts like any account made through the sign-up form.
+survive restarts like any account made through the sign-up form. Their courses are
+given the way a real class's are: the learners are enrolled in each course's student
+group (``isoko.platform.enrolment.enrol``, as joining with a code does), the instructor
+joins each course's grader and instructor groups, at every start. The hub's
+configuration names none of them.
 """
 
 from __future__ import annotations
 
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from isoko.names import formgrade_group, instructor_group
+from isoko.platform.enrolment import enrol, join_group
 from isoko.platform.secrets import read_json, write_private_json
 
 ADMIN = "admin"
@@ -59,8 +66,10 @@ def ensure_credentials(path: Path) -> DemoAccounts:
     return accounts
 
 
-def ensure_in_hub_db(db_url: str, accounts: DemoAccounts) -> None:
-    """Create (or re-approve and re-key) the demo accounts in NativeAuthenticator's table.
+def ensure_in_hub_db(db_url: str, accounts: DemoAccounts, courses: Sequence[str] = ()) -> None:
+    """Create (or re-approve and re-key) the demo accounts in NativeAuthenticator's table,
+    and give them their ``courses`` (slugs): the instructor teaches each, the learners
+    take each.
 
     Uses the hub's own schema code, so a fresh database is created and stamped exactly
     as JupyterHub would, and an existing one is left as it is but for these rows.
@@ -80,5 +89,31 @@ def ensure_in_hub_db(db_url: str, accounts: DemoAccounts) -> None:
                 info.password = bcrypt.hashpw(account["password"].encode(), bcrypt.gensalt())
             info.is_authorized = True
         session.commit()
+        if courses:
+            instructor = hub_user(session, accounts.instructor["username"])
+            learners = [hub_user(session, name) for name in accounts.learner_names]
+            for course in courses:
+                join_group(session, instructor, formgrade_group(course))
+                join_group(session, instructor, instructor_group(course))
+                for learner in learners:
+                    enrol(session, learner, course)
     finally:
         session.close()
+
+
+def hub_user(session, name: str):
+    """The hub's user ``name`` (``jupyterhub.orm.User``), made as the hub makes one for a
+    name its configuration lists: with the default roles (``user``: their own server)."""
+    from jupyterhub import orm, roles
+
+    user = orm.User.find(session, name)
+    if user is not None:
+        return user
+    for role in roles.get_default_roles():
+        if orm.Role.find(session, role["name"]) is None:
+            roles.create_role(session, role)
+    user = orm.User(name=name)
+    session.add(user)
+    roles.assign_default_roles(session, entity=user)
+    session.commit()
+    return user

@@ -15,6 +15,7 @@ import secrets
 import time
 from pathlib import Path
 
+from isoko.names import student_group
 from isoko.platform.secrets import read_json, write_private_json
 
 CODE_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
@@ -51,6 +52,31 @@ def ensure_codes(path: Path, courses: list[str]) -> dict[str, str]:
     if merged != known:
         write_private_json(path, merged)
     return codes
+
+
+def join_group(db, user, name: str) -> bool:
+    """Put the hub user ``user`` (``jupyterhub.orm.User``) in the hub group ``name``,
+    made if missing; False if they already were in it. ``db`` is a hub database session."""
+    from jupyterhub import orm
+
+    group = orm.Group.find(db, name)
+    if group is None:
+        group = orm.Group(name=name)
+        db.add(group)
+    if group in user.groups:
+        return False
+    user.groups.append(group)
+    db.commit()
+    return True
+
+
+def enrol(db, user, course: str) -> bool:
+    """Put ``user`` in the course's student group; False if they already were in it.
+
+    The one way onto a course inside the hub's database: joining with a code, an
+    approved sign-up that gave one, and the demo's learners at every start.
+    """
+    return join_group(db, user, student_group(course))
 
 
 def course_for_code(codes: dict[str, str], typed: str) -> str | None:

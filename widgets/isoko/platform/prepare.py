@@ -1,7 +1,8 @@
-"""Everything that must be true before the hub starts, done idempotently.
+"""Steps of preparing the machine before the hub starts, each idempotent.
 
-Running it again on the same state changes nothing that exists: secrets, accounts,
-learners' homes, submissions and grades are all kept.
+``isoko.startup`` runs them in order, with the hub's and the courses' parts between
+them. Running them again on the same state changes nothing that exists: secrets,
+accounts, learners' homes, submissions and grades are all kept.
 """
 
 from __future__ import annotations
@@ -14,19 +15,9 @@ import subprocess
 from pathlib import Path
 from urllib.parse import urlparse
 
-from traitlets.config import Config
-
-from isoko.courses.catalog import load_courses
-from isoko.courses.content import publish
-from isoko.courses.exchange import ensure_exchange_root
-from isoko.courses.grading import prepare_graders
 from isoko.grading.sandbox import BWRAP, SUDO, sudoers_rule
-from isoko.hub.config import update_services
-from isoko.hub.server_config import write_server_configs
-from isoko.platform import demo, unix
+from isoko.platform import unix
 from isoko.platform.checkout import CheckoutExposedError, inside, make_private
-from isoko.platform.enrolment import ensure_codes
-from isoko.platform.secrets import ensure_private_dir, ensure_secret
 from isoko.platform.settings import Settings
 
 
@@ -179,15 +170,14 @@ def _port_free(host: str, port: int) -> bool:
     return True
 
 
-def check_service_ports(s: Settings, courses) -> None:
+def check_service_ports(services: list[dict]) -> None:
     """Refuse to start when another program holds a service's port, and say which.
 
-    The hub would start, see that service's process exit, log only "Service ... exited
-    with status 1" and stop again.
+    ``services`` are the hub's services, as in ``JupyterHub.services``. The hub would
+    start, see that service's process exit, log only "Service ... exited with status 1"
+    and stop again.
     """
-    c = Config()
-    update_services(c, s, courses)
-    listening = [service for service in c.JupyterHub.services if "url" in service]
+    listening = [service for service in services if "url" in service]
     problems = []
     for service in listening:
         address = urlparse(service["url"])
@@ -206,39 +196,3 @@ def check_service_ports(s: Settings, courses) -> None:
             "\n".join(problems) + "\nStop that program, or set ISOKO_SERVICE_PORT_BASE to the "
             f"first of {len(listening)} consecutive free ports."
         )
-
-
-def prepare(s: Settings, log=print) -> demo.DemoAccounts:
-    if not s.proxy_command.exists():
-        raise SetupError(
-            f"configurable-http-proxy is missing at {s.proxy_command}: run `make hub`."
-        )
-    if s.as_root:
-        keep_checkout_private(s, log)
-        check_reachable_by_others(s.env_prefix, "The Python environment")
-    courses = s.select_courses(load_courses(s.courses_dir))
-
-    ensure_private_dir(s.state_dir)
-    refuse_if_hub_running(s)
-    stop_leftover_services(s, log)
-    forget_stale_proxy_pid(s, log)
-    check_service_ports(s, courses)
-    ensure_secret(s.cookie_secret_file)
-    ensure_secret(s.proxy_token_file)
-    ensure_secret(s.roster_token_file)
-    accounts = demo.ensure_credentials(s.demo_accounts_file)
-    demo.ensure_in_hub_db(s.db_url, accounts)
-    ensure_codes(s.enrolment_codes_file, [c.slug for c in courses])
-    log(f"State in {s.state_dir} (secrets 0600)")
-
-    s.system_dir.mkdir(parents=True, exist_ok=True)
-    os.chmod(s.system_dir, 0o755)
-    s.homes_dir.mkdir(parents=True, exist_ok=True)
-    os.chmod(s.homes_dir, 0o755)
-    ensure_exchange_root(s.exchange_dir)
-    write_server_configs(s)
-    publish(courses, s.content_dir)
-    prepare_grading_sandbox(s, [s.grader_unix_name(c.slug) for c in courses])
-    log(f"Courses: {', '.join(c.slug for c in courses)}; preparing grading")
-    prepare_graders(s, courses, log=log)
-    return accounts

@@ -29,7 +29,7 @@ from pathlib import Path
 import requests
 
 from isoko.courses.roster import CourseMembers, ImportPlan, Names, RosterRow
-from isoko.hub.config import formgrade_group, instructor_group, student_group
+from isoko.names import formgrade_group, instructor_group, student_group
 from isoko.platform.secrets import ensure_private_dir, read_json, write_private, write_private_json
 from isoko.platform.settings import Settings
 

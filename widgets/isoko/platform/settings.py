@@ -14,22 +14,18 @@ JupyterHub does.
 from __future__ import annotations
 
 import os
-import re
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from isoko.platform import config_file
+from isoko.names import learner_account_name, unix_account_name
 
 DEFAULT_PORT = 8000
 DEFAULT_SYSTEM_DIR_AS_ROOT = Path("/srv/isoko")
 DEFAULT_UNIX_PREFIX = "isoko-"
 SUDOERS_DIR = Path("/etc/sudoers.d")
-#: Hub names that would land on one of Isoko's own Unix accounts once prefixed (a
-#: grader's, the sandbox's); the hub's username pattern is built from it too.
-RESERVED_HUB_NAME_PATTERN = r"(?:grader-.*|sandbox)"
-RESERVED_HUB_NAMES = re.compile(rf"^{RESERVED_HUB_NAME_PATTERN}$")
 
 #: Each learner's share of a 2-core, 24 GiB machine serving a class of about 30. Not
 #: everyone computes at once, so the shares add up to more than the machine.
@@ -325,21 +321,3 @@ class Settings:
         return SUDOERS_DIR / f"{self.unix_prefix}grading"
 
 
-def unix_account_name(prefix: str, name: str) -> str:
-    """The Unix account for a hub user or grader: prefixed so it never meets a system one."""
-    account = f"{prefix}{name}"
-    allowed = set("abcdefghijklmnopqrstuvwxyz0123456789-_")
-    if not name or not set(name) <= allowed or not account[0].isalpha():
-        raise ValueError(
-            f"{name!r} cannot be a Unix account name: use lower-case letters, digits, '-' and '_'"
-        )
-    if len(account) > 32:
-        raise ValueError(f"Unix account name {account!r} is longer than 32 characters")
-    return account
-
-
-def learner_account_name(prefix: str, hub_name: str) -> str:
-    """A hub user's Unix account, never one of Isoko's own (a grader's, the sandbox's)."""
-    if RESERVED_HUB_NAMES.match(hub_name):
-        raise ValueError(f"{hub_name!r} is reserved for Isoko's own accounts")
-    return unix_account_name(prefix, hub_name)
