@@ -19,8 +19,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from isoko.platform import config_file
 from isoko.names import learner_account_name, unix_account_name
+from isoko.platform import config_file
 
 DEFAULT_PORT = 8000
 DEFAULT_SYSTEM_DIR_AS_ROOT = Path("/srv/isoko")
@@ -319,5 +319,3 @@ class Settings:
     def sandbox_sudoers_file(self) -> Path:
         """The one sudo rule that lets graders start the sandbox (no dot: sudo skips those)."""
         return SUDOERS_DIR / f"{self.unix_prefix}grading"
-
-
