@@ -60,6 +60,36 @@ def rate(name: str, value: Any) -> FloatArray:
     return array
 
 
+def share_of(name: str, value: Any, of: str) -> FloatArray:
+    """A share of ``of`` (a value, a price), from 0 up to but not including 1."""
+    array = as_float_array(name, value)
+    if np.any((array < 0) | (array >= 1)):
+        raise ValueError(
+            f"{name} is a share of {of} and must be at least 0 and below 1 "
+            f"(0.05 means 5%), got {_show(array)}"
+        )
+    return array
+
+
+def probability(name: str, value: Any, meaning: str) -> FloatArray:
+    """A probability strictly between 0 and 1 (``meaning`` says what it is the chance of)."""
+    array = as_float_array(name, value)
+    if np.any((array <= 0) | (array >= 1)):
+        raise ValueError(
+            f"{name} must be above 0 and below 1 ({meaning}), got {_show(array)}; "
+            "0 and 1 are impossible to plan for"
+        )
+    return array
+
+
+def whole(name: str, value: Any, minimum: int = 1) -> FloatArray:
+    """A count of things (cartons, units, pieces): a whole number, at least ``minimum``."""
+    array = as_float_array(name, value)
+    if np.any(array != np.floor(array)) or np.any(array < minimum):
+        raise ValueError(f"{name} must be a whole number of at least {minimum}, got {_show(array)}")
+    return array
+
+
 def fee_rates(commission_rate: Any, payment_fee_rate: Any) -> tuple[FloatArray, FloatArray]:
     """Commission and payment fee, which together must leave the seller something."""
     commission = rate("commission_rate", commission_rate)

@@ -15,6 +15,8 @@ from isoko.econ._checks import FloatArray, as_float_array, out, positive
 #: RWF per USD, about mid-2026 (collected late 2026; BNR reference rate 1,456.83 on
 #: 2025-12-08 as reported by Stears). Change it: the rate moves every day.
 RWF_PER_USD_MID_2026 = 1461.0
+#: RWF per Chinese yuan (CNY), about September 2025. Change it: the rate moves every day.
+RWF_PER_CNY_SEP_2025 = 203.0
 
 
 def usd_to_rwf(amount_usd: Any, rwf_per_usd: Any) -> float | FloatArray:
