@@ -6,6 +6,7 @@ plain-English message when the value is impossible.
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
@@ -88,6 +89,27 @@ def whole(name: str, value: Any, minimum: int = 1) -> FloatArray:
     if np.any(array != np.floor(array)) or np.any(array < minimum):
         raise ValueError(f"{name} must be a whole number of at least {minimum}, got {_show(array)}")
     return array
+
+
+def whole_days(name: str, value: Any) -> int:
+    """A whole number of days, 0 or more."""
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} must be a whole number of days, got {value!r}") from None
+    if not math.isfinite(number) or number < 0 or number != int(number):
+        raise ValueError(f"{name} must be a whole number of days, 0 or more, got {value!r}")
+    return int(number)
+
+
+def single_share(name: str, value: Any) -> float:
+    """One share (not an array) from 0 to 1, both included."""
+    array = as_float_array(name, value)
+    if array.ndim != 0 or not 0 <= float(array) <= 1:
+        raise ValueError(
+            f"{name} must be one share between 0 and 1 (0.5 means half), got {value!r}"
+        )
+    return float(array)
 
 
 def fee_rates(commission_rate: Any, payment_fee_rate: Any) -> tuple[FloatArray, FloatArray]:
