@@ -14,6 +14,7 @@ from isoko.econ import stock
 from isoko.econ.stock import (
     StockSimulation,
     daily_holding_cost,
+    draw_normals,
     eoq,
     reorder_point,
     safety_stock,
@@ -221,6 +222,27 @@ def test_same_seed_same_result_and_a_new_seed_differs():
     assert a.fill_rate == b.fill_rate and a.total_cost == b.total_cost
     np.testing.assert_array_equal(a.stock_percentiles, b.stock_percentiles)
     assert not np.array_equal(a.stock_percentiles, c.stock_percentiles)
+
+
+def test_normals_drawn_once_change_no_result():
+    kwargs = dict(lead_time_days=2, lead_time_max_days=9, paths=300, days=40, seed=5)
+    fresh = simulate_stock(50, 120, 15, 6, **kwargs)
+    normals = draw_normals(5, 40, 300)
+    assert not normals.values.flags.writeable
+    for _ in range(2):  # the draws and the generator's state are reused, not used up
+        again = simulate_stock(50, 120, 15, 6, normals=normals, **kwargs)
+        assert again.fill_rate == fresh.fill_rate
+        assert again.orders_per_path == fresh.orders_per_path
+        np.testing.assert_array_equal(again.stock_percentiles, fresh.stock_percentiles)
+
+
+@pytest.mark.parametrize(
+    ("seed", "days", "paths"), [(6, 40, 300), (5, 41, 300), (5, 40, 299)], ids=str
+)
+def test_normals_for_another_seed_or_shape_are_refused(seed, days, paths):
+    normals = draw_normals(seed, days, paths)
+    with pytest.raises(ValueError, match="normals were drawn for seed"):
+        simulate_stock(50, 120, 15, 6, paths=300, days=40, seed=5, normals=normals)
 
 
 def test_a_run_does_not_depend_on_the_runs_before_it():

@@ -139,6 +139,28 @@ def test_the_view_delegates_the_simulation_to_econ(sim, monkeypatch):
     assert "Buyers served: 42.4%" in sim.figure_html and "180 days: 77%" in sim.figure_html
 
 
+def test_each_simulator_draws_its_futures_once(sim, monkeypatch):
+    """Every change of a control reruns the same futures: the simulator keeps its own
+    standard normal draws (econ keeps nothing), drawn for its seed and size."""
+    real = sim_module.stock.simulate_stock
+    spy = mock.Mock(side_effect=real)
+    monkeypatch.setattr(sim_module.stock, "simulate_stock", spy)
+    sim.controls["reorder_point"].value = 55
+    sim.controls["order_quantity"].value = 250
+    first, second = (call.kwargs["normals"] for call in spy.call_args_list)
+    assert first is second
+    assert (first.seed, first.days, first.paths) == (sim_module.SEED, sim_module.DAYS, 2_000)
+    other = StockReorderSimulator()
+    other.controls["reorder_point"].value = 55
+    other.controls["order_quantity"].value = 250
+    assert spy.call_args.kwargs["normals"] is not first
+    # the same futures, so the same policy gives the same result
+    assert other.fill_rate == sim.fill_rate
+    np.testing.assert_array_equal(
+        other.simulation.stock_percentiles, sim.simulation.stock_percentiles
+    )
+
+
 def test_an_impossible_lead_time_shows_a_message(sim, monkeypatch):
     before = sim.result
     sim.controls["lead_time_days"].value = (4, 12)

@@ -28,7 +28,7 @@ is kept between calls.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -48,9 +48,11 @@ from isoko.econ.normal import normal_quantile
 
 __all__ = [
     "DEFAULT_PERCENTILES",
+    "NormalDraws",
     "PolicySuggestion",
     "StockSimulation",
     "daily_holding_cost",
+    "draw_normals",
     "eoq",
     "reorder_point",
     "safety_stock",
@@ -179,6 +181,52 @@ def reorder_point(
 # --- The simulation --------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class NormalDraws:
+    """Standard normal draws for :func:`simulate_stock`, drawn once by :func:`draw_normals`
+    and passed back in on every run with the same seed and shape.
+
+    Drawing them is about a third of a run with normal demand; a caller that runs the
+    same futures again and again (a simulator redrawn on every change of a control)
+    keeps one of these instead. The draws depend only on the seed and the shape, so
+    passing them changes no result.
+    """
+
+    seed: int
+    days: int
+    paths: int
+    #: (days, paths) standard normal draws, float32, read-only.
+    values: npt.NDArray[np.float32]
+    #: The generator's state after drawing them (lead times are drawn next).
+    generator_state: Mapping[str, Any]
+
+
+def draw_normals(seed: int, days: int, paths: int) -> NormalDraws:
+    """The standard normal draws :func:`simulate_stock` makes for ``seed``, ``days`` and
+    ``paths``, to pass to it as ``normals``."""
+    rng = np.random.default_rng(seed)
+    values = rng.standard_normal((days, paths), dtype=np.float32)
+    values.setflags(write=False)
+    return NormalDraws(int(seed), int(days), int(paths), values, rng.bit_generator.state)
+
+
+def _standard_normals(
+    normals: NormalDraws | None, seed: int | None, shape: tuple[int, int]
+) -> tuple[npt.NDArray[np.float32], np.random.Generator]:
+    """(days, paths) standard normal draws and the generator as they leave it."""
+    if normals is None:
+        rng = np.random.default_rng(seed)
+        return rng.standard_normal(shape, dtype=np.float32), rng
+    if (normals.seed, normals.days, normals.paths) != (seed, *shape):
+        raise ValueError(
+            f"normals were drawn for seed {normals.seed}, {normals.days} days and "
+            f"{normals.paths} paths, not seed {seed}, {shape[0]} days and {shape[1]} paths"
+        )
+    rng = np.random.Generator(np.random.PCG64())
+    rng.bit_generator.state = dict(normals.generator_state)
+    return normals.values, rng
+
+
 def _count(name: str, value: Any, minimum: int) -> int:
     array = as_float_array(name, value)
     if array.ndim != 0 or float(array) != int(array) or int(array) < minimum:
@@ -233,6 +281,7 @@ def simulate_stock(
     demand: Literal["normal", "poisson"] = "normal",
     percentiles: Sequence[float] = DEFAULT_PERCENTILES,
     seed: int | None = 0,
+    normals: NormalDraws | None = None,
 ) -> StockSimulation:
     """Simulate a (reorder point, order quantity) policy over ``paths`` random futures.
 
@@ -250,9 +299,10 @@ def simulate_stock(
     they ask for or what is left; stock is counted; an order is placed if needed (at
     most one a day).
 
-    ``seed`` makes the run repeatable (``None`` for fresh randomness). 10,000 paths x
-    180 days with normal demand take about 35 ms on one core; Poisson draws take about
-    105 ms.
+    ``seed`` makes the run repeatable (``None`` for fresh randomness). ``normals``,
+    from :func:`draw_normals` with the same seed, days and paths, saves drawing them
+    again. 10,000 paths x 180 days with normal demand take about 35 ms on one core, a
+    third less with ``normals``; Poisson draws take about 105 ms.
     """
     s = _count("reorder_point", reorder_point, 0)
     q = _count("order_quantity", order_quantity, 1)
@@ -286,8 +336,7 @@ def simulate_stock(
             rng = np.random.default_rng(seed)
             wants = np.full(shape, round(mean), dtype=np.int32)
         else:
-            rng = np.random.default_rng(seed)
-            z = rng.standard_normal(shape, dtype=np.float32)
+            z, rng = _standard_normals(normals, seed, shape)
             draws = z * np.float32(sd)
             draws += np.float32(mean)
             np.rint(draws, out=draws)

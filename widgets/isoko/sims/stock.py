@@ -86,6 +86,7 @@ def model(
     service_level: float,
     paths: int = PATHS,
     seed: int = SEED,
+    normals: stock.NormalDraws | None = None,
 ) -> StockResult:
     """Run the econ models for one set of inputs (no widgets involved)."""
     low, high = lead_time_days
@@ -103,6 +104,7 @@ def model(
         lost_sale_cost=lost_sale_cost_rwf,
         percentiles=PERCENTILES,
         seed=seed,
+        normals=normals,
     )
     suggestion = stock.suggest_policy(
         mean_daily_demand,
@@ -153,6 +155,8 @@ class StockReorderSimulator(_base.Simulator[StockResult], _base.HasFigure, _base
         super().__init__("isoko-stock", language)
         _ = self._
         self._paths = paths
+        # This simulator's futures, drawn once: every change of a control reruns them.
+        self._normals = stock.draw_normals(SEED, DAYS, paths)
         # Fail early, with the model's own message, on impossible starting values.
         model(
             reorder_point,
@@ -289,7 +293,7 @@ class StockReorderSimulator(_base.Simulator[StockResult], _base.HasFigure, _base
 
     # Updating ------------------------------------------------------------------
     def _model(self, inputs: dict[str, Any]) -> StockResult:
-        return model(**inputs, paths=self._paths)
+        return model(**inputs, paths=self._paths, normals=self._normals)
 
     def _on_change(self, change: dict[str, Any]) -> None:
         # While the suggestions are copied in, one control at a time, wait for both.
