@@ -8,7 +8,7 @@ from unittest import mock
 import ipywidgets as widgets
 import pytest
 
-from isoko.econ import logistics
+from isoko.econ import freight
 from isoko.sims import freight as sim_module
 from isoko.sims._base import money
 from isoko.sims._svg import Segment, stacked_bar_chart
@@ -56,7 +56,7 @@ def test_defaults_come_from_the_facts(sim):
 
 def test_initial_figures_are_the_econ_result(sim):
     # Air: 560 kg chargeable at USD 2.5 = USD 1,400; landed RWF 14,515.76 a pack (see
-    # test_econ_logistics for the hand calculation); sea cheapest at 36 days.
+    # test_econ_freight for the hand calculation); sea cheapest at 36 days.
     assert sim.landed_cost_rwf["air"] == pytest.approx(14_515.755273)
     assert sim.cheapest == "sea"
     assert sim.door_to_door_days == {"air": 6, "sea": 36, "courier": 5}
@@ -65,7 +65,7 @@ def test_initial_figures_are_the_econ_result(sim):
     assert "RWF 14,516 a pack landed (USD 9.94), 6 days" in html
     assert "50 cartons, 560 kg, 1.80 CBM" in html and "volume weight, 300 kg" in html
     assert "Duty 0.0% of the CIF value, import VAT 13.0%" in html
-    expected = logistics.compare_modes(2_000, *SHIPMENT)
+    expected = freight.compare_modes(2_000, *SHIPMENT)
     totals = bar_totals(sim.chart_svg)
     assert totals["Air via Kigali: 6 days"] == pytest.approx(
         expected.air.all_in_per_unit_rwf, rel=1e-5
@@ -96,7 +96,7 @@ def test_changing_the_shipment_size_updates_in_place(sim):
 
     sim.controls["units"].value = 40
 
-    expected = logistics.compare_modes(40, *SHIPMENT)
+    expected = freight.compare_modes(40, *SHIPMENT)
     assert sim.landed_cost_rwf["sea"] == pytest.approx(float(expected.sea.landed.total))
     # one carton: sea fees USD 450 / 40 packs = RWF 16,436 a pack, air fees USD 150 / 40 =
     # RWF 5,479; the courier charges 11.2 kg * USD 12 / 40 = RWF 4,909 a pack and no fees
@@ -167,7 +167,7 @@ def test_bulky_goods_pay_by_volume_weight(sim):
 
 
 def test_the_view_delegates_economics_to_econ(sim, monkeypatch):
-    real = logistics.compare_modes
+    real = freight.compare_modes
     calls = []
 
     def fake(units, *args, **kwargs):
@@ -177,7 +177,7 @@ def test_the_view_delegates_economics_to_econ(sim, monkeypatch):
             result = dataclasses.replace(result, air=dataclasses.replace(result.air, days=99.0))
         return result
 
-    monkeypatch.setattr(sim_module.logistics, "compare_modes", fake)
+    monkeypatch.setattr(sim_module.freight, "compare_modes", fake)
     sim.controls["goods_value_usd"].value = 9.0
     units, args, kwargs = calls[0]
     assert units == 2_000 and args[-1] == 9.0 and kwargs["route"] == "dar"
@@ -190,7 +190,7 @@ def test_an_impossible_value_shows_a_message_and_keeps_the_last_result(sim, monk
         raise ValueError("units must be a whole number of at least 1")
 
     before = sim.result
-    monkeypatch.setattr(sim_module.logistics, "compare_modes", refuse)
+    monkeypatch.setattr(sim_module.freight, "compare_modes", refuse)
     sim.controls["units"].value = 100
     assert "Cannot work this out: units must be" in sim.figure_html
     assert sim.result is before

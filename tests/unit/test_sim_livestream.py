@@ -5,7 +5,7 @@ from unittest import mock
 
 import pytest
 
-from isoko.econ import logistics
+from isoko.econ import newsvendor, normal
 from isoko.sims import livestream as sim_module
 from isoko.sims._base import money
 from isoko.sims.livestream import LivestreamSaleSimulator
@@ -48,7 +48,7 @@ def test_best_stock_is_the_newsvendor_quantity(sim):
     # = 0.691783; z = 0.500792; best = 2,500 + 0.500792 * 700 = 2,850.55
     ratio = 6_733.4 / 9_733.4
     assert sim.result.critical_ratio == pytest.approx(ratio)
-    assert sim.best_stock == pytest.approx(2_500 + logistics.normal_quantile(ratio) * 700)
+    assert sim.best_stock == pytest.approx(2_500 + normal.normal_quantile(ratio) * 700)
     assert sim.best_stock == pytest.approx(2_850.6, abs=0.1)
     assert "Best: prepare 2,851 packs" in sim.figure_html
     best_x, best_y = markers(sim.chart_svg)["best"]
@@ -82,15 +82,15 @@ def test_changing_the_stock_updates_figure_and_charts_in_place(sim):
 
     sim.controls["stock"].value = 3_500
 
-    expected = logistics.newsvendor_expected_profit(3_500, *DEMAND, *MONEY)
+    expected = newsvendor.newsvendor_expected_profit(3_500, *DEMAND, *MONEY)
     assert sim.expected_profit_rwf == pytest.approx(expected)
     assert money(expected, "RWF") in sim.figure_html
     assert (sim.figure_html, sim.chart_svg, sim.risk_chart_svg) != before
     now_x, now_y = markers(sim.chart_svg)["now"]
     assert now_x == 3_500 and now_y == pytest.approx(expected, rel=1e-5)
     # 1,000 above the mean, z = 1.4286: missed 700 * L(1.4286) = 24.09; left over 1,024.09
-    left = logistics.expected_leftover(3_500, *DEMAND)
-    lost = logistics.expected_lost_sales(3_500, *DEMAND)
+    left = newsvendor.expected_leftover(3_500, *DEMAND)
+    lost = newsvendor.expected_lost_sales(3_500, *DEMAND)
     assert lost == pytest.approx(24.0948, abs=1e-3) and left == pytest.approx(1_000 + lost)
     # both risk markers sit at the stock, one at each expected count
     dots = [
@@ -110,7 +110,7 @@ def test_more_uncertainty_and_dearer_leftovers_change_the_best_stock(sim):
     sim.controls["salvage_rwf"].value = 0  # leftovers worth nothing: ratio 6,733 / 13,733
     assert sim.best_stock < base
     assert sim.best_stock == pytest.approx(
-        logistics.newsvendor_quantity(*DEMAND, KEPT, 7_000, 0), rel=1e-9
+        newsvendor.newsvendor_quantity(*DEMAND, KEPT, 7_000, 0), rel=1e-9
     )
     sim.controls["sd_demand"].value = 0  # no uncertainty: prepare exactly the demand
     assert sim.best_stock == pytest.approx(2_500)
@@ -132,7 +132,7 @@ def test_salvage_at_cost_shows_a_message(sim):
 
 def test_the_view_delegates_economics_to_econ(sim, monkeypatch):
     fake = mock.Mock(return_value=1_234.0)
-    monkeypatch.setattr(sim_module.logistics, "newsvendor_quantity", fake)
+    monkeypatch.setattr(sim_module.newsvendor, "newsvendor_quantity", fake)
     sim.controls["mean_demand"].value = 3_000
     fake.assert_called_once_with(3_000, 700, pytest.approx(KEPT), 7_000, 4_000)
     assert sim.best_stock == 1_234

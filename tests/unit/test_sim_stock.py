@@ -7,7 +7,7 @@ from unittest import mock
 import numpy as np
 import pytest
 
-from isoko.econ import inventory
+from isoko.econ import stock
 from isoko.sims import stock as sim_module
 from isoko.sims._base import money
 from isoko.sims._svg import Band, Level, Marker, Series, multi_line_chart
@@ -30,7 +30,7 @@ def econ_run(reorder_point=100, order_quantity=300, **overrides):
         )
         | overrides
     )
-    return inventory.simulate_stock(reorder_point, order_quantity, 20, 8, **args)
+    return stock.simulate_stock(reorder_point, order_quantity, 20, 8, **args)
 
 
 def level_y(svg: str) -> float:
@@ -101,7 +101,7 @@ def test_costs_follow_the_cost_controls(sim):
 
 
 def test_suggestions_match_econ_and_the_button_applies_them_once(sim):
-    expected = inventory.suggest_policy(20, 8, 3, 8, 0.95, 15_000, 7_000 * 0.25)
+    expected = stock.suggest_policy(20, 8, 3, 8, 0.95, 15_000, 7_000 * 0.25)
     assert (sim.suggestion.whole_reorder_point, sim.suggestion.whole_order_quantity) == (141, 354)
     assert sim.suggestion == expected
     assert "order 354 packs (the economic order quantity) when stock falls to 141" in (
@@ -129,7 +129,7 @@ def test_service_level_moves_the_suggestion(sim):
 def test_the_view_delegates_the_simulation_to_econ(sim, monkeypatch):
     canned = dataclasses.replace(econ_run(), fill_rate=0.4242, stockout_probability=0.77)
     fake = mock.Mock(return_value=canned)
-    monkeypatch.setattr(sim_module.inventory, "simulate_stock", fake)
+    monkeypatch.setattr(sim_module.stock, "simulate_stock", fake)
     sim.controls["reorder_point"].value = 55
     args, kwargs = fake.call_args
     assert args[:4] == (55, 300, 20.0, 8.0)
@@ -137,6 +137,28 @@ def test_the_view_delegates_the_simulation_to_econ(sim, monkeypatch):
     assert kwargs["paths"] == 2_000 and kwargs["seed"] == sim_module.SEED
     assert sim.fill_rate == 0.4242
     assert "Buyers served: 42.4%" in sim.figure_html and "180 days: 77%" in sim.figure_html
+
+
+def test_each_simulator_draws_its_futures_once(sim, monkeypatch):
+    """Every change of a control reruns the same futures: the simulator keeps its own
+    standard normal draws (econ keeps nothing), drawn for its seed and size."""
+    real = sim_module.stock.simulate_stock
+    spy = mock.Mock(side_effect=real)
+    monkeypatch.setattr(sim_module.stock, "simulate_stock", spy)
+    sim.controls["reorder_point"].value = 55
+    sim.controls["order_quantity"].value = 250
+    first, second = (call.kwargs["normals"] for call in spy.call_args_list)
+    assert first is second
+    assert (first.seed, first.days, first.paths) == (sim_module.SEED, sim_module.DAYS, 2_000)
+    other = StockReorderSimulator()
+    other.controls["reorder_point"].value = 55
+    other.controls["order_quantity"].value = 250
+    assert spy.call_args.kwargs["normals"] is not first
+    # the same futures, so the same policy gives the same result
+    assert other.fill_rate == sim.fill_rate
+    np.testing.assert_array_equal(
+        other.simulation.stock_percentiles, sim.simulation.stock_percentiles
+    )
 
 
 def test_an_impossible_lead_time_shows_a_message(sim, monkeypatch):
@@ -147,7 +169,7 @@ def test_an_impossible_lead_time_shows_a_message(sim, monkeypatch):
     def refuse(*args, **kwargs):
         raise ValueError("order_quantity must be a whole number of at least 1")
 
-    monkeypatch.setattr(sim_module.inventory, "simulate_stock", refuse)
+    monkeypatch.setattr(sim_module.stock, "simulate_stock", refuse)
     sim.controls["order_quantity"].value = 50
     assert "Cannot work this out: order_quantity must be" in sim.figure_html
 

@@ -177,12 +177,12 @@ def bench_recompute(entries: list[SimEntry], changes: int = 30) -> list[Recomput
 def bench_inventory(paths: int = 10_000, days: int = 180, repeat: int = 5) -> float | str:
     """Median milliseconds of one inventory simulation, or why it was skipped."""
     try:
-        from isoko.econ import inventory
+        from isoko.econ import stock
     except ImportError as error:
-        return f"skipped: isoko.econ.inventory is not importable yet ({error})"
-    simulate = getattr(inventory, "simulate_stock", None)
+        return f"skipped: isoko.econ.stock is not importable yet ({error})"
+    simulate = getattr(stock, "simulate_stock", None)
     if simulate is None:
-        return "skipped: isoko.econ.inventory has no simulate_stock yet"
+        return "skipped: isoko.econ.stock has no simulate_stock yet"
     # A coffee seller: about 12 packs a day, reorder at 60, order 150, 5 days' lead time.
     arguments = {
         "reorder_point": 60,

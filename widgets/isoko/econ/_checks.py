@@ -6,6 +6,7 @@ plain-English message when the value is impossible.
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
@@ -58,6 +59,57 @@ def rate(name: str, value: Any) -> FloatArray:
             f"(0.05 means 5%), got {_show(array)}"
         )
     return array
+
+
+def share_of(name: str, value: Any, of: str) -> FloatArray:
+    """A share of ``of`` (a value, a price), from 0 up to but not including 1."""
+    array = as_float_array(name, value)
+    if np.any((array < 0) | (array >= 1)):
+        raise ValueError(
+            f"{name} is a share of {of} and must be at least 0 and below 1 "
+            f"(0.05 means 5%), got {_show(array)}"
+        )
+    return array
+
+
+def probability(name: str, value: Any, meaning: str) -> FloatArray:
+    """A probability strictly between 0 and 1 (``meaning`` says what it is the chance of)."""
+    array = as_float_array(name, value)
+    if np.any((array <= 0) | (array >= 1)):
+        raise ValueError(
+            f"{name} must be above 0 and below 1 ({meaning}), got {_show(array)}; "
+            "0 and 1 are impossible to plan for"
+        )
+    return array
+
+
+def whole(name: str, value: Any, minimum: int = 1) -> FloatArray:
+    """A count of things (cartons, units, pieces): a whole number, at least ``minimum``."""
+    array = as_float_array(name, value)
+    if np.any(array != np.floor(array)) or np.any(array < minimum):
+        raise ValueError(f"{name} must be a whole number of at least {minimum}, got {_show(array)}")
+    return array
+
+
+def whole_days(name: str, value: Any) -> int:
+    """A whole number of days, 0 or more."""
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} must be a whole number of days, got {value!r}") from None
+    if not math.isfinite(number) or number < 0 or number != int(number):
+        raise ValueError(f"{name} must be a whole number of days, 0 or more, got {value!r}")
+    return int(number)
+
+
+def single_share(name: str, value: Any) -> float:
+    """One share (not an array) from 0 to 1, both included."""
+    array = as_float_array(name, value)
+    if array.ndim != 0 or not 0 <= float(array) <= 1:
+        raise ValueError(
+            f"{name} must be one share between 0 and 1 (0.5 means half), got {value!r}"
+        )
+    return float(array)
 
 
 def fee_rates(commission_rate: Any, payment_fee_rate: Any) -> tuple[FloatArray, FloatArray]:

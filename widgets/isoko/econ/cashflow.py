@@ -25,8 +25,17 @@ from typing import Any, Literal
 
 import numpy as np
 import numpy.typing as npt
+from numpy.typing import ArrayLike
 
-from isoko.econ._checks import FloatArray, as_float_array, non_negative, out, rate
+from isoko.econ._checks import (
+    FloatArray,
+    as_float_array,
+    non_negative,
+    out,
+    rate,
+    single_share,
+    whole_days,
+)
 
 __all__ = [
     "AIRTEL_MONEY_MERCHANT_2020",
@@ -102,6 +111,8 @@ class FeeTable:
             raise ValueError(f"fee table {self.name!r}: every up_to must be above zero")
         if np.any(np.diff(limits) <= 0):
             raise ValueError(f"fee table {self.name!r}: tiers must be in increasing order of up_to")
+        for array in (limits, flat, share):  # a table is a constant: nothing may change it
+            array.setflags(write=False)
         object.__setattr__(self, "_limits", limits)
         object.__setattr__(self, "_flat", flat)
         object.__setattr__(self, "_rate", share)
@@ -112,7 +123,7 @@ class FeeTable:
         return float(self._limits[-1])
 
 
-def transaction_fee(table: FeeTable, amount: Any) -> float | FloatArray:
+def transaction_fee(table: FeeTable, amount: ArrayLike) -> float | FloatArray:
     """The fee (RWF) on one payment of ``amount`` RWF, for each amount given.
 
     Looks each amount up in ``table`` with ``numpy.searchsorted`` (vectorised over
@@ -177,17 +188,6 @@ MTN_MOMOPAY_PAYER_2026 = FeeTable(
 # --- money over days --------------------------------------------------------------------
 
 
-def _days(name: str, value: Any) -> int:
-    """A whole number of days, 0 or more."""
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        raise ValueError(f"{name} must be a whole number of days, got {value!r}") from None
-    if not math.isfinite(number) or number < 0 or number != int(number):
-        raise ValueError(f"{name} must be a whole number of days, 0 or more, got {value!r}")
-    return int(number)
-
-
 def _over_days(name: str, value: Any, check: Any = non_negative) -> FloatArray:
     array = check(name, value)
     if array.ndim != 1:
@@ -195,7 +195,7 @@ def _over_days(name: str, value: Any, check: Any = non_negative) -> FloatArray:
     return array
 
 
-def cash_balance(opening_balance: float, inflows: Any, outflows: Any) -> FloatArray:
+def cash_balance(opening_balance: float, inflows: ArrayLike, outflows: ArrayLike) -> FloatArray:
     """Closing balance (RWF) at the end of each day.
 
     ``closing[i] = opening_balance + sum of inflows[: i + 1] - sum of outflows[: i + 1]``,
@@ -219,7 +219,7 @@ def cash_balance(opening_balance: float, inflows: Any, outflows: Any) -> FloatAr
     return float(opening) + np.cumsum(ins - outs)
 
 
-def first_negative_day(closing_balance: Any) -> int | None:
+def first_negative_day(closing_balance: ArrayLike) -> int | None:
     """The first day (numbered from 1) that ends with less than zero cash, or ``None``.
 
     A balance within a millionth of a franc below zero counts as zero: that is float
@@ -237,7 +237,9 @@ def first_negative_day(closing_balance: Any) -> int | None:
     return int(below[0]) + 1 if below.size else None
 
 
-def marketplace_payouts(earnings: Any, delay_days: Any = 0, every_days: Any = 1) -> FloatArray:
+def marketplace_payouts(
+    earnings: ArrayLike, delay_days: ArrayLike = 0, every_days: ArrayLike = 1
+) -> FloatArray:
     """When a marketplace pays you (RWF per day) for what you earned each day.
 
     Money earned on day ``s`` clears on day ``s + delay_days`` and is paid on the first
@@ -249,8 +251,8 @@ def marketplace_payouts(earnings: Any, delay_days: Any = 0, every_days: Any = 1)
     [0.0, 0.0, 20.0, 0.0, 0.0, 30.0]
     """
     earned = _over_days("earnings", earnings)
-    delay = _days("delay_days", delay_days)
-    every = _days("every_days", every_days)
+    delay = whole_days("delay_days", delay_days)
+    every = whole_days("every_days", every_days)
     if every < 1:
         raise ValueError("every_days must be at least 1 (1 means a payout every day)")
     horizon = earned.size
@@ -262,7 +264,7 @@ def marketplace_payouts(earnings: Any, delay_days: Any = 0, every_days: Any = 1)
     )
 
 
-def pay_later(amounts: Any, days: Any) -> FloatArray:
+def pay_later(amounts: ArrayLike, days: ArrayLike) -> FloatArray:
     """Amounts due on each day, paid ``days`` days later (RWF per day).
 
     For supplier terms: stock delivered on day ``s`` with 14-day terms is paid on day
@@ -274,7 +276,9 @@ def pay_later(amounts: Any, days: Any) -> FloatArray:
     return marketplace_payouts(amounts, delay_days=days, every_days=1)
 
 
-def periodic(amount: Any, every_days: Any, horizon_days: Any, first_day: Any = 1) -> FloatArray:
+def periodic(
+    amount: ArrayLike, every_days: ArrayLike, horizon_days: ArrayLike, first_day: ArrayLike = 1
+) -> FloatArray:
     """``amount`` (RWF) due on ``first_day`` and every ``every_days`` days after it.
 
     >>> periodic(50, every_days=30, horizon_days=61).nonzero()[0].tolist()
@@ -284,9 +288,9 @@ def periodic(amount: Any, every_days: Any, horizon_days: Any, first_day: Any = 1
     if value.ndim != 0:
         raise ValueError("amount must be a single number")
     value = non_negative("amount", value)
-    every = _days("every_days", every_days)
-    horizon = _days("horizon_days", horizon_days)
-    first = _days("first_day", first_day)
+    every = whole_days("every_days", every_days)
+    horizon = whole_days("horizon_days", horizon_days)
+    first = whole_days("first_day", first_day)
     if every < 1 or first < 1:
         raise ValueError("every_days and first_day must be at least 1")
     due = np.zeros(horizon)
@@ -294,7 +298,7 @@ def periodic(amount: Any, every_days: Any, horizon_days: Any, first_day: Any = 1
     return due
 
 
-def restock_purchases(cost_of_sales: Any, every_days: Any) -> FloatArray:
+def restock_purchases(cost_of_sales: ArrayLike, every_days: ArrayLike) -> FloatArray:
     """Stock bought every ``every_days`` days (RWF per day), starting on day 1.
 
     Each delivery covers exactly the cost of the goods you sell until the next one
@@ -305,7 +309,7 @@ def restock_purchases(cost_of_sales: Any, every_days: Any) -> FloatArray:
     [3.0, 0.0, 7.0, 0.0, 5.0]
     """
     cost = _over_days("cost_of_sales", cost_of_sales)
-    every = _days("every_days", every_days)
+    every = whole_days("every_days", every_days)
     if every < 1:
         raise ValueError("every_days must be at least 1")
     purchases = np.zeros(cost.size)
@@ -363,8 +367,8 @@ def shop_cash_flow(
     days: int,
     *,
     opening_balance: float,
-    orders_per_day: Any,
-    order_value: Any,
+    orders_per_day: ArrayLike,
+    order_value: ArrayLike,
     marketplace_share: float,
     momo_share: float,
     marketplace_commission_rate: float,
@@ -397,7 +401,7 @@ def shop_cash_flow(
     ``profit`` is what the period earned, whenever the cash moves: sales minus the
     shop's fees, commission, cost of the goods sold and the fixed costs due.
     """
-    horizon = _days("days", days)
+    horizon = whole_days("days", days)
     if horizon < 1:
         raise ValueError("days must be at least 1")
     opening_cash = as_float_array("opening_balance", opening_balance)
@@ -405,14 +409,14 @@ def shop_cash_flow(
         raise ValueError("opening_balance must be one finite number")
     orders = _per_day("orders_per_day", orders_per_day, horizon)
     value = _per_day("order_value", order_value, horizon)
-    market = _single_share("marketplace_share", marketplace_share)
-    momo = _single_share("momo_share", momo_share)
+    market = single_share("marketplace_share", marketplace_share)
+    momo = single_share("momo_share", momo_share)
     commission = float(rate("marketplace_commission_rate", marketplace_commission_rate))
     goods = float(rate("cost_of_goods_rate", cost_of_goods_rate))
-    delay = _days("payout_delay_days", payout_delay_days)
-    every = _days("payout_every_days", payout_every_days)
-    restock = _days("restock_every_days", restock_every_days)
-    terms = _days("supplier_terms_days", supplier_terms_days)
+    delay = whole_days("payout_delay_days", payout_delay_days)
+    every = whole_days("payout_every_days", payout_every_days)
+    restock = whole_days("restock_every_days", restock_every_days)
+    terms = whole_days("supplier_terms_days", supplier_terms_days)
     if every < 1 or restock < 1:
         raise ValueError("payout_every_days and restock_every_days must be at least 1")
 
@@ -492,12 +496,3 @@ def _per_day(name: str, value: Any, horizon: int) -> FloatArray:
             f"got shape {array.shape}"
         )
     return np.broadcast_to(array, (horizon,))
-
-
-def _single_share(name: str, value: Any) -> float:
-    array = as_float_array(name, value)
-    if array.ndim != 0 or not 0 <= float(array) <= 1:
-        raise ValueError(
-            f"{name} must be one share between 0 and 1 (0.5 means half), got {value!r}"
-        )
-    return float(array)

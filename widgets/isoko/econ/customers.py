@@ -38,6 +38,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from isoko.econ._checks import (
     FloatArray,
@@ -90,7 +91,9 @@ def _orders_per_period(value: Any) -> FloatArray:
 # --- acquisition ----------------------------------------------------------------------
 
 
-def customer_acquisition_cost(marketing_spend: Any, new_customers: Any) -> float | FloatArray:
+def customer_acquisition_cost(
+    marketing_spend: ArrayLike, new_customers: ArrayLike
+) -> float | FloatArray:
     """What one new customer costs: ``marketing_spend`` (RWF) / ``new_customers``.
 
     Both over the same period (for example one month). Needs at least some new
@@ -109,7 +112,7 @@ def customer_acquisition_cost(marketing_spend: Any, new_customers: Any) -> float
     return out(spend / customers)
 
 
-def ad_visitors(ad_spend: Any, cost_per_click: Any) -> float | FloatArray:
+def ad_visitors(ad_spend: ArrayLike, cost_per_click: ArrayLike) -> float | FloatArray:
     """Visitors bought with ads: ``ad_spend`` (RWF) / ``cost_per_click`` (RWF per click).
 
     >>> ad_visitors(100_000, 100)
@@ -129,7 +132,7 @@ def _step_rates(step_rates: Any) -> FloatArray:
     return rates
 
 
-def overall_conversion(step_rates: Any) -> float | FloatArray:
+def overall_conversion(step_rates: ArrayLike) -> float | FloatArray:
     """Share of visitors who end up ordering: the product of the step rates.
 
     ``step_rates`` lists, for each step of the funnel, the share of the people who
@@ -141,7 +144,7 @@ def overall_conversion(step_rates: Any) -> float | FloatArray:
     return out(np.prod(_step_rates(step_rates), axis=-1))
 
 
-def funnel(visitors: Any, step_rates: Any) -> FloatArray:
+def funnel(visitors: ArrayLike, step_rates: ArrayLike) -> FloatArray:
     """People at each stage of the funnel, starting with the ``visitors``.
 
     Returns an array whose last axis has one more entry than there are steps:
@@ -159,7 +162,7 @@ def funnel(visitors: Any, step_rates: Any) -> FloatArray:
     return np.asarray(people[..., np.newaxis] * shares, dtype=np.float64)
 
 
-def funnel_orders(visitors: Any, step_rates: Any) -> float | FloatArray:
+def funnel_orders(visitors: ArrayLike, step_rates: ArrayLike) -> float | FloatArray:
     """Orders from ``visitors``: visitors times the product of the step rates.
 
     >>> round(funnel_orders(1_500, [0.4, 0.1, 0.5]), 9)
@@ -169,7 +172,7 @@ def funnel_orders(visitors: Any, step_rates: Any) -> float | FloatArray:
     return out(people * np.asarray(overall_conversion(step_rates)))
 
 
-def paid_acquisition_cost(cost_per_click: Any, step_rates: Any) -> float | FloatArray:
+def paid_acquisition_cost(cost_per_click: ArrayLike, step_rates: ArrayLike) -> float | FloatArray:
     """What a customer won with ads costs (RWF): cost per click / overall conversion.
 
     The same as :func:`customer_acquisition_cost` of ``ad_spend`` and the customers it
@@ -192,7 +195,7 @@ def paid_acquisition_cost(cost_per_click: Any, step_rates: Any) -> float | Float
 # --- value ------------------------------------------------------------------------------
 
 
-def margin_per_order(order_value: Any, margin_rate: Any) -> float | FloatArray:
+def margin_per_order(order_value: ArrayLike, margin_rate: ArrayLike) -> float | FloatArray:
     """What you keep from one order (RWF): ``order_value * margin_rate``.
 
     ``margin_rate`` is the share of the order value left after the product, packing,
@@ -214,10 +217,10 @@ def _retention_and_discount(retention_rate: Any, discount_rate: Any) -> FloatArr
 
 
 def customer_lifetime_value(
-    margin_per_order: Any,
-    retention_rate: Any,
-    discount_rate: Any = 0,
-    orders_per_period: Any = 1,
+    margin_per_order: ArrayLike,
+    retention_rate: ArrayLike,
+    discount_rate: ArrayLike = 0,
+    orders_per_period: ArrayLike = 1,
 ) -> float | FloatArray:
     """What a new customer is worth today (RWF), over all their future orders.
 
@@ -241,11 +244,11 @@ def customer_lifetime_value(
 
 
 def customer_lifetime_value_over(
-    periods: Any,
-    margin_per_order: Any,
-    retention_rate: Any,
-    discount_rate: Any = 0,
-    orders_per_period: Any = 1,
+    periods: ArrayLike,
+    margin_per_order: ArrayLike,
+    retention_rate: ArrayLike,
+    discount_rate: ArrayLike = 0,
+    orders_per_period: ArrayLike = 1,
 ) -> float | FloatArray:
     """A customer's value (RWF) from their first ``periods`` periods only.
 
@@ -267,7 +270,7 @@ def customer_lifetime_value_over(
 
 
 def expected_orders_per_customer(
-    retention_rate: Any, orders_per_period: Any = 1
+    retention_rate: ArrayLike, orders_per_period: ArrayLike = 1
 ) -> float | FloatArray:
     """Orders a customer places over their lifetime, on average: ``k / (1 - r)``.
 
@@ -280,11 +283,11 @@ def expected_orders_per_customer(
 
 
 def payback_periods(
-    acquisition_cost: Any,
-    margin_per_order: Any,
-    retention_rate: Any,
-    discount_rate: Any = 0,
-    orders_per_period: Any = 1,
+    acquisition_cost: ArrayLike,
+    margin_per_order: ArrayLike,
+    retention_rate: ArrayLike,
+    discount_rate: ArrayLike = 0,
+    orders_per_period: ArrayLike = 1,
 ) -> float | FloatArray:
     """How many periods of a customer's orders it takes to earn back what they cost.
 
@@ -361,15 +364,15 @@ def _per_month(name: str, value: Any, months: int, check: Any) -> FloatArray:
 def storefront_months(
     months: int,
     *,
-    organic_visitors: Any,
-    ad_spend: Any,
-    cost_per_click: Any,
-    step_rates: Any,
-    order_value: Any,
-    margin_rate: Any,
-    retention_rate: Any,
-    fixed_costs: Any = 0,
-    orders_per_period: Any = 1,
+    organic_visitors: ArrayLike,
+    ad_spend: ArrayLike,
+    cost_per_click: ArrayLike,
+    step_rates: ArrayLike,
+    order_value: ArrayLike,
+    margin_rate: ArrayLike,
+    retention_rate: ArrayLike,
+    fixed_costs: ArrayLike = 0,
+    orders_per_period: ArrayLike = 1,
 ) -> StorefrontMonths:
     """Profit of an online shop month by month, with new and returning customers.
 
@@ -437,12 +440,12 @@ def storefront_months(
 
 
 def steady_state_monthly_profit(
-    new_customers: Any,
-    margin_per_order: Any,
-    retention_rate: Any,
-    ad_spend: Any = 0,
-    fixed_costs: Any = 0,
-    orders_per_period: Any = 1,
+    new_customers: ArrayLike,
+    margin_per_order: ArrayLike,
+    retention_rate: ArrayLike,
+    ad_spend: ArrayLike = 0,
+    fixed_costs: ArrayLike = 0,
+    orders_per_period: ArrayLike = 1,
 ) -> float | FloatArray:
     """Monthly profit (RWF) once the shop has settled, with the same inflow every month.
 

@@ -1,4 +1,5 @@
-"""Currency conversion between US dollars (USD) and Rwandan francs (RWF).
+"""Currency conversion between US dollars (USD) and Rwandan francs (RWF), and the one
+place the default exchange rates (RWF per USD, RWF per CNY) are written.
 
 Exchange rates move (the franc lost 9.68% against the dollar in FY2024/25), so every
 function takes the rate as an argument: quote it as RWF per USD, the way the National
@@ -8,16 +9,18 @@ profit); the rate must be above zero.
 
 from __future__ import annotations
 
-from typing import Any
+from numpy.typing import ArrayLike
 
 from isoko.econ._checks import FloatArray, as_float_array, out, positive
 
 #: RWF per USD, about mid-2026 (collected late 2026; BNR reference rate 1,456.83 on
 #: 2025-12-08 as reported by Stears). Change it: the rate moves every day.
 RWF_PER_USD_MID_2026 = 1461.0
+#: RWF per Chinese yuan (CNY), about September 2025. Change it: the rate moves every day.
+RWF_PER_CNY_SEP_2025 = 203.0
 
 
-def usd_to_rwf(amount_usd: Any, rwf_per_usd: Any) -> float | FloatArray:
+def usd_to_rwf(amount_usd: ArrayLike, rwf_per_usd: ArrayLike) -> float | FloatArray:
     """Convert an amount in USD to RWF at ``rwf_per_usd`` (RWF for one USD).
 
     >>> usd_to_rwf(10, 1461)
@@ -28,7 +31,7 @@ def usd_to_rwf(amount_usd: Any, rwf_per_usd: Any) -> float | FloatArray:
     return out(amount * rate)
 
 
-def rwf_to_usd(amount_rwf: Any, rwf_per_usd: Any) -> float | FloatArray:
+def rwf_to_usd(amount_rwf: ArrayLike, rwf_per_usd: ArrayLike) -> float | FloatArray:
     """Convert an amount in RWF to USD at ``rwf_per_usd`` (RWF for one USD).
 
     >>> rwf_to_usd(14610, 1461)

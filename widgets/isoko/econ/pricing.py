@@ -21,9 +21,8 @@ Every function accepts scalars or numpy arrays (broadcast together) and returns 
 
 from __future__ import annotations
 
-from typing import Any
-
 import numpy as np
+from numpy.typing import ArrayLike
 
 from isoko.econ._checks import (
     FloatArray,
@@ -47,7 +46,7 @@ __all__ = [
 
 
 def constant_elasticity_demand(
-    price: Any, ref_price: Any, ref_quantity: Any, elasticity: Any
+    price: ArrayLike, ref_price: ArrayLike, ref_quantity: ArrayLike, elasticity: ArrayLike
 ) -> float | FloatArray:
     """Units sold at ``price`` (RWF per unit) under constant-elasticity demand.
 
@@ -64,7 +63,7 @@ def constant_elasticity_demand(
     return out(q_ref * (p / p_ref) ** e)
 
 
-def estimate_elasticity(prices: Any, quantities: Any) -> float:
+def estimate_elasticity(prices: ArrayLike, quantities: ArrayLike) -> float:
     """Price elasticity from observed (price, units sold) pairs.
 
     The least-squares slope of log(quantity) on log(price): the ``e`` for which
@@ -97,7 +96,7 @@ def estimate_elasticity(prices: Any, quantities: Any) -> float:
 
 
 def net_revenue_per_unit(
-    price: Any, commission_rate: Any = 0, payment_fee_rate: Any = 0
+    price: ArrayLike, commission_rate: ArrayLike = 0, payment_fee_rate: ArrayLike = 0
 ) -> float | FloatArray:
     """What the seller keeps from one sale at ``price`` (RWF per unit), in RWF per unit.
 
@@ -113,11 +112,11 @@ def net_revenue_per_unit(
 
 
 def break_even_units(
-    fixed_costs: Any,
-    price: Any,
-    unit_cost: Any,
-    commission_rate: Any = 0,
-    payment_fee_rate: Any = 0,
+    fixed_costs: ArrayLike,
+    price: ArrayLike,
+    unit_cost: ArrayLike,
+    commission_rate: ArrayLike = 0,
+    payment_fee_rate: ArrayLike = 0,
 ) -> float | FloatArray:
     """Units to sell so that margins cover ``fixed_costs`` (RWF), as a fractional count.
 
@@ -146,10 +145,10 @@ def break_even_units(
 
 
 def optimal_price_constant_elasticity(
-    unit_cost: Any,
-    elasticity: Any,
-    commission_rate: Any = 0,
-    payment_fee_rate: Any = 0,
+    unit_cost: ArrayLike,
+    elasticity: ArrayLike,
+    commission_rate: ArrayLike = 0,
+    payment_fee_rate: ArrayLike = 0,
 ) -> float | FloatArray:
     """The profit-maximising price (RWF per unit) under constant-elasticity demand.
 
@@ -180,14 +179,14 @@ def optimal_price_constant_elasticity(
 
 
 def profit(
-    price: Any,
-    unit_cost: Any,
-    ref_price: Any,
-    ref_quantity: Any,
-    elasticity: Any,
-    commission_rate: Any = 0,
-    payment_fee_rate: Any = 0,
-    fixed_costs: Any = 0,
+    price: ArrayLike,
+    unit_cost: ArrayLike,
+    ref_price: ArrayLike,
+    ref_quantity: ArrayLike,
+    elasticity: ArrayLike,
+    commission_rate: ArrayLike = 0,
+    payment_fee_rate: ArrayLike = 0,
+    fixed_costs: ArrayLike = 0,
 ) -> float | FloatArray:
     """Profit in RWF at ``price`` (RWF per unit) after fees, unit and fixed costs.
 
@@ -209,13 +208,13 @@ def profit(
 def profit_curve(
     price_low: float,
     price_high: float,
-    unit_cost: Any,
-    ref_price: Any,
-    ref_quantity: Any,
-    elasticity: Any,
-    commission_rate: Any = 0,
-    payment_fee_rate: Any = 0,
-    fixed_costs: Any = 0,
+    unit_cost: ArrayLike,
+    ref_price: ArrayLike,
+    ref_quantity: ArrayLike,
+    elasticity: ArrayLike,
+    commission_rate: ArrayLike = 0,
+    payment_fee_rate: ArrayLike = 0,
+    fixed_costs: ArrayLike = 0,
     points: int = 121,
 ) -> tuple[FloatArray, FloatArray]:
     """Profit (RWF) over ``points`` evenly spaced prices from ``price_low`` to ``price_high``.

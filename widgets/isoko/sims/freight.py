@@ -7,7 +7,7 @@ paying for their share of a 40-ft container; a courier takes them door to door. 
 charges import VAT, and a tariff unless Rwanda's zero-tariff treatment applies; the
 cross-border e-commerce channel taxes small orders more lightly.
 
-This module is only a view: every number comes from :func:`isoko.econ.logistics.compare_modes`
+This module is only a view: every number comes from :func:`isoko.econ.freight.compare_modes`
 and :mod:`isoko.econ.fx`.
 """
 
@@ -21,7 +21,7 @@ from typing import Any
 import ipywidgets as widgets
 import numpy as np
 
-from isoko.econ import fx, logistics
+from isoko.econ import duties, freight, fx
 from isoko.sims import _base
 from isoko.sims._svg import (
     Marker,
@@ -45,19 +45,19 @@ DEFAULT_VALUE_USD = 8.0
 #: Dar es Salaam handles 65-70% of Rwanda's sea trade.
 DEFAULT_ROUTE = "dar"
 #: Roasted coffee paid 15% in China before the zero-tariff treatment.
-DEFAULT_MFN_RATE = logistics.ROASTED_COFFEE_MFN_TARIFF
+DEFAULT_MFN_RATE = duties.ROASTED_COFFEE_MFN_TARIFF
 #: Assumption: China's standard import VAT.
-DEFAULT_VAT_RATE = logistics.CHINA_VAT_RATE
+DEFAULT_VAT_RATE = duties.CHINA_VAT_RATE
 #: Assumption: packs in one buyer's order (cross-border e-commerce channel).
 DEFAULT_UNITS_PER_ORDER = 4
 #: Assumption: yearly cost of the money tied up in goods (for example a loan's interest).
-DEFAULT_COST_OF_CAPITAL = 0.16
+DEFAULT_COST_OF_CAPITAL = freight.ANNUAL_COST_OF_CAPITAL
 DEFAULT_RWF_PER_USD = fx.RWF_PER_USD_MID_2026
 #: About RWF 203 per CNY (Sep 2025).
-DEFAULT_RWF_PER_CNY = 203.0
+DEFAULT_RWF_PER_CNY = fx.RWF_PER_CNY_SEP_2025
 
 #: The two choices of shipping date around China's zero tariff for Rwanda.
-ZERO_TARIFF_DATE = logistics.ZERO_TARIFF_LDC_FROM
+ZERO_TARIFF_DATE = duties.ZERO_TARIFF_LDC_FROM
 BEFORE_ZERO_TARIFF = date(2024, 11, 30)
 
 #: Shipment sizes for the "cost per pack by shipment size" chart.
@@ -96,7 +96,7 @@ _MODE_COLOURS = {"air": "#1f6f8b", "sea": "#1e7b34", "courier": "#8e44ad"}
 class AirOrSeaResult:
     """The model for the current controls: the comparison and the size curve (RWF)."""
 
-    comparison: logistics.ShippingComparison
+    comparison: freight.ShippingComparison
     curve_units: tuple[int, ...]
     #: Mode -> all-in cost per unit (landed plus cash in transit) at each curve size, RWF.
     curve_cost_rwf: dict[str, tuple[float, ...]]
@@ -157,8 +157,8 @@ def model(
         rwf_per_usd=rwf_per_usd,
         rwf_per_cny=rwf_per_cny,
     )
-    comparison = logistics.compare_modes(units, *shipment, **options)
-    curve = logistics.compare_modes(SIZE_CURVE, *shipment, **options)
+    comparison = freight.compare_modes(units, *shipment, **options)
+    curve = freight.compare_modes(SIZE_CURVE, *shipment, **options)
     return AirOrSeaResult(
         comparison=comparison,
         curve_units=tuple(int(n) for n in SIZE_CURVE),
@@ -195,9 +195,9 @@ class AirOrSeaSimulator(_base.Simulator[AirOrSeaResult], _base.HasFigure, _base.
         vat_rate: float = DEFAULT_VAT_RATE,
         cross_border_retail: bool = False,
         units_per_order: int = DEFAULT_UNITS_PER_ORDER,
-        air_rate_usd_per_kg: float = logistics.AIR_RATE_USD_PER_KG,
-        courier_rate_usd_per_kg: float = logistics.COURIER_RATE_USD_PER_KG,
-        sea_40ft_usd: float = logistics.SEA_40FT_USD,
+        air_rate_usd_per_kg: float = freight.AIR_RATE_USD_PER_KG,
+        courier_rate_usd_per_kg: float = freight.COURIER_RATE_USD_PER_KG,
+        sea_40ft_usd: float = freight.SEA_40FT_USD,
         annual_cost_of_capital: float = DEFAULT_COST_OF_CAPITAL,
         rwf_per_usd: float = DEFAULT_RWF_PER_USD,
         rwf_per_cny: float = DEFAULT_RWF_PER_CNY,
@@ -208,7 +208,7 @@ class AirOrSeaSimulator(_base.Simulator[AirOrSeaResult], _base.HasFigure, _base.
         length, width, height = carton_cm
         shipped_on = ZERO_TARIFF_DATE if zero_tariff else BEFORE_ZERO_TARIFF
         # Fail early, with the model's own message, on impossible starting values.
-        logistics.compare_modes(
+        freight.compare_modes(
             units,
             unit_weight_kg,
             units_per_carton,
@@ -331,7 +331,7 @@ class AirOrSeaSimulator(_base.Simulator[AirOrSeaResult], _base.HasFigure, _base.
 
     # Read-only view of the model ------------------------------------------------
     @property
-    def comparison(self) -> logistics.ShippingComparison:
+    def comparison(self) -> freight.ShippingComparison:
         """Air, sea and courier quotes for the current shipment."""
         return self.result.comparison
 
@@ -375,7 +375,7 @@ class AirOrSeaSimulator(_base.Simulator[AirOrSeaResult], _base.HasFigure, _base.
             return _("Courier") if short else _("Courier, door to door")
         if short:
             return _("Sea")
-        port = logistics.SEA_ROUTES[self._controls["route"].value].port
+        port = freight.SEA_ROUTES[self._controls["route"].value].port
         return _("Sea via {port}").format(port=port)
 
     def _render_figure(self, r: AirOrSeaResult) -> str:

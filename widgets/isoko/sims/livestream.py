@@ -8,7 +8,7 @@ that sells earns its price after marketplace fees; a pack left over sells later 
 lower price (its salvage value); a buyer who finds none is a lost sale.
 
 This is the newsvendor problem. The module is only a view: every number comes from
-:mod:`isoko.econ.logistics` (newsvendor, normal demand), :mod:`isoko.econ.pricing`
+:mod:`isoko.econ.newsvendor` (normal demand), :mod:`isoko.econ.pricing`
 (what the seller keeps after fees) and :mod:`isoko.econ.fx`.
 """
 
@@ -21,7 +21,7 @@ from typing import Any
 import ipywidgets as widgets
 import numpy as np
 
-from isoko.econ import fx, logistics, pricing
+from isoko.econ import fx, newsvendor, pricing
 from isoko.sims import _base
 from isoko.sims._svg import Marker, Series, line_chart, multi_line_chart
 
@@ -100,10 +100,10 @@ def model(
     kept = pricing.net_revenue_per_unit(price_rwf, commission_rate, payment_fee_rate)
     demand = (mean_demand, sd_demand)
     money = (kept, unit_cost_rwf, salvage_rwf)
-    best = logistics.newsvendor_quantity(*demand, *money)
-    profit = logistics.newsvendor_expected_profit(stock, *demand, *money)
-    best_profit = logistics.newsvendor_expected_profit(best, *demand, *money)
-    shortage, excess = logistics.newsvendor_costs(*money)
+    best = newsvendor.newsvendor_quantity(*demand, *money)
+    profit = newsvendor.newsvendor_expected_profit(stock, *demand, *money)
+    best_profit = newsvendor.newsvendor_expected_profit(best, *demand, *money)
+    shortage, excess = newsvendor.newsvendor_costs(*money)
     # The curves run from no stock to well past likely demand, the best stock and yours.
     top = max(mean_demand + 3.5 * sd_demand, 1.15 * best, 1.05 * stock, 10.0)
     grid = np.linspace(0.0, top, points)
@@ -112,23 +112,23 @@ def model(
         kept_per_unit_rwf=float(kept),
         shortage_cost_rwf=float(shortage),
         excess_cost_rwf=float(excess),
-        critical_ratio=float(logistics.critical_ratio(*money)),
+        critical_ratio=float(newsvendor.critical_ratio(*money)),
         expected_profit_rwf=float(profit),
         expected_profit_usd=float(fx.rwf_to_usd(profit, rwf_per_usd)),
-        expected_sales=float(logistics.expected_sales(stock, *demand)),
-        expected_lost_sales=float(logistics.expected_lost_sales(stock, *demand)),
-        expected_leftover=float(logistics.expected_leftover(stock, *demand)),
-        sellout_probability=float(logistics.sellout_probability(stock, *demand)),
+        expected_sales=float(newsvendor.expected_sales(stock, *demand)),
+        expected_lost_sales=float(newsvendor.expected_lost_sales(stock, *demand)),
+        expected_leftover=float(newsvendor.expected_leftover(stock, *demand)),
+        sellout_probability=float(newsvendor.sellout_probability(stock, *demand)),
         best_stock=float(best),
         best_profit_rwf=float(best_profit),
         best_profit_usd=float(fx.rwf_to_usd(best_profit, rwf_per_usd)),
-        best_sellout_probability=float(logistics.sellout_probability(best, *demand)),
+        best_sellout_probability=float(newsvendor.sellout_probability(best, *demand)),
         curve_stock=tuple(grid.tolist()),
         curve_profit_rwf=tuple(
-            np.asarray(logistics.newsvendor_expected_profit(grid, *demand, *money)).tolist()
+            np.asarray(newsvendor.newsvendor_expected_profit(grid, *demand, *money)).tolist()
         ),
-        curve_lost_sales=tuple(np.asarray(logistics.expected_lost_sales(grid, *demand)).tolist()),
-        curve_leftover=tuple(np.asarray(logistics.expected_leftover(grid, *demand)).tolist()),
+        curve_lost_sales=tuple(np.asarray(newsvendor.expected_lost_sales(grid, *demand)).tolist()),
+        curve_leftover=tuple(np.asarray(newsvendor.expected_leftover(grid, *demand)).tolist()),
     )
 
 

@@ -6,10 +6,10 @@ after each order, sometimes late. Buyers who find no stock buy elsewhere. The se
 picks a reorder point (order when stock, counting what is on the way, falls this low)
 and an order quantity.
 
-This module is only a view: the simulation is :func:`isoko.econ.inventory.simulate_stock`
+This module is only a view: the simulation is :func:`isoko.econ.stock.simulate_stock`
 (2,000 random futures of 180 days, the same ones for every setting so that a change
 in the policy, not chance, moves the chart) and the suggestions come from
-:func:`isoko.econ.inventory.suggest_policy`.
+:func:`isoko.econ.stock.suggest_policy`.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from typing import Any
 
 import ipywidgets as widgets
 
-from isoko.econ import fx, inventory
+from isoko.econ import fx, stock
 from isoko.sims import _base
 from isoko.sims._svg import Band, Level, Series, multi_line_chart
 
@@ -66,8 +66,8 @@ SOURCES = (
 class StockResult:
     """The simulation and the suggestions for the current controls."""
 
-    simulation: inventory.StockSimulation
-    suggestion: inventory.PolicySuggestion
+    simulation: stock.StockSimulation
+    suggestion: stock.PolicySuggestion
     reorder_point: int
     order_quantity: int
     total_cost_usd: float
@@ -86,10 +86,11 @@ def model(
     service_level: float,
     paths: int = PATHS,
     seed: int = SEED,
+    normals: stock.NormalDraws | None = None,
 ) -> StockResult:
     """Run the econ models for one set of inputs (no widgets involved)."""
     low, high = lead_time_days
-    simulation = inventory.simulate_stock(
+    simulation = stock.simulate_stock(
         reorder_point,
         order_quantity,
         mean_daily_demand,
@@ -98,20 +99,21 @@ def model(
         lead_time_max_days=high,
         days=DAYS,
         paths=paths,
-        holding_cost_per_unit_day=inventory.daily_holding_cost(unit_cost_rwf, annual_holding_rate),
+        holding_cost_per_unit_day=stock.daily_holding_cost(unit_cost_rwf, annual_holding_rate),
         order_cost=order_cost_rwf,
         lost_sale_cost=lost_sale_cost_rwf,
         percentiles=PERCENTILES,
         seed=seed,
+        normals=normals,
     )
-    suggestion = inventory.suggest_policy(
+    suggestion = stock.suggest_policy(
         mean_daily_demand,
         sd_daily_demand,
         low,
         high,
         service_level,
         order_cost_rwf,
-        inventory.daily_holding_cost(unit_cost_rwf, annual_holding_rate) * 365,
+        stock.daily_holding_cost(unit_cost_rwf, annual_holding_rate) * 365,
     )
     return StockResult(
         simulation=simulation,
@@ -153,6 +155,8 @@ class StockReorderSimulator(_base.Simulator[StockResult], _base.HasFigure, _base
         super().__init__("isoko-stock", language)
         _ = self._
         self._paths = paths
+        # This simulator's futures, drawn once: every change of a control reruns them.
+        self._normals = stock.draw_normals(SEED, DAYS, paths)
         # Fail early, with the model's own message, on impossible starting values.
         model(
             reorder_point,
@@ -264,12 +268,12 @@ class StockReorderSimulator(_base.Simulator[StockResult], _base.HasFigure, _base
 
     # Read-only view of the model ------------------------------------------------
     @property
-    def simulation(self) -> inventory.StockSimulation:
+    def simulation(self) -> stock.StockSimulation:
         """The Monte Carlo result for the current policy."""
         return self.result.simulation
 
     @property
-    def suggestion(self) -> inventory.PolicySuggestion:
+    def suggestion(self) -> stock.PolicySuggestion:
         """EOQ, safety stock and reorder point for the current demand and costs."""
         return self.result.suggestion
 
@@ -289,7 +293,7 @@ class StockReorderSimulator(_base.Simulator[StockResult], _base.HasFigure, _base
 
     # Updating ------------------------------------------------------------------
     def _model(self, inputs: dict[str, Any]) -> StockResult:
-        return model(**inputs, paths=self._paths)
+        return model(**inputs, paths=self._paths, normals=self._normals)
 
     def _on_change(self, change: dict[str, Any]) -> None:
         # While the suggestions are copied in, one control at a time, wait for both.

@@ -1,18 +1,23 @@
-"""isoko.econ.inventory: the Monte Carlo stock simulation against hand calculations,
-a plain loop over paths, and its own properties."""
+"""isoko.econ.stock: EOQ, safety stock and reorder point against hand-worked examples,
+and the Monte Carlo stock simulation against hand calculations, a plain loop over paths
+and its own properties."""
 
 import doctest
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from isoko.econ import inventory
-from isoko.econ.inventory import (
+from isoko.econ import stock
+from isoko.econ.stock import (
     StockSimulation,
     daily_holding_cost,
+    draw_normals,
+    eoq,
+    reorder_point,
+    safety_stock,
     simulate_stock,
     stock_percentiles,
     suggest_policy,
@@ -20,8 +25,8 @@ from isoko.econ.inventory import (
 
 
 def test_docstring_examples_hold():
-    failed, attempted = doctest.testmod(inventory)
-    assert attempted > 0 and failed == 0
+    failed, attempted = doctest.testmod(stock)
+    assert attempted >= 6 and failed == 0
 
 
 def test_daily_holding_cost_hand_worked():
@@ -29,6 +34,68 @@ def test_daily_holding_cost_hand_worked():
     assert daily_holding_cost(7_000, 0.25) == pytest.approx(4.794520548)
     with pytest.raises(ValueError, match="unit_cost cannot be negative"):
         daily_holding_cost(-1, 0.25)
+
+
+# --- EOQ, safety stock, reorder point ---------------------------------------------------
+
+
+def test_eoq_hand_worked():
+    # the textbook case: sqrt(2 * 1,200 * 100 / 6) = sqrt(40,000) = 200
+    assert eoq(1_200, 100, 6) == pytest.approx(200)
+    # 20 packs a day = 7,300 a year; RWF 15,000 an order; 25% of RWF 7,000 = 1,750 a year:
+    # sqrt(2 * 7,300 * 15,000 / 1,750) = sqrt(125,142.86) = 353.755
+    assert eoq(7_300, 15_000, 1_750) == pytest.approx(353.7553634, rel=1e-9)
+    np.testing.assert_allclose(eoq(np.array([1_200, 4_800]), 100, 6), [200, 400])
+    with pytest.raises(ValueError, match="holding_cost_per_unit_year must be greater than zero"):
+        eoq(1_200, 100, 0)
+
+
+def test_safety_stock_and_reorder_point_hand_worked():
+    # z(0.95) = 1.644854; 1.644854 * 8 * sqrt(4) = 26.3177
+    assert safety_stock(8, 4, 0.95) == pytest.approx(1.6448536269514722 * 16)
+    # z(0.975) = 1.959964; 1.959964 * 10 * sqrt(9) = 58.7989
+    assert safety_stock(10, 9, 0.975) == pytest.approx(58.79891953620162)
+    # 20 a day for 4 days = 80, plus 26.3177
+    assert reorder_point(20, 8, 4, 0.95) == pytest.approx(80 + 1.6448536269514722 * 16)
+    # no spread: no safety stock
+    assert safety_stock(0, 7, 0.99) == 0
+    assert reorder_point(20, 0, 5, 0.9) == pytest.approx(100)
+    # 50% service: z = 0, the mean demand during the lead time
+    assert reorder_point(20, 8, 5, 0.5) == pytest.approx(100)
+
+
+@pytest.mark.parametrize("level", [0, 1, 1.2, -0.5])
+def test_service_level_must_be_strictly_between_0_and_1(level):
+    with pytest.raises(ValueError, match="service_level must be above 0 and below 1"):
+        safety_stock(8, 4, level)
+    with pytest.raises(ValueError, match="service_level must be above 0 and below 1"):
+        reorder_point(20, 8, 4, level)
+
+
+def test_stock_formulas_reject_negative_input():
+    with pytest.raises(ValueError, match="sd_daily_demand cannot be negative"):
+        safety_stock(-1, 4, 0.9)
+    with pytest.raises(ValueError, match="lead_time_days cannot be negative"):
+        reorder_point(20, 8, -4, 0.9)
+    with pytest.raises(ValueError, match="mean_daily_demand cannot be negative"):
+        reorder_point(-20, 8, 4, 0.9)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    mean=st.floats(0, 1_000),
+    sd=st.floats(0.01, 500),
+    lead=st.floats(0.5, 60),
+    low=st.floats(0.01, 0.98),
+    gap=st.floats(0.001, 0.5),
+)
+def test_reorder_point_rises_with_service_level(mean, sd, lead, low, gap):
+    high = min(low + gap, 0.999)
+    assume(high > low)
+    assert reorder_point(mean, sd, lead, high) > reorder_point(mean, sd, lead, low)
+
+
+# --- the Monte Carlo ---------------------------------------------------------------------
 
 
 def test_fixed_demand_and_lead_time_equal_the_hand_calculation():
@@ -157,17 +224,38 @@ def test_same_seed_same_result_and_a_new_seed_differs():
     assert not np.array_equal(a.stock_percentiles, c.stock_percentiles)
 
 
-def test_keeping_the_normal_draws_changes_no_result():
+def test_normals_drawn_once_change_no_result():
     kwargs = dict(lead_time_days=2, lead_time_max_days=9, paths=300, days=40, seed=5)
-    inventory._NORMALS.clear()
     fresh = simulate_stock(50, 120, 15, 6, **kwargs)
-    assert len(inventory._NORMALS) == 1
-    again = simulate_stock(50, 120, 15, 6, **kwargs)  # draws and generator state reused
-    assert again.fill_rate == fresh.fill_rate and again.orders_per_path == fresh.orders_per_path
-    np.testing.assert_array_equal(again.stock_percentiles, fresh.stock_percentiles)
-    for seed in range(10, 20):  # only the last few are kept
+    normals = draw_normals(5, 40, 300)
+    assert not normals.values.flags.writeable
+    for _ in range(2):  # the draws and the generator's state are reused, not used up
+        again = simulate_stock(50, 120, 15, 6, normals=normals, **kwargs)
+        assert again.fill_rate == fresh.fill_rate
+        assert again.orders_per_path == fresh.orders_per_path
+        np.testing.assert_array_equal(again.stock_percentiles, fresh.stock_percentiles)
+
+
+@pytest.mark.parametrize(
+    ("seed", "days", "paths"), [(6, 40, 300), (5, 41, 300), (5, 40, 299)], ids=str
+)
+def test_normals_for_another_seed_or_shape_are_refused(seed, days, paths):
+    normals = draw_normals(seed, days, paths)
+    with pytest.raises(ValueError, match="normals were drawn for seed"):
+        simulate_stock(50, 120, 15, 6, paths=300, days=40, seed=5, normals=normals)
+
+
+def test_a_run_does_not_depend_on_the_runs_before_it():
+    """Nothing is kept between calls: a run after others with other seeds and shapes
+    equals the same run done first."""
+    kwargs = dict(lead_time_days=2, lead_time_max_days=9, paths=300, days=40, seed=5)
+    first = simulate_stock(50, 120, 15, 6, **kwargs)
+    for seed in range(10, 14):
         simulate_stock(50, 120, 15, 6, **(kwargs | {"seed": seed}))
-    assert len(inventory._NORMALS) <= 2
+        simulate_stock(50, 120, 15, 6, **(kwargs | {"paths": 100}))
+    again = simulate_stock(50, 120, 15, 6, **kwargs)
+    assert again.fill_rate == first.fill_rate and again.orders_per_path == first.orders_per_path
+    np.testing.assert_array_equal(again.stock_percentiles, first.stock_percentiles)
 
 
 def test_fill_rate_rises_with_the_reorder_point():
