@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import BrowserContext, Page, expect
 
-from isoko.sims.catalog import find
+from isoko.sims.registry import find
 
 pytestmark = pytest.mark.e2e
 

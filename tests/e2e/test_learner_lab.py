@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
-from isoko.sims.catalog import find
+from isoko.sims.registry import find
 from support.client import HubUser, signed_in
 from support.hub import running_hub
 from support.web import static_site

@@ -16,7 +16,7 @@ import pytest
 from playwright.sync_api import BrowserContext, Page
 from test_learner_browser import CHART_SVG, RENDER_TIMEOUT_MS, SIM, log_in
 
-from isoko.sims.catalog import find
+from isoko.sims.registry import find
 from support.assignment import ASSIGNMENT, COURSE, NOTEBOOK, fetch_and_submit, formgrader
 from support.client import signed_in
 from support.hub import running_hub

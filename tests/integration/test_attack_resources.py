@@ -15,7 +15,7 @@ import pytest
 import requests
 
 from isoko.platform.settings import DEFAULT_LEARNER_KERNELS, DEFAULT_LEARNER_PROCESSES
-from isoko.sims.catalog import find
+from isoko.sims.registry import find
 from support.client import HubUser, signed_in
 from support.hub import Hub, running_hub, servers_run_by
 from support.kernels import Kernel

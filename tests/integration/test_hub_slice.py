@@ -17,7 +17,7 @@ import nbformat
 import pytest
 
 from isoko.platform.unix import run_as
-from isoko.sims.catalog import find
+from isoko.sims.registry import find
 from support.assignment import (
     ASSIGNMENT,
     COURSE,

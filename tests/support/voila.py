@@ -14,7 +14,6 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -27,6 +26,7 @@ from typing import Any
 
 import isoko
 from isoko.hub.server_config import write_voila_config
+from isoko.platform.ports import free_port
 
 #: What "the first chart" is, in every simulator and in the stock notebook.
 CHART_SVG = ".isoko-chart svg"
@@ -105,12 +105,6 @@ class VoilaServer:
                 self.process.wait()
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def isolated_env(workdir: Path, pythonpath: str | None = None) -> dict[str, str]:
     """The environment of a server that reads no Jupyter config of this machine or user."""
     env = {
@@ -183,7 +177,7 @@ def isoko_voila(root: Path, workdir: Path) -> Iterator[VoilaServer]:
     The config file is the one the hub writes for learners
     (:func:`isoko.hub.server_config.write_voila_config`); ``root`` is what it serves.
     """
-    port = _free_port()
+    port = free_port()
     config = workdir / "isoko-config"
     config.mkdir(parents=True, exist_ok=True)
     write_voila_config(config)
@@ -211,7 +205,7 @@ def isoko_voila(root: Path, workdir: Path) -> Iterator[VoilaServer]:
 @contextlib.contextmanager
 def stock_voila(root: Path, workdir: Path) -> Iterator[VoilaServer]:
     """Plain ``voila`` with its default configuration, serving ``root``."""
-    port = _free_port()
+    port = free_port()
     env = isolated_env(workdir)
     env["JUPYTER_NO_CONFIG"] = "1"  # not even the Python environment's own config
     command = [

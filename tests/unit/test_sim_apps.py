@@ -7,7 +7,7 @@ import nbformat
 import pytest
 
 from isoko.sims import SimEntry, catalog
-from isoko.sims.catalog import SIMULATORS, find
+from isoko.sims.registry import SIMULATORS, find
 from support.notebooks import REPO, WIDGET_VIEW, outputs, run_notebook
 
 IDS = [entry.id for entry in catalog()]

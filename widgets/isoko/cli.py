@@ -90,7 +90,8 @@ def apps(args: argparse.Namespace) -> int:
     if args.check:
         problems = check_apps(courses_dir)
         for problem in problems:
-            print(f"isoko apps --check: {problem}", file=sys.stderr)
+            where = problem.path.relative_to(args.checkout)
+            print(f"isoko apps --check: {where}: {problem.reason}", file=sys.stderr)
         if problems:
             print(f"Run `{FIX_COMMAND}` to make them from the catalog.", file=sys.stderr)
             return 1
@@ -102,7 +103,8 @@ def apps(args: argparse.Namespace) -> int:
         print(f"isoko apps: {err}", file=sys.stderr)
         return 1
     for problem in fixed:
-        print(f"{'removed' if problem.kind == 'orphan' else 'wrote'} {problem.path}")
+        done = "removed" if problem.kind == "orphan" else "wrote"
+        print(f"{done} {problem.path.relative_to(args.checkout)}")
     print(f"App notebooks: {len(fixed)} changed")
     return 0
 

@@ -1,7 +1,7 @@
 """Simulator apps generated from the catalog: one one-cell Voilà notebook per simulator.
 
 ``isoko apps`` writes ``<courses>/<course>/apps/<id>.ipynb`` for every entry of
-:mod:`isoko.sims.catalog`; ``isoko apps --check`` says which app notebooks are stale,
+:mod:`isoko.sims.registry`; ``isoko apps --check`` says which app notebooks are stale,
 missing or orphans (an app notebook no catalog entry makes), without writing.
 """
 
@@ -11,7 +11,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from isoko.sims.catalog import SimEntry, catalog
+from isoko.sims.registry import SimEntry, catalog
 
 #: What fixes whatever the check finds.
 FIX_COMMAND = "isoko apps"
@@ -72,13 +72,18 @@ class AppProblem:
     path: Path
     kind: str
 
-    def __str__(self) -> str:
+    @property
+    def reason(self) -> str:
+        """The kind, and what it means."""
         why = {
             "stale": "differs from what the catalog makes",
             "missing": "is in the catalog but has no app notebook",
             "orphan": "is an app notebook of no simulator in the catalog",
         }[self.kind]
-        return f"{self.path}: {self.kind}: {why}"
+        return f"{self.kind}: {why}"
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.reason}"
 
 
 def check_apps(courses_dir: Path) -> list[AppProblem]:

@@ -1,7 +1,7 @@
 """Courses are data: each ``courses/<slug>/`` folder has a ``course.yaml`` that tooling reads.
 
 A course names its simulators by their ids in the simulator catalog
-(:mod:`isoko.sims.catalog`); their app notebooks are ``apps/<id>.ipynb``.
+(:mod:`isoko.sims.registry`); their app notebooks are ``apps/<id>.ipynb``.
 """
 
 from __future__ import annotations
@@ -61,7 +61,7 @@ def app_path(sim_id: str) -> str:
 
 def course_simulators(meta: dict, meta_file: Path, slug: str) -> list[str]:
     """The simulator ids ``course.yaml`` lists, each checked against the catalog."""
-    from isoko.sims.catalog import catalog
+    from isoko.sims.registry import catalog
 
     if "apps" in meta:
         raise CourseError(

@@ -29,7 +29,7 @@ from pathlib import Path
 import nbformat
 
 from isoko.courses.catalog import Course, CourseError, load_course
-from isoko.sims.catalog import catalog
+from isoko.sims.registry import catalog
 
 LESSON_BUDGET_SECONDS = 120
 CELL_TIMEOUT_SECONDS = 60

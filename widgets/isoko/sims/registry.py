@@ -1,5 +1,8 @@
 """The simulator catalog: every simulator, registered once, as plain data.
 
+(A module named ``catalog`` would be hidden by the function :func:`catalog` that
+``isoko.sims`` exports, hence ``registry``.)
+
 Each entry says which course a simulator belongs to, its title and question for the
 gallery, and where its class lives (``"module:Class"``). Everything else is derived
 from it: the one-cell Voilà app ``courses/<course>/apps/<id>.ipynb`` (written by
