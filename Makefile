@@ -85,16 +85,19 @@ format:
 	$(ISOKO_ENV)/bin/ruff check --fix .
 	$(ISOKO_ENV)/bin/ruff format .
 
+# Benchmarks live beside the package, not in it; they share helpers with the tests.
+BENCH := PYTHONPATH=$(CURDIR)/tests $(PY)
+
 # Benchmarks: simulator recompute times, and Voila page weight against stock Voila.
 .PHONY: bench
 bench: install browser
-	$(PY) -m isoko.bench
+	$(BENCH) benchmarks/bench.py
 
 # A nine o'clock start: N learners (default 100) start their servers at once on a real
 # hub as root; prints one line of JSON. Takes the whole machine for minutes.
 .PHONY: bench-class
 bench-class: install
-	$(PY) -m isoko.bench_class --checkout "$(CURDIR)" $(if $(N),--learners $(N)) \
+	$(BENCH) benchmarks/bench_class.py --checkout "$(CURDIR)" $(if $(N),--learners $(N)) \
 	  --hub-log test-artifacts/bench-class-hub.log
 
 # Stock `nbgrader autograde` against `isoko grade` on the same synthetic class of N
@@ -102,4 +105,4 @@ bench-class: install
 # that every score is identical and prints one line of JSON. As root; takes minutes.
 .PHONY: bench-grading
 bench-grading: install
-	$(PY) -m isoko.bench_grading --checkout "$(CURDIR)" $(if $(N),--learners $(N))
+	$(BENCH) benchmarks/bench_grading.py --checkout "$(CURDIR)" $(if $(N),--learners $(N))

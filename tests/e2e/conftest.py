@@ -14,7 +14,7 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, sync_playwright
 
 # The browser tests start Chromium exactly as the benchmark does.
-from isoko.bench import CHROMIUM, CHROMIUM_ARGS
+from support.browser import CHROMIUM, CHROMIUM_ARGS
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -14,11 +14,14 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import BrowserContext, Page, expect
 
+from isoko.sims.registry import find
+
 pytestmark = pytest.mark.e2e
 
 COURSE = "pricing"
 ASSIGNMENT = "a01-pricing-basics"
-APP = f"{COURSE}/apps/price-and-profit.ipynb"
+#: The price-and-profit app, where the hub puts it in a learner's home.
+APP = find("price-and-profit").app.removeprefix("courses/")
 
 #: A cold single-user server (JupyterLab, nbgrader, Voilà) takes a while on 2 cores.
 SPAWN_TIMEOUT_MS = 180_000

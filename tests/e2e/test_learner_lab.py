@@ -22,6 +22,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
+from isoko.sims.registry import find
 from support.client import HubUser, signed_in
 from support.hub import running_hub
 from support.web import static_site
@@ -35,7 +36,8 @@ LOAD_TIMEOUT_MS = 150_000
 ENROLLED = "selling-online"
 GRADED = "logistics"
 ASSIGNMENT = "a01-channels-and-customers"
-APP = "pricing/apps/price-and-profit.ipynb"
+#: The price-and-profit app, where the hub puts it in a learner's home.
+APP = find("price-and-profit").app.removeprefix("courses/")
 SIM = ".isoko-sim"
 
 

@@ -16,13 +16,15 @@ import pytest
 from playwright.sync_api import BrowserContext, Page
 from test_learner_browser import CHART_SVG, RENDER_TIMEOUT_MS, SIM, log_in
 
+from isoko.sims.registry import find
 from support.assignment import ASSIGNMENT, COURSE, NOTEBOOK, fetch_and_submit, formgrader
 from support.client import signed_in
 from support.hub import running_hub
 
 pytestmark = pytest.mark.e2e
 
-APP = f"{COURSE}/apps/price-and-profit.ipynb"
+#: The price-and-profit app, where the hub puts it in a learner's home.
+APP = find("price-and-profit").app.removeprefix("courses/")
 MATH_NOTEBOOK = "maths-check.ipynb"
 LOCAL_HOSTS = {"127.0.0.1"}
 

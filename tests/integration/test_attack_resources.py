@@ -15,6 +15,7 @@ import pytest
 import requests
 
 from isoko.platform.settings import DEFAULT_LEARNER_KERNELS, DEFAULT_LEARNER_PROCESSES
+from isoko.sims.registry import find
 from support.client import HubUser, signed_in
 from support.hub import Hub, running_hub, servers_run_by
 from support.kernels import Kernel
@@ -22,7 +23,8 @@ from support.kernels import Kernel
 pytestmark = pytest.mark.integration
 
 GIB = 2**30
-APP = "pricing/apps/price-and-profit.ipynb"
+#: The price-and-profit app, where the hub puts it in a learner's home.
+APP = find("price-and-profit").app.removeprefix("courses/")
 
 #: Allocate and touch memory 64 MiB at a time until refused. Stops at 4 GiB, far past
 #: the limit, so that without a limit the test fails instead of exhausting the machine.

@@ -17,6 +17,7 @@ import nbformat
 import pytest
 
 from isoko.platform.unix import run_as
+from isoko.sims.registry import find
 from support.assignment import (
     ASSIGNMENT,
     COURSE,
@@ -33,7 +34,8 @@ from support.hub import servers_run_by
 pytestmark = pytest.mark.integration
 
 LESSON = f"{COURSE}/lessons/01-price-after-fees.ipynb"
-APP = f"{COURSE}/apps/price-and-profit.ipynb"
+#: The price-and-profit app, where the hub puts it in a learner's home.
+APP = find("price-and-profit").app.removeprefix("courses/")
 
 
 @pytest.fixture(scope="module")

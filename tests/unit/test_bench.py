@@ -6,8 +6,9 @@ import ipywidgets as widgets
 import nbformat
 import pytest
 
-from isoko import bench
+import bench
 from isoko.sims import catalog
+from support import voila
 
 
 def test_recompute_part_runs_on_one_simulator(capsys):
@@ -70,6 +71,16 @@ def test_any_main_control_can_be_moved_both_ways(control):
     assert control.value == start
 
 
+@pytest.mark.parametrize("entry", catalog(), ids=[entry.id for entry in catalog()])
+def test_every_simulator_has_one_main_control_the_benchmark_can_move(entry):
+    sim = entry.factory()
+    control = bench.main_control(sim)
+    assert "isoko-main-control" in control._dom_classes
+    back, forth = bench.alternate_values(control)
+    forth()
+    back()
+
+
 def test_the_price_slider_counts_as_main_control_for_price_and_profit():
     sim = next(e for e in catalog() if e.id == "price-and-profit").factory()
     assert bench.main_control(sim) is sim.controls["price_usd"]
@@ -81,7 +92,7 @@ def test_inventory_monte_carlo_is_timed_or_skipped_with_a_reason():
 
 
 def test_stock_notebook_is_a_plain_slider_and_chart(tmp_path):
-    path = bench.write_stock_notebook(tmp_path)
+    path = voila.write_stock_notebook(tmp_path)
     nb = nbformat.read(path, as_version=4)
     nbformat.validate(nb)
     (cell,) = nb.cells
@@ -92,7 +103,7 @@ def test_stock_notebook_is_a_plain_slider_and_chart(tmp_path):
 def test_servers_read_no_jupyter_config_of_the_machine(tmp_path, monkeypatch):
     monkeypatch.setenv("JUPYTER_CONFIG_PATH", "/somewhere/personal")
     monkeypatch.setenv("JUPYTERHUB_SERVICE_PREFIX", "/user/someone/")
-    env = bench.isolated_env(tmp_path, pythonpath="/code")
+    env = voila.isolated_env(tmp_path, pythonpath="/code")
     assert "JUPYTER_CONFIG_PATH" not in env and "JUPYTERHUB_SERVICE_PREFIX" not in env
     assert env["HOME"] == str(tmp_path / "home")
     assert env["JUPYTER_CONFIG_DIR"] == str(tmp_path / "jupyter-config")

@@ -5,7 +5,7 @@ import os
 
 import pytest
 
-from isoko import bench_class
+import bench_class
 
 MIB = 2**20
 

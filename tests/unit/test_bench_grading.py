@@ -13,7 +13,7 @@ import nbformat
 import pytest
 from nbgrader.api import Gradebook
 
-from isoko import bench_grading as bg
+import bench_grading as bg
 from support.notebooks import isolated_jupyter_env
 
 REPO = Path(__file__).resolve().parents[2]

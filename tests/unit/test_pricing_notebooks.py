@@ -57,7 +57,8 @@ def test_course_yaml_lists_what_exists():
     assert meta["slug"] == "pricing" and meta["language"] == "en"
     for key in ("title", "summary", "audience", "level", "hours", "outcomes"):
         assert meta[key], key
-    for rel in meta["lessons"] + meta["apps"]:
+    assert meta["simulators"] == ["price-and-profit"]
+    for rel in [*meta["lessons"], "apps/price-and-profit.ipynb"]:
         assert (COURSE / rel).is_file(), rel
     assignments = {a["id"]: a for a in meta["assignments"]}
     assert assignments["a01-pricing-basics"]["points"] == {"auto": 6, "manual": 2}

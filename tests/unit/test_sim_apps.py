@@ -1,94 +1,75 @@
-"""Every simulator in the gallery: its catalog entry, and its one-cell Voilà app run in a
-fresh kernel (the browser tests open the same apps in Voilà)."""
+"""Every simulator of the catalog: its entry, and its one-cell Voilà app run in a fresh
+kernel (the browser tests open the same apps in Voilà)."""
+
+import sys
 
 import nbformat
 import pytest
 
 from isoko.sims import SimEntry, catalog
-from isoko.sims.cashflow import CashFlowSimulator
-from isoko.sims.freight import AirOrSeaSimulator
-from isoko.sims.livestream import LivestreamSaleSimulator
-from isoko.sims.pricing import PriceProfitSimulator
-from isoko.sims.stock import StockReorderSimulator
-from isoko.sims.storefront import StorefrontAdsSimulator
+from isoko.sims.registry import SIMULATORS, find
 from support.notebooks import REPO, WIDGET_VIEW, outputs, run_notebook
 
-#: Catalog id -> its course, its simulator and the source of its app's one cell.
-EXPECTED = {
-    "price-and-profit": (
-        "pricing",
-        PriceProfitSimulator,
-        "from isoko.sims.pricing import PriceProfitSimulator\n\n"
-        "simulator = PriceProfitSimulator()\nsimulator.view",
-    ),
-    "air-or-sea": (
-        "logistics",
-        AirOrSeaSimulator,
-        "from isoko.sims.freight import AirOrSeaSimulator\n\nAirOrSeaSimulator().view",
-    ),
-    "stock-and-reorder": (
-        "logistics",
-        StockReorderSimulator,
-        "from isoko.sims.stock import StockReorderSimulator\n\nStockReorderSimulator().view",
-    ),
-    "livestream-sale": (
-        "selling-online",
-        LivestreamSaleSimulator,
-        "from isoko.sims.livestream import LivestreamSaleSimulator\n\n"
-        "LivestreamSaleSimulator().view",
-    ),
-    "storefront-and-ads": (
-        "selling-online",
-        StorefrontAdsSimulator,
-        "from isoko.sims.storefront import StorefrontAdsSimulator\n\nStorefrontAdsSimulator().view",
-    ),
-    "mobile-money-cash-flow": (
-        "selling-online",
-        CashFlowSimulator,
-        "from isoko.sims.cashflow import CashFlowSimulator\n\nCashFlowSimulator().view",
-    ),
-}
-
-
-def entry(sim_id: str) -> SimEntry:
-    (found,) = [e for e in catalog() if e.id == sim_id]
-    return found
+IDS = [entry.id for entry in catalog()]
 
 
 def test_catalog_ids_and_apps_are_unique():
     entries = catalog()
     assert len({e.id for e in entries}) == len(entries)
     assert len({e.app for e in entries}) == len(entries)
-    assert {e.id for e in entries} == set(EXPECTED)
+    assert entries == list(SIMULATORS)
 
 
-@pytest.mark.parametrize("sim_id", EXPECTED)
+def test_importing_the_catalog_does_not_import_ipywidgets(tmp_path):
+    import subprocess
+
+    done = subprocess.run(
+        [sys.executable, "-c", "import sys, isoko.sims; print('ipywidgets' in sys.modules)"],
+        env={"PYTHONPATH": str(REPO / "widgets")},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "False"
+
+
+def test_an_unknown_id_names_the_known_ones():
+    with pytest.raises(KeyError, match="no simulator 'price-and-proft'.*price-and-profit"):
+        find("price-and-proft")
+
+
+@pytest.mark.parametrize("sim_id", IDS)
 def test_catalog_entry_builds_the_simulator(sim_id):
-    course, simulator, _source = EXPECTED[sim_id]
-    found = entry(sim_id)
+    found = find(sim_id)
     assert isinstance(found, SimEntry)
-    assert found.course == course
-    assert found.app == f"courses/{course}/apps/{sim_id}.ipynb"
+    assert found.app == f"courses/{found.course}/apps/{sim_id}.ipynb"
     assert (REPO / found.app).is_file()
+    assert (REPO / "courses" / found.course / "course.yaml").is_file()
+    simulator = found.simulator_class()
+    assert simulator.__module__ == found.module and simulator.__name__ == found.class_name
     built = found.factory()
     assert isinstance(built, simulator)
     assert "isoko-sim" in built.view._dom_classes
     assert isinstance(found.factory(language="fr"), simulator)
 
 
-@pytest.mark.parametrize("sim_id", EXPECTED)
+@pytest.mark.parametrize("sim_id", IDS)
 def test_app_is_one_cell_committed_without_outputs(sim_id):
-    nb = nbformat.read(REPO / entry(sim_id).app, as_version=4)
+    entry = find(sim_id)
+    nb = nbformat.read(REPO / entry.app, as_version=4)
     nbformat.validate(nb)
     assert nb.metadata.kernelspec.name == "python3"
+    assert nb.metadata.title == entry.title
     (cell,) = nb.cells
     assert cell.cell_type == "code" and cell.outputs == [] and cell.execution_count is None
-    assert cell.source.splitlines() == EXPECTED[sim_id][2].splitlines()
+    assert cell.source.splitlines()[0] == f"from {entry.module} import {entry.class_name}"
+    assert cell.source.splitlines()[-1].endswith(".view")
 
 
-@pytest.mark.parametrize("sim_id", EXPECTED)
+@pytest.mark.parametrize("sim_id", IDS)
 def test_app_runs_in_a_fresh_kernel_and_shows_a_widget(sim_id, isolated_kernel_env):
-    nb = run_notebook(REPO / entry(sim_id).app, isolated_kernel_env)
+    nb = run_notebook(REPO / find(sim_id).app, isolated_kernel_env)
     outs = outputs(nb)
     assert not [o for o in outs if o.output_type == "error"]
     assert not [o for o in outs if o.output_type == "stream"]  # prints nothing

@@ -98,6 +98,35 @@ def course_check(args: argparse.Namespace) -> int:
     return 1 if problems else 0
 
 
+def apps(args: argparse.Namespace) -> int:
+    from isoko.courses.apps import FIX_COMMAND, check_apps, write_apps
+
+    courses_dir = args.checkout / "courses"
+    if not courses_dir.is_dir():
+        print(f"isoko apps: no courses folder at {courses_dir}", file=sys.stderr)
+        return 2
+    if args.check:
+        problems = check_apps(courses_dir)
+        for problem in problems:
+            where = problem.path.relative_to(args.checkout)
+            print(f"isoko apps --check: {where}: {problem.reason}", file=sys.stderr)
+        if problems:
+            print(f"Run `{FIX_COMMAND}` to make them from the catalog.", file=sys.stderr)
+            return 1
+        print("App notebooks: all made from the catalog, none stale, missing or orphan")
+        return 0
+    try:
+        fixed = write_apps(courses_dir)
+    except ValueError as err:
+        print(f"isoko apps: {err}", file=sys.stderr)
+        return 1
+    for problem in fixed:
+        done = "removed" if problem.kind == "orphan" else "wrote"
+        print(f"{done} {problem.path.relative_to(args.checkout)}")
+    print(f"App notebooks: {len(fixed)} changed")
+    return 0
+
+
 #: Exit codes of `isoko roster`: the file was refused (nothing changed); the command
 #: line was wrong; the hub or the gradebook could not be reached.
 ROSTER_BAD_FILE, USAGE, ROSTER_UNAVAILABLE = 1, 2, 3
@@ -336,6 +365,19 @@ def main(argv: list[str] | None = None) -> int:
         help="the Isoko checkout (default: the current folder)",
     )
     p_check.set_defaults(func=course_check)
+    p_apps = sub.add_parser("apps", help="write every simulator's app notebook from the catalog")
+    p_apps.add_argument(
+        "--check",
+        action="store_true",
+        help="write nothing; exit 1 naming each stale, missing or orphan app notebook",
+    )
+    p_apps.add_argument(
+        "--checkout",
+        type=Path,
+        default=Path.cwd(),
+        help="the Isoko checkout (default: the current folder)",
+    )
+    p_apps.set_defaults(func=apps)
     p_roster = sub.add_parser(
         "roster", help="enrol a course's learners, graders and instructors from a CSV file"
     ).add_subparsers(dest="roster_command", required=True)

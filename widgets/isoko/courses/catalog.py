@@ -1,4 +1,8 @@
-"""Courses are data: each ``courses/<slug>/`` folder has a ``course.yaml`` that tooling reads."""
+"""Courses are data: each ``courses/<slug>/`` folder has a ``course.yaml`` that tooling reads.
+
+A course names its simulators by their ids in the simulator catalog
+(:mod:`isoko.sims.registry`); their app notebooks are ``apps/<id>.ipynb``.
+"""
 
 from __future__ import annotations
 
@@ -32,9 +36,15 @@ class Course:
     summary: str = ""
     assignments: list[Assignment] = field(default_factory=list)
     lessons: list[str] = field(default_factory=list)
-    apps: list[str] = field(default_factory=list)
+    #: Ids of the course's simulators in the simulator catalog, as course.yaml lists them.
+    simulators: list[str] = field(default_factory=list)
     #: The metadata as written, for checks that need more than the fields above.
     meta: dict = field(default_factory=dict)
+
+    @property
+    def apps(self) -> list[str]:
+        """The app notebooks of the course's simulators, relative to the course folder."""
+        return [app_path(sim_id) for sim_id in self.simulators]
 
     @property
     def source_dir(self) -> Path:
@@ -42,6 +52,38 @@ class Course:
 
     def learner_folders(self) -> list[Path]:
         return [self.path / name for name in LEARNER_FOLDERS if (self.path / name).is_dir()]
+
+
+def app_path(sim_id: str) -> str:
+    """Where the app notebook of simulator ``sim_id`` is, relative to its course folder."""
+    return f"apps/{sim_id}.ipynb"
+
+
+def course_simulators(meta: dict, meta_file: Path, slug: str) -> list[str]:
+    """The simulator ids ``course.yaml`` lists, each checked against the catalog."""
+    from isoko.sims.registry import catalog
+
+    if "apps" in meta:
+        raise CourseError(
+            f"{meta_file}: 'apps' is no longer read: list the course's simulator ids under "
+            "'simulators' (their app notebooks are made by `isoko apps`)"
+        )
+    listed = meta.get("simulators") or []
+    if not isinstance(listed, list) or not all(isinstance(i, str) for i in listed):
+        raise CourseError(f"{meta_file}: 'simulators' must be a list of simulator ids")
+    courses = {entry.id: entry.course for entry in catalog()}
+    for sim_id in listed:
+        if sim_id not in courses:
+            raise CourseError(
+                f"{meta_file}: unknown simulator {sim_id!r} under 'simulators' "
+                f"(the catalog has: {', '.join(courses)})"
+            )
+        if courses[sim_id] != slug:
+            raise CourseError(
+                f"{meta_file}: simulator {sim_id!r} belongs to the course "
+                f"{courses[sim_id]!r} in the simulator catalog, not to {slug!r}"
+            )
+    return list(listed)
 
 
 def load_course(path: Path) -> Course:
@@ -74,7 +116,7 @@ def load_course(path: Path) -> Course:
         summary=meta.get("summary", ""),
         assignments=assignments,
         lessons=list(meta.get("lessons") or []),
-        apps=list(meta.get("apps") or []),
+        simulators=course_simulators(meta, meta_file, slug),
         meta=meta,
     )
 

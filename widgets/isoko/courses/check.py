@@ -29,6 +29,7 @@ from pathlib import Path
 import nbformat
 
 from isoko.courses.catalog import Course, CourseError, load_course
+from isoko.sims.registry import catalog
 
 LESSON_BUDGET_SECONDS = 120
 CELL_TIMEOUT_SECONDS = 60
@@ -325,6 +326,18 @@ class CourseChecker:
         missing = [key for key in REQUIRED_METADATA if not self.course.meta.get(key)]
         if missing:
             self.problem("course.yaml", "", f"missing {', '.join(missing)}")
+        unlisted = [
+            entry.id
+            for entry in catalog()
+            if entry.course == self.course.slug and entry.id not in self.course.simulators
+        ]
+        if unlisted:
+            self.problem(
+                "course.yaml",
+                "",
+                f"the simulator catalog has {', '.join(unlisted)} for this "
+                "course, but 'simulators' does not list it",
+            )
 
     def run(self) -> list[Problem]:
         self.check_metadata()

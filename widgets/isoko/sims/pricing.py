@@ -173,6 +173,7 @@ class PriceProfitSimulator(_base.Simulator[PriceProfitResult], _base.HasChart):
             "ref_quantity": _base.int_slider(ref_quantity, 100, 10_000, 100),
         }
         self._controls["price_usd"].add_class("isoko-price")
+        self._controls["price_usd"].add_class("isoko-main-control")
 
         self._figure = self._output(self._render_figure, "isoko-profit")
         self._chart = self._output(self._render_chart, "isoko-chart")

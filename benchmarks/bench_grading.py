@@ -1,9 +1,10 @@
 """Benchmark: one assignment of a class graded by stock nbgrader and by ``isoko grade``.
 
-``python -m isoko.bench_grading --checkout .`` (or ``make bench-grading``, ``N=``
-learners, default 60) builds a class of synthetic submissions of the pricing course's
-``a02-price-from-sales-data`` (pandas; some learners draw a matplotlib chart), a seeded
-mix of right, partly right and wrong answers, and grades the same files twice:
+``make bench-grading`` (``N=`` learners, default 60; or, from the checkout,
+``PYTHONPATH=tests python benchmarks/bench_grading.py``) builds a class of synthetic
+submissions of the pricing course's ``a02-price-from-sales-data`` (pandas; some learners
+draw a matplotlib chart), a seeded mix of right, partly right and wrong answers, and
+grades the same files twice:
 
 * **stock**: plain ``nbgrader autograde`` in a course folder holding only the course's
   own ``nbgrader_config.py``, run as a throwaway unprivileged account under ``prlimit``
@@ -12,7 +13,7 @@ mix of right, partly right and wrong answers, and grades the same files twice:
   grading settings, learner code in the sandbox as a throwaway sandbox account.
 
 Both wall times cover the class's learners only. Then the bad-submission fixtures
-(``tests/support/bad_submissions.py`` of the checkout) join the class: stock nbgrader
+(:mod:`support.bad_submissions`, shared with the tests) join the class: stock nbgrader
 grades each alone (it may crash or hang on them; each run has a wall-clock limit), and
 ``isoko grade --force`` grades the whole class with them in one run, after which every
 learner's scores must still be what stock nbgrader gave them. Every score is compared
@@ -36,7 +37,6 @@ from __future__ import annotations
 import argparse
 import contextlib
 import copy
-import importlib.util
 import json
 import os
 import pwd
@@ -57,6 +57,10 @@ from pathlib import Path
 
 import nbformat
 
+from support.bad_submissions import BAD_SUBMISSIONS
+
+#: The tests' folder of this checkout: the helpers this benchmark shares with them.
+TESTS_DIR = Path(__file__).resolve().parents[1] / "tests"
 COURSE = "pricing"
 ASSIGNMENT = "a02-price-from-sales-data"
 NOTEBOOK = "price-from-sales-data"
@@ -735,18 +739,6 @@ def tail(text: str, lines: int = 15) -> str:
     return "\n".join(text.splitlines()[-lines:])
 
 
-def load_bad_submissions(checkout: Path) -> dict:
-    """``BAD_SUBMISSIONS`` of the checkout's test support, or {} where it has none yet."""
-    path = checkout / "tests" / "support" / "bad_submissions.py"
-    if not path.is_file():
-        return {}
-    spec = importlib.util.spec_from_file_location("isoko_bench_bad_submissions", path)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up while defined
-    spec.loader.exec_module(module)
-    return dict(module.BAD_SUBMISSIONS)
-
-
 @dataclass
 class Bench:
     """The temporary folder, the accounts, and the two course folders."""
@@ -1074,9 +1066,10 @@ def probe_phases(bench: Bench, build: Path, isoko_dir: Path, samples: int = 6) -
     home = bench.root / "probe-home"
     (home / "tmp").mkdir(parents=True, exist_ok=True)
     done = subprocess.run(
-        [sys.executable, "-m", "isoko.bench_grading", "--main-thread-probe", str(folder)]
+        [sys.executable, str(Path(__file__).resolve()), "--main-thread-probe", str(folder)]
         + ["--workers", str(bench.workers)],
-        env=isolated_env(home),
+        # This file imports the tests' helpers (the bad submissions) at its top.
+        env=isolated_env(home, {"PYTHONPATH": str(TESTS_DIR)}),
         capture_output=True,
         text=True,
         timeout=RUN_WALL_SECONDS,
@@ -1164,7 +1157,7 @@ def run(
     os.chmod(bench.root, 0o711)  # the stock account reaches its own course folder inside
     try:
         log(f"building {learners} submissions of {COURSE}/{ASSIGNMENT} in {bench.root}")
-        bad = load_bad_submissions(bench.checkout) if fixtures else {}
+        bad = dict(BAD_SUBMISSIONS) if fixtures else {}
         if fixtures and not bad:
             log("no bad-submission fixtures in this checkout (tests/support/bad_submissions.py)")
         build = bench.generate()
@@ -1294,7 +1287,7 @@ def grade_fixtures(
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m isoko.bench_grading", description=__doc__.splitlines()[0]
+        prog="benchmarks/bench_grading.py", description=__doc__.splitlines()[0]
     )
     parser.add_argument(
         "-n",
@@ -1333,7 +1326,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(str(err))
     if os.geteuid() != 0:
         print(
-            "isoko.bench_grading: run as root: stock nbgrader and the sandbox each run as a "
+            "bench_grading: run as root: stock nbgrader and the sandbox each run as a "
             "throwaway account the benchmark makes",
             file=sys.stderr,
         )

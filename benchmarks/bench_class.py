@@ -1,14 +1,15 @@
 """Benchmark: a whole class starts its servers at nine o'clock.
 
-``python -m isoko.bench_class --checkout .`` (or ``make bench-class``, ``N=`` learners)
-starts a real hub as root on 127.0.0.1 with its own temporary state, system folder and
-Unix account prefix; makes N learner accounts (approved, enrolled in the first course);
-asks the hub's REST API to start all their servers at the same moment; polls until each
-is ready or has failed; lets them sit idle, then measures the memory of each idle
-learner server and each course's formgrader; opens each learner's course page
-(``/learn``) once, one learner after the other, and measures the learner servers again
-(``visited_server_mib``: servers import some things only when first used;
-``course_page_failed`` counts pages that did not open); and prints ONE line of JSON.
+``make bench-class`` (``N=`` learners; or, from the checkout, ``PYTHONPATH=tests python
+benchmarks/bench_class.py``) starts a real hub as root on 127.0.0.1 with its own
+temporary state, system folder and Unix account prefix; makes N learner accounts
+(approved, enrolled in the first course); asks the hub's REST API to start all their
+servers at the same moment; polls until each is ready or has failed; lets them sit idle,
+then measures the memory of each idle learner server and each course's formgrader; opens
+each learner's course page (``/learn``) once, one learner after the other, and measures
+the learner servers again (``visited_server_mib``: servers import some things only when
+first used; ``course_page_failed`` counts pages that did not open); and prints ONE line
+of JSON.
 
 Memory is measured over the whole process tree of each server (every process its Unix
 account runs: an idle server has no kernel). Three measures, from the kernel's
@@ -48,14 +49,12 @@ import sys
 import tempfile
 import threading
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from isoko.platform.ports import free_port, free_port_run
 from isoko.platform.unix import kill_processes_of, processes_of
+from support.hub import Hub
 
 MIB = 2**20
 DEFAULT_LEARNERS = 100
@@ -204,39 +203,17 @@ def account_cpu_seconds(account: str) -> float:
 
 
 @dataclass
-class ClassHub:
-    """A hub started by ``isoko hub`` with its own state, accounts and ports."""
+class ClassHub(Hub):
+    """The tests' hub (``isoko hub`` with its own state, accounts and ports, on loopback),
+    plus what a class needs: approved accounts, the admin's API token, a full clean-up."""
 
-    checkout: Path
     root: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="isoko-class-")))
     unix_prefix: str = field(default_factory=lambda: f"b{secrets.token_hex(2)}-")
-    port: int = field(default_factory=free_port)
-    proc: subprocess.Popen | None = None
     token: str = ""
 
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    @property
-    def state_dir(self) -> Path:
-        return self.root / "state"
-
-    @property
-    def log_file(self) -> Path:
-        return self.root / "hub.log"
-
     def environ(self) -> dict[str, str]:
-        return {
-            **os.environ,
-            "ISOKO_STATE_DIR": str(self.state_dir),
-            "ISOKO_SYSTEM_DIR": str(self.root / "system"),
-            "ISOKO_UNIX_PREFIX": self.unix_prefix,
-            "ISOKO_PORT": str(self.port),
-            "ISOKO_HUB_PORT": str(free_port()),
-            "ISOKO_PROXY_API_PORT": str(free_port()),
-            "ISOKO_SERVICE_PORT_BASE": str(free_port_run(4)),
-        }
+        # The benchmark runs with the tests' helpers on its path; the hub must not.
+        return {key: value for key, value in super().environ().items() if key != "PYTHONPATH"}
 
     def add_approved_accounts(self, names: list[str]) -> None:
         """Approved sign-ups in the hub database, as an instructor's approval leaves them.
@@ -262,36 +239,7 @@ class ClassHub:
 
     def start(self, timeout: float = 300) -> None:
         os.chmod(self.root, 0o755)  # learner and grader accounts reach the system folder
-        isoko = Path(sys.executable).with_name("isoko")
-        with self.log_file.open("w") as log:
-            self.proc = subprocess.Popen(
-                [str(isoko), "hub", "--checkout", str(self.checkout)],
-                env=self.environ(),
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                stdin=subprocess.DEVNULL,
-                # Its own session: a Ctrl-C on the benchmark reaches the benchmark only,
-                # which then stops the hub the way an operator's Ctrl-C would.
-                start_new_session=True,
-            )
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError(
-                    f"the hub exited with {self.proc.returncode}:\n{self.log_tail()}"
-                )
-            try:
-                with urllib.request.urlopen(f"{self.url}/hub/api/", timeout=2):
-                    return
-            except (urllib.error.URLError, OSError):
-                time.sleep(0.5)
-        raise RuntimeError(f"the hub did not answer within {timeout} s:\n{self.log_tail()}")
-
-    def log_tail(self, lines: int = 40) -> str:
-        try:
-            return "\n".join(self.log_file.read_text().splitlines()[-lines:])
-        except OSError:
-            return "(no log)"
+        super().start(timeout)
 
     def admin_token(self) -> str:
         """An API token of the hub's admin, made by logging in through the real form."""
@@ -340,23 +288,13 @@ class ClassHub:
 
     def stop(self, timeout: float = 120) -> None:
         """Ctrl-C for the hub: it stops the proxy, the formgraders and every server."""
-        if self.proc is None or self.proc.poll() is not None:
-            return
-        self.proc.send_signal(signal.SIGINT)
-        try:
-            self.proc.wait(timeout)
-        except subprocess.TimeoutExpired:
-            os.killpg(self.proc.pid, signal.SIGKILL)
-            self.proc.wait(10)
-
-    def accounts(self) -> list[str]:
-        return [p.pw_name for p in pwd.getpwall() if p.pw_name.startswith(self.unix_prefix)]
+        super().stop(timeout)
 
     def remove(self) -> None:
         """Leave the machine as it was: accounts, their processes, sudo rule, folders."""
         self.stop()
         Path(f"/etc/sudoers.d/{self.unix_prefix}grading").unlink(missing_ok=True)
-        for name in self.accounts():
+        for name in self.unix_accounts():
             try:
                 uid = pwd.getpwnam(name).pw_uid
             except KeyError:
@@ -550,7 +488,7 @@ def run(
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m isoko.bench_class", description=__doc__.splitlines()[0]
+        prog="benchmarks/bench_class.py", description=__doc__.splitlines()[0]
     )
     parser.add_argument(
         "-n",
@@ -580,9 +518,7 @@ def main(argv: list[str] | None = None) -> int:
     except ValueError as err:
         parser.error(str(err))
     if os.geteuid() != 0:
-        print(
-            "isoko.bench_class: run as root: every learner is a real Unix account", file=sys.stderr
-        )
+        print("bench_class: run as root: every learner is a real Unix account", file=sys.stderr)
         return 2
 
     def interrupted(signum, frame):

@@ -1,0 +1,122 @@
+"""The simulator catalog: every simulator, registered once, as plain data.
+
+(A module named ``catalog`` would be hidden by the function :func:`catalog` that
+``isoko.sims`` exports, hence ``registry``.)
+
+Each entry says which course a simulator belongs to, its title and question for the
+gallery, and where its class lives (``"module:Class"``). Everything else is derived
+from it: the one-cell Voilà app ``courses/<course>/apps/<id>.ipynb`` (written by
+``isoko apps``), the simulator ids a ``course.yaml`` may list, and the simulators the
+tests and benchmarks go through. Importing this module does not import ipywidgets: an
+entry imports its simulator's module only when asked to build one.
+
+Adding a simulator is its module plus one entry in :data:`SIMULATORS`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from importlib import import_module
+from typing import Any
+
+__all__ = ["SIMULATORS", "SimEntry", "catalog", "find"]
+
+
+@dataclass(frozen=True)
+class SimEntry:
+    """One simulator of the gallery.
+
+    ``target`` is where its class lives, ``"package.module:ClassName"``.
+    ``app_variable``, when set, is the name the app notebook binds the simulator to
+    before showing its view (otherwise the app shows ``ClassName().view``).
+    """
+
+    id: str
+    course: str
+    title: str
+    question: str
+    target: str
+    app_variable: str = ""
+
+    @property
+    def module(self) -> str:
+        return self.target.partition(":")[0]
+
+    @property
+    def class_name(self) -> str:
+        return self.target.partition(":")[2]
+
+    @property
+    def app(self) -> str:
+        """The Voilà app notebook, relative to the repository root."""
+        return f"courses/{self.course}/apps/{self.id}.ipynb"
+
+    def simulator_class(self) -> type:
+        """The simulator's class (imports its module, and so ipywidgets)."""
+        return getattr(import_module(self.module), self.class_name)
+
+    def factory(self, **kwargs: Any) -> Any:
+        """A fresh simulator (display its ``.view``); ``kwargs`` go to its constructor."""
+        return self.simulator_class()(**kwargs)
+
+
+#: Every simulator, in the order the gallery shows them.
+SIMULATORS: tuple[SimEntry, ...] = (
+    SimEntry(
+        id="price-and-profit",
+        course="pricing",
+        title="Price and profit",
+        question="What price maximises my profit after commission, payment fees and exchange rate?",
+        target="isoko.sims.pricing:PriceProfitSimulator",
+        app_variable="simulator",
+    ),
+    SimEntry(
+        id="air-or-sea",
+        course="logistics",
+        title="Air or sea",
+        question="Air via Kigali or sea via Dar es Salaam: what lands cheaper, and when?",
+        target="isoko.sims.freight:AirOrSeaSimulator",
+    ),
+    SimEntry(
+        id="stock-and-reorder",
+        course="logistics",
+        title="Stock and reorder",
+        question="When should I reorder, and how much, so I rarely run out?",
+        target="isoko.sims.stock:StockReorderSimulator",
+    ),
+    SimEntry(
+        id="livestream-sale",
+        course="selling-online",
+        title="Livestream sale",
+        question="How much stock should I prepare for a livestream or flash sale?",
+        target="isoko.sims.livestream:LivestreamSaleSimulator",
+    ),
+    SimEntry(
+        id="storefront-and-ads",
+        course="selling-online",
+        title="Storefront and ads",
+        question="How much can I pay to win a customer, and does my shop make money each month?",
+        target="isoko.sims.storefront:StorefrontAdsSimulator",
+    ),
+    SimEntry(
+        id="mobile-money-cash-flow",
+        course="selling-online",
+        title="Mobile-money cash flow",
+        question="With mobile-money fees and slow payouts, on which day does my cash run out?",
+        target="isoko.sims.cashflow:CashFlowSimulator",
+    ),
+)
+
+
+def catalog() -> list[SimEntry]:
+    """All simulators, in the order the gallery shows them."""
+    return list(SIMULATORS)
+
+
+def find(sim_id: str) -> SimEntry:
+    """The entry of ``sim_id``; a KeyError naming the known ids if there is none."""
+    for entry in SIMULATORS:
+        if entry.id == sim_id:
+            return entry
+    known = ", ".join(entry.id for entry in SIMULATORS)
+    raise KeyError(f"no simulator {sim_id!r} in the catalog (it has: {known})")
