@@ -38,8 +38,8 @@ UPDATE_TIMEOUT_MS = 30_000
 
 SIM = ".isoko-sim"
 CHARTS = f"{SIM} .isoko-chart svg"
-#: The main control: ``isoko-main-control``, or the price slider of price-and-profit.
-MAIN_CONTROLS = (f"{SIM} .isoko-main-control", f"{SIM} .isoko-price")
+#: The main control of every simulator.
+MAIN_CONTROL = f"{SIM} .isoko-main-control"
 #: What Voilà shows instead of outputs when a cell fails (stderr, or an error output).
 CELL_ERROR = "[data-mime-type='application/vnd.jupyter.stderr'], .jp-RenderedText.jp-mod-error"
 
@@ -101,11 +101,10 @@ def open_app(page: Page, voila: bench.VoilaServer, entry: SimEntry) -> None:
 
 
 def main_control(page: Page) -> Locator:
-    for selector in MAIN_CONTROLS:
-        control = page.locator(selector)
-        if control.count():
-            return control.first
-    pytest.fail(f"no main control ({' or '.join(MAIN_CONTROLS)})")
+    control = page.locator(MAIN_CONTROL)
+    if not control.count():
+        pytest.fail(f"no main control ({MAIN_CONTROL})")
+    return control.first
 
 
 def move(control: Locator) -> None:
