@@ -60,6 +60,13 @@ class DeclaredInputs(traitlets.MetaHasTraits):
 
     def __new__(mcls, name: str, bases: tuple[type, ...], classdict: dict[str, Any], **kwds: Any):
         for spec in classdict.get("inputs", ()):
+            # An input may not hide a method or property: its trait would silently win.
+            hidden = classdict.get(
+                spec.name,
+                next((getattr(b, spec.name) for b in bases if hasattr(b, spec.name)), None),
+            )
+            if hidden is not None and not isinstance(hidden, traitlets.TraitType):
+                raise TypeError(f"{name}: input {spec.name!r} would hide {hidden!r}")
             classdict[spec.name] = input_trait(spec)
         return super().__new__(mcls, name, bases, classdict, **kwds)
 
