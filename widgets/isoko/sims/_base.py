@@ -186,11 +186,12 @@ def compact_in(value: float, language: str) -> str:
     return with_decimal_mark(compact_number(value), language)
 
 
-def main_control(control: WidgetT, css_class: str) -> WidgetT:
+def main_control(control: WidgetT, css_class: str = "") -> WidgetT:
     """``control`` marked as the simulator's main control: ``isoko-main-control`` (what
-    browser tests and the benchmark move) and the simulator's own ``css_class``."""
+    browser tests and the benchmark move) and the simulator's own ``css_class``, if any."""
     control.add_class("isoko-main-control")
-    control.add_class(css_class)
+    if css_class:
+        control.add_class(css_class)
     return control
 
 
@@ -277,7 +278,7 @@ class Simulator(traitlets.HasTraits, Generic[ResultT], metaclass=DeclaredInputs)
             spec.name: self._control(spec) for spec in self.inputs
         }
         self._links = [
-            traitlets.link((self, name), (c, "value")) for name, c in self.controls.items()
+            traitlets.link((self, name), (c, "value")) for name, c in self._controls.items()
         ]
         self.view = self._build_view()
         ungrouped_readouts(self._controls, self.language)
@@ -348,7 +349,7 @@ class Simulator(traitlets.HasTraits, Generic[ResultT], metaclass=DeclaredInputs)
         else:
             control = dropdown([(self._(label), v) for label, v in spec.options], value)
         if spec.main:
-            control.add_class("isoko-main-control")
+            return main_control(control, spec.css_class)
         if spec.css_class:
             control.add_class(spec.css_class)
         return control
