@@ -6,6 +6,7 @@ the number formats and ``result``; split from it so that each module keeps one j
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from html import escape
 from typing import TYPE_CHECKING, Any
 
@@ -40,15 +41,16 @@ SIZE_TICKS = (10, 30, 100, 300, 1_000, 3_000, 10_000)
 class AirOrSeaView:
     """The render functions of the air-or-sea simulator (see the module's docstring)."""
 
-    _: Any
+    # Provided by the simulator (its inputs, its result, its words and number formats).
     route: str
     cross_border_retail: bool
     result: AirOrSeaResult
-    _number: Any
-    _money: Any
-    _share: Any
-    _days: Any
-    _compact: Any
+    _: Callable[[str], str]
+    _number: Callable[..., str]
+    _money: Callable[..., str]
+    _share: Callable[..., str]
+    _days: Callable[[float], str]
+    _compact: Callable[[float], str]
 
     # Words and numbers in the learner's language -----------------------------------
     def _usd(self, amount_rwf: Any) -> float:

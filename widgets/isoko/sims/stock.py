@@ -334,6 +334,7 @@ class StockReorderSimulator(_base.Simulator[StockResult], _base.HasFigure, _base
         s = self.result.suggestion
         self._holding = True
         try:
+            # Through the sliders, which hold a suggestion beyond their range at their end.
             self._controls["reorder_point"].value = s.whole_reorder_point
             self._controls["order_quantity"].value = s.whole_order_quantity
         finally:
