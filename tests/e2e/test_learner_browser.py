@@ -36,8 +36,8 @@ SIM = ".isoko-sim"
 PROFIT = f"{SIM} .isoko-profit"
 CHART_SVG = f"{SIM} .isoko-chart svg"
 NOW_MARKER = f'{CHART_SVG} circle[data-label^="now"]'
-PRICE_HANDLE = f"{SIM} .isoko-price .noUi-handle"
-PRICE_READOUT = f"{SIM} .isoko-price .widget-readout"
+PRICE_HANDLE = f"{SIM} .isoko-main-control .noUi-handle"
+PRICE_READOUT = f"{SIM} .isoko-main-control .widget-readout"
 
 
 def log_in(page: Page, hub_url: str, username: str, password: str, next_path: str = "") -> None:

@@ -31,7 +31,8 @@ def html_widgets(widget: widgets.Widget) -> Iterator[widgets.HTML]:
 
 
 def messages_in_code(path: str | Path) -> set[str]:
-    """The message ids a module passes to ``_`` (literals, or module constants)."""
+    """The message ids a module passes to ``_`` or marks with ``N_`` (literals, or
+    module constants)."""
     tree = ast.parse(Path(path).read_text(encoding="utf-8"))
     constants = {
         target.id: node.value.value
@@ -42,10 +43,9 @@ def messages_in_code(path: str | Path) -> set[str]:
     }
     found = set()
     for node in ast.walk(tree):
-        if (
-            isinstance(node, ast.Call)
-            and getattr(node.func, "id", getattr(node.func, "attr", None)) == "_"
-        ):
+        if isinstance(node, ast.Call) and getattr(
+            node.func, "id", getattr(node.func, "attr", None)
+        ) in ("_", "N_"):
             (arg,) = node.args
             found.add(arg.value if isinstance(arg, ast.Constant) else constants[arg.id])
     return found

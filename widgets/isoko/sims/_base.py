@@ -5,22 +5,28 @@ scrolling and stops growing at ``MAX_WIDTH`` on a laptop. Each control gets its 
 on its own line above it, so long labels never squeeze the slider. Sliders send
 their value when released, not on every pixel of a drag, to spare slow links.
 
-:class:`Simulator` holds what every simulator does the same way: its controls, the
-model result for their current values, recomputing when one changes, and writing
-numbers in the learner's language.
+:class:`Simulator` holds what every simulator does the same way: from the declarations
+of its inputs (:mod:`isoko.sims.inputs`) its constructor, checks, traits, controls and
+rows; the model result for their current values, recomputed when one changes; and
+numbers written in the learner's language.
 """
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable, Sequence
 from html import escape
-from typing import Any, Generic, TypeVar
+from typing import Any, ClassVar, Generic, TypeVar
 
 import ipywidgets as widgets
 import numpy as np
+import traitlets
 
 from isoko import i18n
 from isoko.sims._svg import compact_number
+from isoko.sims._traits import DeclaredInputs, ReadOnly
+from isoko.sims._traits import keyword as keyword  # for simulators' extra_parameters
+from isoko.sims.inputs import N_, Input
 
 MAX_WIDTH = "720px"
 
@@ -140,6 +146,21 @@ def ungrouped_readouts(controls: dict[str, widgets.Widget], language: str) -> No
             control.readout_format = fmt.replace(",", "")
 
 
+def int_range_slider(
+    value: tuple[int, int], low: int, high: int, step: int
+) -> widgets.IntRangeSlider:
+    """A full-width slider of a range of whole numbers that updates on release."""
+    return widgets.IntRangeSlider(
+        value=tuple(value),
+        min=low,
+        max=high,
+        step=step,
+        continuous_update=False,
+        layout=full_width(),
+        style={"description_width": "0px"},
+    )
+
+
 def dropdown(options: list[tuple[str, Any]], value: Any) -> widgets.Dropdown:
     """A full-width choice between labelled options (``(label, value)`` pairs)."""
     return widgets.Dropdown(options=options, value=value, layout=full_width())
@@ -165,11 +186,12 @@ def compact_in(value: float, language: str) -> str:
     return with_decimal_mark(compact_number(value), language)
 
 
-def main_control(control: WidgetT, css_class: str) -> WidgetT:
+def main_control(control: WidgetT, css_class: str = "") -> WidgetT:
     """``control`` marked as the simulator's main control: ``isoko-main-control`` (what
-    browser tests and the benchmark move) and the simulator's own ``css_class``."""
+    browser tests and the benchmark move) and the simulator's own ``css_class``, if any."""
     control.add_class("isoko-main-control")
-    control.add_class(css_class)
+    if css_class:
+        control.add_class(css_class)
     return control
 
 
@@ -214,29 +236,64 @@ def y_range_with_zero(values: Sequence[float]) -> tuple[float, float]:
 
 # The simulator itself -------------------------------------------------------------------
 
+#: Shown instead of the readout when the model refuses the values of the controls.
+CANNOT_WORK_OUT = N_("Cannot work this out: {reason}")
 
-class Simulator(Generic[ResultT]):
+
+class Simulator(traitlets.HasTraits, Generic[ResultT], metaclass=DeclaredInputs):
     """What every simulator does the same way; each simulator is a subclass.
 
-    A subclass calls ``super().__init__(domain, language)`` first (``self._`` is then
-    the translator of its gettext domain), fills ``self._controls`` (input name ->
-    widget), makes its readout ``self._figure`` and its charts with :meth:`_output`,
-    builds ``self.view``, and ends with :meth:`_start`. It defines :meth:`_model`.
+    A subclass declares ``domain`` (its gettext domain) and ``inputs`` (one
+    :class:`~isoko.sims.inputs.Input` each), defines :meth:`_model` (the call into
+    econ) and :meth:`_build_view` (its layout, with :meth:`_row` and :meth:`_output`).
+    The rest comes from here: the keyword arguments of the constructor, the check of
+    starting values, one trait per input kept in step with its widget both ways, and
+    the ``result`` trait, set again after every change (``observe(handler, "result")``).
 
     When the model refuses the values of the controls (a ``ValueError``), the readout
     says why and the last good result and charts stay.
     """
 
+    #: gettext domain of the labels (``locale/<lang>/LC_MESSAGES/<domain>.po``).
+    domain: ClassVar[str] = "isoko"
+    #: The inputs, in the order of ``controls``.
+    inputs: ClassVar[tuple[Input, ...]] = ()
+    #: Constructor keywords that are not inputs (see :meth:`_from_extra`).
+    extra_parameters: ClassVar[tuple[inspect.Parameter, ...]] = ()
+
+    #: The model for the current inputs (``None`` only while the simulator is built).
+    result = ReadOnly(help="the model for the current inputs")
+
     #: The readout; messages about impossible values are shown in it.
     _figure: widgets.HTML
 
-    def __init__(self, domain: str, language: str) -> None:
-        self._ = i18n.translator(domain, language)
+    def __init__(self, *, language: str = "en", **keywords: Any) -> None:
+        super().__init__()
+        self._ = i18n.translator(self.domain, language)
         self.language = language
-        self._controls: dict[str, widgets.ValueWidget] = {}
-        self._result: ResultT | None = None
         self._outputs: list[tuple[widgets.HTML, Callable[[ResultT], str]]] = []
-        self._cannot_work_out = ""
+        for name, value in self._starting_values(keywords).items():
+            setattr(self, name, value)
+        self._controls: dict[str, widgets.ValueWidget] = {
+            spec.name: self._control(spec) for spec in self.inputs
+        }
+        self._links = [
+            traitlets.link((self, name), (c, "value")) for name, c in self._controls.items()
+        ]
+        self.view = self._build_view()
+        ungrouped_readouts(self._controls, self.language)
+        self._update()
+        self.observe(self._on_change, names=list(self._controls))
+
+    @classmethod
+    def messages(cls) -> set[str]:
+        """The message ids the base shows for this simulator: labels, notes and option
+        labels of its inputs, and the message of the base."""
+        found = {CANNOT_WORK_OUT}
+        for spec in cls.inputs:
+            found |= {spec.label, *(label for label, _value in spec.options)}
+            found |= {spec.note} if spec.note else set()
+        return found
 
     # Read-only view of the model ------------------------------------------------
     @property
@@ -244,13 +301,65 @@ class Simulator(Generic[ResultT]):
         """Input name -> widget (a copy of the mapping; the widgets are live)."""
         return dict(self._controls)
 
-    @property
-    def result(self) -> ResultT:
-        """The model for the current controls."""
-        assert self._result is not None
-        return self._result
+    # Starting values ---------------------------------------------------------------
+    def _starting_values(self, keywords: dict[str, Any]) -> dict[str, Any]:
+        """Input name -> starting value; ``TypeError`` on an unknown keyword and
+        ``ValueError`` (the model's own message first) on an impossible value."""
+        extra = {p.name: p.default for p in self.extra_parameters}
+        values = {spec.name: spec.default for spec in self.inputs}
+        for name, value in keywords.items():
+            if name in values:
+                values[name] = value
+            elif name in extra:
+                extra[name] = value
+            else:
+                raise TypeError(
+                    f"{type(self).__name__}() got an unexpected keyword argument {name!r}"
+                )
+        values.update(self._from_extra(extra))
+        self._check(values)
+        for spec in self.inputs:
+            refusal = spec.refusal(values[spec.name])
+            if refusal:
+                raise ValueError(refusal)
+        return values
+
+    def _from_extra(self, extra: dict[str, Any]) -> dict[str, Any]:
+        """Inputs set by the ``extra_parameters`` (name -> value): none by default."""
+        return {}
+
+    def _check(self, inputs: dict[str, Any]) -> None:
+        """Fail early, with the model's own message, on impossible starting values."""
+        self._model(inputs)
 
     # Building --------------------------------------------------------------------
+    def _build_view(self) -> widgets.Widget:
+        """The simulator's column (see :func:`sim_view`)."""
+        raise NotImplementedError
+
+    def _control(self, spec: Input) -> widgets.ValueWidget:
+        """The widget of ``spec`` at its current value."""
+        value = getattr(self, spec.name)
+        if spec.kind == "float":
+            control = float_slider(value, spec.low, spec.high, spec.step, spec.readout_format)
+        elif spec.kind == "int":
+            control = int_slider(value, spec.low, spec.high, spec.step)
+        elif spec.kind == "int range":
+            control = int_range_slider(value, spec.low, spec.high, spec.step)
+        else:
+            control = dropdown([(self._(label), v) for label, v in spec.options], value)
+        if spec.main:
+            return main_control(control, spec.css_class)
+        if spec.css_class:
+            control.add_class(spec.css_class)
+        return control
+
+    def _row(self, name: str) -> widgets.VBox:
+        """The control called ``name`` under its translated label and note."""
+        spec = next(spec for spec in self.inputs if spec.name == name)
+        note = self._(spec.note) if spec.note else ""
+        return labelled(self._(spec.label), self._controls[name], note)
+
     def _output(self, render: Callable[[ResultT], str], *css_classes: str) -> widgets.HTML:
         """A full-width HTML widget showing ``render(result)``. After every change its
         value is set again, in that order: the page updates it in place."""
@@ -260,43 +369,28 @@ class Simulator(Generic[ResultT]):
         self._outputs.append((widget, render))
         return widget
 
-    def _row(self, label: str, name: str, note: str = "") -> widgets.VBox:
-        """The control called ``name`` under its label (see :func:`labelled`)."""
-        return labelled(label, self._controls[name], note)
-
-    def _start(self, cannot_work_out: str) -> None:
-        """Show the model for the starting values, then follow every change of a control.
-
-        ``cannot_work_out`` is this simulator's translation of "Cannot work this out:
-        {reason}" (each catalogue has its own). Slider readouts lose their thousands
-        commas where a comma is the decimal mark.
-        """
-        self._cannot_work_out = cannot_work_out
-        ungrouped_readouts(self._controls, self.language)
-        self._update()
-        for control in self._controls.values():
-            control.observe(self._on_change, names="value")
-
     # Updating --------------------------------------------------------------------
     def _model(self, inputs: dict[str, Any]) -> ResultT:
         """The model for ``inputs`` (input name -> value); ``ValueError`` if impossible."""
         raise NotImplementedError
 
     def _inputs(self) -> dict[str, Any]:
-        return {name: control.value for name, control in self._controls.items()}
+        return {spec.name: getattr(self, spec.name) for spec in self.inputs}
 
-    def _on_change(self, _change: dict[str, Any]) -> None:
+    def _on_change(self, _change: Any) -> None:
         self._update()
 
     def _update(self) -> None:
         try:
             result = self._model(self._inputs())
         except ValueError as error:
-            self._figure.value = error_html(self._cannot_work_out.format(reason=error))
+            self._figure.value = error_html(self._(CANNOT_WORK_OUT).format(reason=error))
             return
-        self._result = result
-        for widget, render in self._outputs:
-            widget.value = render(result)
+        # Observers of ``result`` hear of it once the outputs show it.
+        with self.hold_trait_notifications():
+            self.set_trait("result", result)
+            for widget, render in self._outputs:
+                widget.value = render(result)
 
     # Numbers in the learner's language (14,610 in English, 14 610 in French) ----------
     def _number(self, value: float, decimals: int = 0) -> str:

@@ -15,41 +15,171 @@ control the learner can change.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import partial
 from html import escape
 from typing import Any
 
+import ipywidgets as widgets
+
 from isoko.econ import cashflow, fx
-from isoko.sims import _base
+from isoko.sims import _base, inputs
 from isoko.sims._svg import Marker, line_chart
+from isoko.sims.inputs import ASSUMPTION, N_, Input
 
 #: gettext domain of this simulator's labels (``locale/<lang>/LC_MESSAGES/isoko-cashflow.po``).
 DOMAIN = "isoko-cashflow"
 
 #: Days shown in the chart.
 DAYS = 90
-# Defaults: illustrative assumptions, each a control the learner can change.
-#: Assumption: RWF 250,000 (about USD 171) in the shop's mobile-money wallet on day 1.
-DEFAULT_OPENING_BALANCE_RWF = 250_000
-#: Assumption: 5 orders a day of RWF 8,000.
-DEFAULT_ORDERS_PER_DAY = 5
-DEFAULT_ORDER_VALUE_RWF = 8_000
-#: Assumption: 60% of orders come through a marketplace.
-DEFAULT_MARKETPLACE_SHARE = 0.6
-#: Assumption: of the orders paid to the seller's phone, 70% use MTN MoMoPay.
-DEFAULT_MOMO_SHARE = 0.7
-#: Assumption within the facts' range: Jumia charged 4-15% in Kenya, 10% for
-#: cross-border "other" goods.
-DEFAULT_COMMISSION_RATE = 0.10
+# Inputs: illustrative assumptions (all but the Airtel tariff, a published one), each a
+# control the learner can change.
 #: Assumption: the marketplace pays 14 days after a sale, in a weekly payout.
-DEFAULT_PAYOUT_DELAY_DAYS = 14
-DEFAULT_PAYOUT_EVERY_DAYS = 7
+PAYOUT_DELAY_DAYS = Input(
+    "payout_delay_days",
+    14,
+    N_("The marketplace pays you this many days after a sale"),
+    kind="int",
+    low=0,
+    high=45,
+    step=1,
+    unit="days",
+    note=ASSUMPTION,
+    main=True,
+    css_class="isoko-payout-delay",
+)
+PAYOUT_EVERY_DAYS = Input(
+    "payout_every_days",
+    7,
+    N_("Days between two payouts"),
+    kind="int",
+    low=1,
+    high=30,
+    step=1,
+    unit="days",
+    note=ASSUMPTION,
+)
+#: Assumption: RWF 250,000 (about USD 171) in the shop's mobile-money wallet on day 1.
+OPENING_BALANCE_RWF = Input(
+    "opening_balance_rwf",
+    250_000,
+    N_("Cash you start with (RWF)"),
+    kind="int",
+    low=0,
+    high=2_000_000,
+    step=10_000,
+    unit="RWF",
+    note=ASSUMPTION,
+)
+#: Assumption: 5 orders a day of RWF 8,000.
+ORDERS_PER_DAY = Input(
+    "orders_per_day",
+    5,
+    N_("Orders a day"),
+    kind="int",
+    low=0,
+    high=50,
+    step=1,
+    unit="orders per day",
+    note=ASSUMPTION,
+)
+#: Assumption: 60% of orders come through a marketplace.
+MARKETPLACE_SHARE = Input(
+    "marketplace_share",
+    0.6,
+    N_("Orders placed on the marketplace"),
+    low=0.0,
+    high=1.0,
+    step=0.05,
+    unit="share",
+    readout_format=".0%",
+    note=ASSUMPTION,
+)
+#: Assumption: of the orders paid to the seller's phone, 70% use MTN MoMoPay.
+MOMO_SHARE = Input(
+    "momo_share",
+    0.7,
+    N_("Pay with MTN MoMoPay (the others with Airtel Money)"),
+    low=0.0,
+    high=1.0,
+    step=0.05,
+    unit="share",
+    readout_format=".0%",
+    note=ASSUMPTION,
+)
+#: How buyers who use Airtel Money pay (the fee table of each is in ``AIRTEL_TABLES``).
+AIRTEL_PAYMENT = Input(
+    "airtel_payment",
+    "merchant",
+    N_("How Airtel Money buyers pay you"),
+    kind="choice",
+    options=(
+        (N_("Merchant payment: free for both"), "merchant"),
+        (N_("Send money to your number: the buyer pays a fee"), "transfer"),
+    ),
+    note=N_("tariff of Aug 2020"),
+)
 #: Assumption: stock costs 60% of the price, bought weekly, paid on delivery.
-DEFAULT_COST_OF_GOODS_RATE = 0.6
-DEFAULT_RESTOCK_EVERY_DAYS = 7
-DEFAULT_SUPPLIER_TERMS_DAYS = 0
+COST_OF_GOODS_RATE = Input(
+    "cost_of_goods_rate",
+    0.6,
+    N_("Stock costs this share of the price"),
+    low=0.0,
+    high=0.95,
+    step=0.05,
+    unit="share",
+    readout_format=".0%",
+    note=ASSUMPTION,
+)
+RESTOCK_EVERY_DAYS = Input(
+    "restock_every_days",
+    7,
+    N_("Days between two stock purchases"),
+    kind="int",
+    low=1,
+    high=30,
+    step=1,
+    unit="days",
+    note=ASSUMPTION,
+)
+SUPPLIER_TERMS_DAYS = Input(
+    "supplier_terms_days",
+    0,
+    N_("Days your supplier gives you to pay (0: on delivery)"),
+    kind="int",
+    low=0,
+    high=60,
+    step=1,
+    unit="days",
+    note=ASSUMPTION,
+)
 #: Assumption: rent, phone and data, RWF per month.
-DEFAULT_FIXED_COSTS_RWF = 50_000
+FIXED_COSTS_RWF = Input(
+    "fixed_costs_rwf",
+    50_000,
+    N_("Rent, phone and data each month (RWF)"),
+    kind="int",
+    low=0,
+    high=500_000,
+    step=5_000,
+    unit="RWF per month",
+    note=ASSUMPTION,
+)
+INPUTS = (
+    PAYOUT_DELAY_DAYS,
+    PAYOUT_EVERY_DAYS,
+    OPENING_BALANCE_RWF,
+    ORDERS_PER_DAY,
+    inputs.ORDER_VALUE_RWF,
+    MARKETPLACE_SHARE,
+    MOMO_SHARE,
+    AIRTEL_PAYMENT,
+    #: Assumption within the facts' range: Jumia charged 4-15% in Kenya, 10% for
+    #: cross-border "other" goods.
+    inputs.COMMISSION_RATE.but(default=0.10, note=ASSUMPTION),
+    COST_OF_GOODS_RATE,
+    RESTOCK_EVERY_DAYS,
+    SUPPLIER_TERMS_DAYS,
+    FIXED_COSTS_RWF,
+)
 #: About RWF 1,461 per USD in mid-2026 (for the USD amounts shown alongside RWF).
 RWF_PER_USD = fx.RWF_PER_USD_MID_2026
 
@@ -177,74 +307,16 @@ class CashFlowSimulator(_base.Simulator[CashFlowResult], _base.HasFigure, _base.
     numbers are written (``RWF 5,040`` or ``5 040 RWF``).
     """
 
-    def __init__(
-        self,
-        *,
-        payout_delay_days: int = DEFAULT_PAYOUT_DELAY_DAYS,
-        payout_every_days: int = DEFAULT_PAYOUT_EVERY_DAYS,
-        opening_balance_rwf: int = DEFAULT_OPENING_BALANCE_RWF,
-        orders_per_day: int = DEFAULT_ORDERS_PER_DAY,
-        order_value_rwf: int = DEFAULT_ORDER_VALUE_RWF,
-        marketplace_share: float = DEFAULT_MARKETPLACE_SHARE,
-        momo_share: float = DEFAULT_MOMO_SHARE,
-        airtel_payment: str = "merchant",
-        commission_rate: float = DEFAULT_COMMISSION_RATE,
-        cost_of_goods_rate: float = DEFAULT_COST_OF_GOODS_RATE,
-        restock_every_days: int = DEFAULT_RESTOCK_EVERY_DAYS,
-        supplier_terms_days: int = DEFAULT_SUPPLIER_TERMS_DAYS,
-        fixed_costs_rwf: int = DEFAULT_FIXED_COSTS_RWF,
-        language: str = "en",
-    ) -> None:
-        super().__init__(DOMAIN, language)
-        _ = self._
-        inputs = {
-            "payout_delay_days": payout_delay_days,
-            "payout_every_days": payout_every_days,
-            "opening_balance_rwf": opening_balance_rwf,
-            "orders_per_day": orders_per_day,
-            "order_value_rwf": order_value_rwf,
-            "marketplace_share": marketplace_share,
-            "momo_share": momo_share,
-            "airtel_payment": airtel_payment,
-            "commission_rate": commission_rate,
-            "cost_of_goods_rate": cost_of_goods_rate,
-            "restock_every_days": restock_every_days,
-            "supplier_terms_days": supplier_terms_days,
-            "fixed_costs_rwf": fixed_costs_rwf,
-        }
-        # Fail early, with the model's own message, on impossible starting values.
-        model(**inputs)
+    domain = DOMAIN
+    inputs = INPUTS
 
-        self._controls = {
-            "payout_delay_days": _base.main_control(
-                _base.int_slider(payout_delay_days, 0, 45, 1), "isoko-payout-delay"
-            ),
-            "payout_every_days": _base.int_slider(payout_every_days, 1, 30, 1),
-            "opening_balance_rwf": _base.int_slider(opening_balance_rwf, 0, 2_000_000, 10_000),
-            "orders_per_day": _base.int_slider(orders_per_day, 0, 50, 1),
-            "order_value_rwf": _base.int_slider(order_value_rwf, 500, 100_000, 500),
-            "marketplace_share": _base.float_slider(marketplace_share, 0.0, 1.0, 0.05, ".0%"),
-            "momo_share": _base.float_slider(momo_share, 0.0, 1.0, 0.05, ".0%"),
-            "airtel_payment": _base.dropdown(
-                [
-                    (_("Merchant payment: free for both"), "merchant"),
-                    (_("Send money to your number: the buyer pays a fee"), "transfer"),
-                ],
-                airtel_payment,
-            ),
-            "commission_rate": _base.float_slider(commission_rate, 0.0, 0.3, 0.005, ".1%"),
-            "cost_of_goods_rate": _base.float_slider(cost_of_goods_rate, 0.0, 0.95, 0.05, ".0%"),
-            "restock_every_days": _base.int_slider(restock_every_days, 1, 30, 1),
-            "supplier_terms_days": _base.int_slider(supplier_terms_days, 0, 60, 1),
-            "fixed_costs_rwf": _base.int_slider(fixed_costs_rwf, 0, 500_000, 5_000),
-        }
+    def _build_view(self) -> widgets.Widget:
+        _ = self._
         self._figure = self._output(self._render_figure, "isoko-figure")
         self._chart = self._output(self._render_chart, "isoko-chart")
 
-        # Every control but the Airtel tariff (a published one) is an assumption.
-        row = partial(self._row, note=_("assumption"))
-
-        self.view = _base.sim_view(
+        row = self._row
+        return _base.sim_view(
             [
                 _base.heading(_("Mobile-money cash flow")),
                 _base.paragraph(
@@ -254,38 +326,27 @@ class CashFlowSimulator(_base.Simulator[CashFlowResult], _base.HasFigure, _base.
                         "which day does your cash run out?"
                     )
                 ),
-                row(_("The marketplace pays you this many days after a sale"), "payout_delay_days"),
+                row("payout_delay_days"),
                 self._figure,
                 self._chart,
-                row(_("Days between two payouts"), "payout_every_days"),
+                row("payout_every_days"),
                 _base.heading(_("Your sales"), level=4),
-                row(_("Cash you start with (RWF)"), "opening_balance_rwf"),
-                row(_("Orders a day"), "orders_per_day"),
-                row(_("Value of one order (RWF)"), "order_value_rwf"),
-                row(_("Orders placed on the marketplace"), "marketplace_share"),
-                row(_("Marketplace commission (share of the price)"), "commission_rate"),
+                row("opening_balance_rwf"),
+                row("orders_per_day"),
+                row("order_value_rwf"),
+                row("marketplace_share"),
+                row("commission_rate"),
                 _base.heading(_("Buyers who pay to your phone"), level=4),
-                row(
-                    _("Pay with MTN MoMoPay (the others with Airtel Money)"),
-                    "momo_share",
-                ),
-                row(
-                    _("How Airtel Money buyers pay you"),
-                    "airtel_payment",
-                    note=_("tariff of Aug 2020"),
-                ),
+                row("momo_share"),
+                row("airtel_payment"),
                 _base.heading(_("Stock and other costs"), level=4),
-                row(_("Stock costs this share of the price"), "cost_of_goods_rate"),
-                row(_("Days between two stock purchases"), "restock_every_days"),
-                row(
-                    _("Days your supplier gives you to pay (0: on delivery)"),
-                    "supplier_terms_days",
-                ),
-                row(_("Rent, phone and data each month (RWF)"), "fixed_costs_rwf"),
+                row("cost_of_goods_rate"),
+                row("restock_every_days"),
+                row("supplier_terms_days"),
+                row("fixed_costs_rwf"),
                 _base.sources_note(_("Sources:"), _(SOURCES)),
             ]
         )
-        self._start(_("Cannot work this out: {reason}"))
 
     # Read-only view of the model ------------------------------------------------
     @property
@@ -331,7 +392,7 @@ class CashFlowSimulator(_base.Simulator[CashFlowResult], _base.HasFigure, _base.
             momo=money(r.momo_fees_rwf),
             airtel=money(r.airtel_fees_rwf),
         )
-        order_value = self._inputs()["order_value_rwf"]
+        order_value = self.order_value_rwf
         if r.airtel_fee_paid_by == "payer":
             airtel = _("Airtel Money costs your buyer {fee}").format(
                 fee=money(r.airtel_fee_per_order_rwf)

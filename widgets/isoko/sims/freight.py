@@ -15,54 +15,249 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from html import escape
 from typing import Any
 
 import ipywidgets as widgets
 import numpy as np
 
 from isoko.econ import duties, freight, fx
-from isoko.sims import _base
-from isoko.sims._svg import (
-    Marker,
-    Segment,
-    Series,
-    multi_line_chart,
-    stacked_bar_chart,
-)
-
-# Defaults. Figures with a source were collected in late 2026; the rest are
-# illustrative assumptions, each a control the learner can change.
-#: The January 2020 livestream sale sold 2,000 packs (New Times).
-DEFAULT_UNITS = 2_000
-#: Assumption: a 250 g pack with its bag.
-DEFAULT_UNIT_WEIGHT_KG = 0.28
-#: Assumption: 40 packs to a 40 x 30 x 30 cm carton.
-DEFAULT_UNITS_PER_CARTON = 40
-DEFAULT_CARTON_CM = (40, 30, 30)
-#: Livestream sales in China in 2020: USD 8 to 12 a pack (New Times); the low end.
-DEFAULT_VALUE_USD = 8.0
-#: Dar es Salaam handles 65-70% of Rwanda's sea trade.
-DEFAULT_ROUTE = "dar"
-#: Roasted coffee paid 15% in China before the zero-tariff treatment.
-DEFAULT_MFN_RATE = duties.ROASTED_COFFEE_MFN_TARIFF
-#: Assumption: China's standard import VAT.
-DEFAULT_VAT_RATE = duties.CHINA_VAT_RATE
-#: Assumption: packs in one buyer's order (cross-border e-commerce channel).
-DEFAULT_UNITS_PER_ORDER = 4
-#: Assumption: yearly cost of the money tied up in goods (for example a loan's interest).
-DEFAULT_COST_OF_CAPITAL = freight.ANNUAL_COST_OF_CAPITAL
-DEFAULT_RWF_PER_USD = fx.RWF_PER_USD_MID_2026
-#: About RWF 203 per CNY (Sep 2025).
-DEFAULT_RWF_PER_CNY = fx.RWF_PER_CNY_SEP_2025
+from isoko.sims import _base, inputs
+from isoko.sims._freight_view import MODES, AirOrSeaView
+from isoko.sims.inputs import ASSUMPTION, N_, Input
 
 #: The two choices of shipping date around China's zero tariff for Rwanda.
 ZERO_TARIFF_DATE = duties.ZERO_TARIFF_LDC_FROM
 BEFORE_ZERO_TARIFF = date(2024, 11, 30)
 
+# Inputs. Figures with a source were collected in late 2026; the rest are
+# illustrative assumptions, each a control the learner can change.
+#: The January 2020 livestream sale sold 2,000 packs (New Times).
+UNITS = Input(
+    "units",
+    2_000,
+    N_("Packs in the shipment"),
+    kind="int",
+    low=10,
+    high=20_000,
+    step=10,
+    unit="packs",
+    main=True,
+    css_class="isoko-units",
+)
+#: Assumption: a 250 g pack with its bag.
+UNIT_WEIGHT_KG = Input(
+    "unit_weight_kg",
+    0.28,
+    N_("Weight of one pack with its bag (kg)"),
+    low=0.05,
+    high=5.0,
+    step=0.01,
+    unit="kg",
+    readout_format=".2f",
+    note=ASSUMPTION,
+)
+#: Assumption: 40 packs to a 40 x 30 x 30 cm carton.
+UNITS_PER_CARTON = Input(
+    "units_per_carton",
+    40,
+    N_("Packs in one carton"),
+    kind="int",
+    low=1,
+    high=200,
+    step=1,
+    unit="packs",
+    note=ASSUMPTION,
+)
+CARTON_LENGTH_CM = Input(
+    "carton_length_cm",
+    40,
+    N_("Carton length (cm)"),
+    kind="int",
+    low=10,
+    high=120,
+    step=1,
+    unit="cm",
+    note=ASSUMPTION,
+)
+CARTON_WIDTH_CM = Input(
+    "carton_width_cm",
+    30,
+    N_("Carton width (cm)"),
+    kind="int",
+    low=10,
+    high=120,
+    step=1,
+    unit="cm",
+    note=ASSUMPTION,
+)
+CARTON_HEIGHT_CM = Input(
+    "carton_height_cm",
+    30,
+    N_("Carton height (cm)"),
+    kind="int",
+    low=10,
+    high=120,
+    step=1,
+    unit="cm",
+    note=ASSUMPTION,
+)
+#: Livestream sales in China in 2020: USD 8 to 12 a pack (New Times); the low end.
+GOODS_VALUE_USD = Input(
+    "goods_value_usd",
+    8.0,
+    N_("Value of one pack (USD, declared at customs)"),
+    low=0.5,
+    high=100.0,
+    step=0.5,
+    unit="USD per pack",
+    readout_format=".2f",
+)
+#: Dar es Salaam handles 65-70% of Rwanda's sea trade.
+ROUTE = Input(
+    "route",
+    "dar",
+    N_("Port for the sea route"),
+    kind="choice",
+    options=(
+        (N_("Dar es Salaam"), "dar"),
+        (N_("Mombasa"), "mombasa"),
+    ),
+)
+SHIPPED_ON = Input(
+    "shipped_on",
+    ZERO_TARIFF_DATE,
+    N_("When you ship"),
+    kind="choice",
+    options=(
+        (N_("From 1 Dec 2024: zero tariff for Rwanda"), ZERO_TARIFF_DATE),
+        (N_("Before 1 Dec 2024: the normal tariff"), BEFORE_ZERO_TARIFF),
+    ),
+)
+#: Roasted coffee paid 15% in China before the zero-tariff treatment.
+MFN_DUTY_RATE = Input(
+    "mfn_duty_rate",
+    duties.ROASTED_COFFEE_MFN_TARIFF,
+    N_("China's normal tariff for your product (roasted coffee: 15%)"),
+    low=0.0,
+    high=0.5,
+    step=0.005,
+    unit="share",
+    readout_format=".1%",
+)
+#: Assumption: China's standard import VAT.
+VAT_RATE = Input(
+    "vat_rate",
+    duties.CHINA_VAT_RATE,
+    N_("China's import VAT"),
+    low=0.0,
+    high=0.25,
+    step=0.005,
+    unit="share",
+    readout_format=".1%",
+    note=ASSUMPTION,
+)
+CROSS_BORDER_RETAIL = Input(
+    "cross_border_retail",
+    False,
+    N_("How buyers in China order"),
+    kind="choice",
+    options=(
+        (N_("General trade: an importer buys in bulk"), False),
+        (N_("Cross-border e-commerce: buyers order online"), True),
+    ),
+)
+#: Assumption: packs in one buyer's order (cross-border e-commerce channel).
+UNITS_PER_ORDER = Input(
+    "units_per_order",
+    4,
+    N_("Packs in one buyer's order"),
+    kind="int",
+    low=1,
+    high=200,
+    step=1,
+    unit="packs",
+    note=ASSUMPTION,
+)
+AIR_RATE_USD_PER_KG = Input(
+    "air_rate_usd_per_kg",
+    freight.AIR_RATE_USD_PER_KG,
+    N_("Air cargo Kigali-Guangzhou (USD per chargeable kg)"),
+    low=0.5,
+    high=10.0,
+    step=0.05,
+    unit="USD per kg",
+    readout_format=".2f",
+    note=ASSUMPTION,
+)
+COURIER_RATE_USD_PER_KG = Input(
+    "courier_rate_usd_per_kg",
+    freight.COURIER_RATE_USD_PER_KG,
+    N_("Courier, door to door (USD per chargeable kg)"),
+    low=2.0,
+    high=40.0,
+    step=0.5,
+    unit="USD per kg",
+    readout_format=".1f",
+    note=ASSUMPTION,
+)
+SEA_40FT_USD = Input(
+    "sea_40ft_usd",
+    int(freight.SEA_40FT_USD),
+    N_("40-ft container by sea, port to China (USD)"),
+    kind="int",
+    low=500,
+    high=12_000,
+    step=100,
+    unit="USD per container",
+    note=ASSUMPTION,
+)
+#: Assumption: yearly cost of the money tied up in goods (for example a loan's interest).
+ANNUAL_COST_OF_CAPITAL = Input(
+    "annual_cost_of_capital",
+    freight.ANNUAL_COST_OF_CAPITAL,
+    N_("Yearly cost of the money tied up in goods"),
+    low=0.0,
+    high=0.5,
+    step=0.01,
+    unit="share per year",
+    readout_format=".0%",
+    note=ASSUMPTION,
+)
+#: About RWF 203 per CNY (Sep 2025).
+RWF_PER_CNY = Input(
+    "rwf_per_cny",
+    fx.RWF_PER_CNY_SEP_2025,
+    N_("Exchange rate (RWF per CNY)"),
+    low=100.0,
+    high=300.0,
+    step=0.5,
+    unit="RWF per CNY",
+    readout_format=".1f",
+)
+INPUTS = (
+    UNITS,
+    UNIT_WEIGHT_KG,
+    UNITS_PER_CARTON,
+    CARTON_LENGTH_CM,
+    CARTON_WIDTH_CM,
+    CARTON_HEIGHT_CM,
+    GOODS_VALUE_USD,
+    ROUTE,
+    SHIPPED_ON,
+    MFN_DUTY_RATE,
+    VAT_RATE,
+    CROSS_BORDER_RETAIL,
+    UNITS_PER_ORDER,
+    AIR_RATE_USD_PER_KG,
+    COURIER_RATE_USD_PER_KG,
+    SEA_40FT_USD,
+    ANNUAL_COST_OF_CAPITAL,
+    inputs.RWF_PER_USD,
+    RWF_PER_CNY,
+)
+
 #: Shipment sizes for the "cost per pack by shipment size" chart.
 SIZE_CURVE = np.unique(np.round(np.geomspace(10, 20_000, 61))).astype(int)
-SIZE_TICKS = (10, 30, 100, 300, 1_000, 3_000, 10_000)
 
 SOURCES = (
     "Chargeable weight: IATA divides L x W x H in cm by 6,000; couriers often 5,000. "
@@ -76,20 +271,6 @@ SOURCES = (
     "VAT at 70%. About RWF 1,461 per USD (mid-2026) and RWF 203 per CNY (Sep 2025). "
     "Collected 2026."
 )
-
-MODES = ("air", "sea", "courier")
-
-# Colours of the parts of a bar, in the order they add up.
-_PART_COLOURS = {
-    "goods": "#c9ced3",
-    "freight": "#1f6f8b",
-    "insurance": "#7fb3c8",
-    "duty": "#c0392b",
-    "vat": "#e67e22",
-    "fees": "#8e44ad",
-    "cash": "#f1c40f",
-}
-_MODE_COLOURS = {"air": "#1f6f8b", "sea": "#1e7b34", "courier": "#8e44ad"}
 
 
 @dataclass(frozen=True)
@@ -170,7 +351,9 @@ def model(
     )
 
 
-class AirOrSeaSimulator(_base.Simulator[AirOrSeaResult], _base.HasFigure, _base.HasChart):
+class AirOrSeaSimulator(
+    AirOrSeaView, _base.Simulator[AirOrSeaResult], _base.HasFigure, _base.HasChart
+):
     """A thin ipywidgets view over :func:`model`.
 
     ``view`` is the widget to display; ``controls`` maps each input name of
@@ -181,90 +364,32 @@ class AirOrSeaSimulator(_base.Simulator[AirOrSeaResult], _base.HasFigure, _base.
     (main readout).
     """
 
-    def __init__(
-        self,
-        *,
-        units: int = DEFAULT_UNITS,
-        unit_weight_kg: float = DEFAULT_UNIT_WEIGHT_KG,
-        units_per_carton: int = DEFAULT_UNITS_PER_CARTON,
-        carton_cm: tuple[int, int, int] = DEFAULT_CARTON_CM,
-        goods_value_usd: float = DEFAULT_VALUE_USD,
-        route: str = DEFAULT_ROUTE,
-        zero_tariff: bool = True,
-        mfn_duty_rate: float = DEFAULT_MFN_RATE,
-        vat_rate: float = DEFAULT_VAT_RATE,
-        cross_border_retail: bool = False,
-        units_per_order: int = DEFAULT_UNITS_PER_ORDER,
-        air_rate_usd_per_kg: float = freight.AIR_RATE_USD_PER_KG,
-        courier_rate_usd_per_kg: float = freight.COURIER_RATE_USD_PER_KG,
-        sea_40ft_usd: float = freight.SEA_40FT_USD,
-        annual_cost_of_capital: float = DEFAULT_COST_OF_CAPITAL,
-        rwf_per_usd: float = DEFAULT_RWF_PER_USD,
-        rwf_per_cny: float = DEFAULT_RWF_PER_CNY,
-        language: str = "en",
-    ) -> None:
-        super().__init__("isoko-freight", language)
+    domain = "isoko-freight"
+    inputs = INPUTS
+    #: Shortcuts: ``carton_cm=(length, width, height)`` sets the three carton inputs and
+    #: ``zero_tariff`` picks the shipping date (``None``: leave them as they are).
+    extra_parameters = (
+        _base.keyword("carton_cm", None, "tuple[int, int, int]"),
+        _base.keyword("zero_tariff", None, "bool"),
+    )
+
+    def _from_extra(self, extra: dict[str, Any]) -> dict[str, Any]:
+        values: dict[str, Any] = {}
+        if extra["carton_cm"] is not None:
+            names = ("carton_length_cm", "carton_width_cm", "carton_height_cm")
+            values.update(zip(names, extra["carton_cm"], strict=True))
+        if extra["zero_tariff"] is not None:
+            values["shipped_on"] = ZERO_TARIFF_DATE if extra["zero_tariff"] else BEFORE_ZERO_TARIFF
+        return values
+
+    def _build_view(self) -> widgets.Widget:
         _ = self._
-        length, width, height = carton_cm
-        shipped_on = ZERO_TARIFF_DATE if zero_tariff else BEFORE_ZERO_TARIFF
-        # Fail early, with the model's own message, on impossible starting values.
-        freight.compare_modes(
-            units,
-            unit_weight_kg,
-            units_per_carton,
-            length,
-            width,
-            height,
-            goods_value_usd,
-            route=route,
-            mfn_duty_rate=mfn_duty_rate,
-            vat_rate=vat_rate,
-            units_per_order=units_per_order,
-            annual_cost_of_capital=annual_cost_of_capital,
-            rwf_per_usd=rwf_per_usd,
-            rwf_per_cny=rwf_per_cny,
-        )
-        routes = [(_("Dar es Salaam"), "dar"), (_("Mombasa"), "mombasa")]
-        dates = [
-            (_("From 1 Dec 2024: zero tariff for Rwanda"), ZERO_TARIFF_DATE),
-            (_("Before 1 Dec 2024: the normal tariff"), BEFORE_ZERO_TARIFF),
-        ]
-        channels = [
-            (_("General trade: an importer buys in bulk"), False),
-            (_("Cross-border e-commerce: buyers order online"), True),
-        ]
-        self._controls = {
-            "units": _base.main_control(_base.int_slider(units, 10, 20_000, 10), "isoko-units"),
-            "unit_weight_kg": _base.float_slider(unit_weight_kg, 0.05, 5.0, 0.01, ".2f"),
-            "units_per_carton": _base.int_slider(units_per_carton, 1, 200, 1),
-            "carton_length_cm": _base.int_slider(length, 10, 120, 1),
-            "carton_width_cm": _base.int_slider(width, 10, 120, 1),
-            "carton_height_cm": _base.int_slider(height, 10, 120, 1),
-            "goods_value_usd": _base.float_slider(goods_value_usd, 0.5, 100.0, 0.5, ".2f"),
-            "route": _base.dropdown(routes, route),
-            "shipped_on": _base.dropdown(dates, shipped_on),
-            "mfn_duty_rate": _base.float_slider(mfn_duty_rate, 0.0, 0.5, 0.005, ".1%"),
-            "vat_rate": _base.float_slider(vat_rate, 0.0, 0.25, 0.005, ".1%"),
-            "cross_border_retail": _base.dropdown(channels, bool(cross_border_retail)),
-            "units_per_order": _base.int_slider(units_per_order, 1, 200, 1),
-            "air_rate_usd_per_kg": _base.float_slider(air_rate_usd_per_kg, 0.5, 10.0, 0.05, ".2f"),
-            "courier_rate_usd_per_kg": _base.float_slider(
-                courier_rate_usd_per_kg, 2.0, 40.0, 0.5, ".1f"
-            ),
-            "sea_40ft_usd": _base.int_slider(int(sea_40ft_usd), 500, 12_000, 100),
-            "annual_cost_of_capital": _base.float_slider(
-                annual_cost_of_capital, 0.0, 0.5, 0.01, ".0%"
-            ),
-            "rwf_per_usd": _base.float_slider(rwf_per_usd, 1_000.0, 2_000.0, 1.0, ",.0f"),
-            "rwf_per_cny": _base.float_slider(rwf_per_cny, 100.0, 300.0, 0.5, ".1f"),
-        }
         self._figure = self._output(self._render_figure, "isoko-figure")
         self._chart = self._output(self._render_chart, "isoko-chart")
         self._size_chart = self._output(self._render_size_chart, "isoko-chart")
 
-        c = self._controls
-        assumption = _("assumption")
-        self.view = _base.sim_view(
+        row = self._row
+        return _base.sim_view(
             [
                 _base.heading(_("Air or sea")),
                 _base.paragraph(
@@ -275,59 +400,35 @@ class AirOrSeaSimulator(_base.Simulator[AirOrSeaResult], _base.HasFigure, _base.
                         "it arrive?"
                     )
                 ),
-                _base.labelled(_("Packs in the shipment"), c["units"]),
+                row("units"),
                 self._figure,
                 self._chart,
                 self._size_chart,
                 _base.heading(_("Your goods"), level=4),
-                _base.labelled(
-                    _("Value of one pack (USD, declared at customs)"), c["goods_value_usd"]
-                ),
-                _base.labelled(
-                    _("Weight of one pack with its bag (kg)"), c["unit_weight_kg"], assumption
-                ),
-                _base.labelled(_("Packs in one carton"), c["units_per_carton"], assumption),
-                _base.labelled(_("Carton length (cm)"), c["carton_length_cm"], assumption),
-                _base.labelled(_("Carton width (cm)"), c["carton_width_cm"], assumption),
-                _base.labelled(_("Carton height (cm)"), c["carton_height_cm"], assumption),
+                row("goods_value_usd"),
+                row("unit_weight_kg"),
+                row("units_per_carton"),
+                row("carton_length_cm"),
+                row("carton_width_cm"),
+                row("carton_height_cm"),
                 _base.heading(_("Route and freight rates"), level=4),
-                _base.labelled(_("Port for the sea route"), c["route"]),
-                _base.labelled(
-                    _("Air cargo Kigali-Guangzhou (USD per chargeable kg)"),
-                    c["air_rate_usd_per_kg"],
-                    assumption,
-                ),
-                _base.labelled(
-                    _("40-ft container by sea, port to China (USD)"),
-                    c["sea_40ft_usd"],
-                    assumption,
-                ),
-                _base.labelled(
-                    _("Courier, door to door (USD per chargeable kg)"),
-                    c["courier_rate_usd_per_kg"],
-                    assumption,
-                ),
+                row("route"),
+                row("air_rate_usd_per_kg"),
+                row("sea_40ft_usd"),
+                row("courier_rate_usd_per_kg"),
                 _base.heading(_("Duties in China"), level=4),
-                _base.labelled(_("When you ship"), c["shipped_on"]),
-                _base.labelled(
-                    _("China's normal tariff for your product (roasted coffee: 15%)"),
-                    c["mfn_duty_rate"],
-                ),
-                _base.labelled(_("China's import VAT"), c["vat_rate"], assumption),
-                _base.labelled(_("How buyers in China order"), c["cross_border_retail"]),
-                _base.labelled(_("Packs in one buyer's order"), c["units_per_order"], assumption),
+                row("shipped_on"),
+                row("mfn_duty_rate"),
+                row("vat_rate"),
+                row("cross_border_retail"),
+                row("units_per_order"),
                 _base.heading(_("Money"), level=4),
-                _base.labelled(
-                    _("Yearly cost of the money tied up in goods"),
-                    c["annual_cost_of_capital"],
-                    assumption,
-                ),
-                _base.labelled(_("Exchange rate (RWF per USD)"), c["rwf_per_usd"]),
-                _base.labelled(_("Exchange rate (RWF per CNY)"), c["rwf_per_cny"]),
+                row("annual_cost_of_capital"),
+                row("rwf_per_usd"),
+                row("rwf_per_cny"),
                 _base.sources_note(_("Sources") + ":", _(SOURCES)),
             ]
         )
-        self._start(_("Cannot work this out: {reason}"))
 
     # Read-only view of the model ------------------------------------------------
     @property
@@ -362,146 +463,3 @@ class AirOrSeaSimulator(_base.Simulator[AirOrSeaResult], _base.HasFigure, _base.
     # Updating ------------------------------------------------------------------
     def _model(self, inputs: dict[str, Any]) -> AirOrSeaResult:
         return model(**inputs)
-
-    # Words and numbers in the learner's language -----------------------------------
-    def _usd(self, amount_rwf: Any) -> float:
-        return float(fx.rwf_to_usd(amount_rwf, self.result.rwf_per_usd))
-
-    def _mode_name(self, mode: str, short: bool = False) -> str:
-        _ = self._
-        if mode == "air":
-            return _("Air") if short else _("Air via Kigali")
-        if mode == "courier":
-            return _("Courier") if short else _("Courier, door to door")
-        if short:
-            return _("Sea")
-        port = freight.SEA_ROUTES[self._controls["route"].value].port
-        return _("Sea via {port}").format(port=port)
-
-    def _render_figure(self, r: AirOrSeaResult) -> str:
-        _ = self._
-        money, number = self._money, self._number
-        c = r.comparison
-        best = c.quote(r.cheapest)
-        headline = _("Cheapest: {mode}, {cost} a pack ({usd}), in about {days} days").format(
-            mode=self._mode_name(r.cheapest),
-            cost=money(float(best.all_in_per_unit_rwf), "RWF"),
-            usd=money(self._usd(best.all_in_per_unit_rwf), "USD", 2),
-            days=self._days(best.days),
-        )
-        rows = []
-        for mode in MODES:
-            q = c.quote(mode)
-            line = _(
-                "{landed} a pack landed ({usd}), {days} days; {value} on the way "
-                "costs {cash} in tied-up cash"
-            ).format(
-                landed=money(float(q.landed.total), "RWF"),
-                usd=money(self._usd(q.landed.total), "USD", 2),
-                days=self._days(q.days),
-                value=money(float(q.value_in_transit_rwf), "RWF"),
-                cash=money(float(q.transit_cost_rwf), "RWF"),
-            )
-            rows.append(
-                f"<div class='isoko-mode-{mode}'><b>{escape(self._mode_name(mode))}</b>: "
-                f"{escape(line)}</div>"
-            )
-        weight = _(
-            "{cartons} cartons, {kg} kg, {cbm} CBM. Air charges for {charged} kg "
-            "(the larger of the weight and the volume weight, {volume} kg)."
-        ).format(
-            cartons=number(float(c.cartons)),
-            kg=number(float(c.actual_kg)),
-            cbm=number(float(c.volume_cbm), 2),
-            charged=number(float(c.air.billed_quantity)),
-            volume=number(float(c.air_volume_weight_kg)),
-        )
-        if self._controls["cross_border_retail"].value:
-            if c.fits_cbec_limits:
-                limit = _("within the CNY 5,000 limit: no duty, VAT at 70%")
-            else:
-                limit = _("over the CNY 5,000 limit: taxed as general trade")
-            channel = _("Each buyer's order is worth CNY {value}, {limit}.").format(
-                value=number(float(c.order_value_cny)), limit=limit
-            )
-        else:
-            channel = _("Shipped as general trade.")
-        duties = _("Duty {duty} of the CIF value, import VAT {vat}.").format(
-            duty=self._share(float(c.duty_rate), 1), vat=self._share(float(c.vat_rate), 1)
-        )
-        return _base.readout_html(
-            f"<div style='font-size:1.3em;font-weight:700;color:#1e7b34' "
-            f"class='isoko-cheapest' data-mode='{r.cheapest}'>{escape(headline)}</div>",
-            *rows,
-            f"<div style='color:#444'>{escape(weight)}</div>",
-            f"<div style='color:#444'>{escape(channel)} {escape(duties)}</div>",
-        )
-
-    def _render_chart(self, r: AirOrSeaResult) -> str:
-        _ = self._
-        c = r.comparison
-        quotes = [c.quote(mode) for mode in MODES]
-        names = {
-            "goods": _("Goods"),
-            "freight": _("Freight"),
-            "insurance": _("Insurance"),
-            "duty": _("Duty"),
-            "vat": _("Import VAT"),
-            "fees": _("Fees"),
-            "cash": _("Cash tied up"),
-        }
-        segments = []
-        for part in ("goods", "freight", "insurance", "duty", "vat", "fees"):
-            values = [float(getattr(q.landed, part)) for q in quotes]
-            segments.append(Segment(names[part], values, _PART_COLOURS[part]))
-        segments.append(
-            Segment(
-                names["cash"],
-                [float(q.transit_cost_per_unit_rwf) for q in quotes],
-                _PART_COLOURS["cash"],
-            )
-        )
-        labels = [
-            _("{mode}: {days} days").format(mode=self._mode_name(q.mode), days=self._days(q.days))
-            for q in quotes
-        ]
-        return stacked_bar_chart(
-            labels,
-            segments,
-            title=_("Cost of one pack when it reaches the buyer, RWF"),
-            value_format=self._number,
-        )
-
-    def _render_size_chart(self, r: AirOrSeaResult) -> str:
-        _ = self._
-        xs = np.log10(np.asarray(r.curve_units, dtype=float))
-        series = [
-            Series(self._mode_name(mode, short=True), r.curve_cost_rwf[mode], _MODE_COLOURS[mode])
-            for mode in MODES
-        ]
-        c = r.comparison
-        units = float(c.units)
-        best = r.cheapest
-        marker = Marker(
-            float(np.log10(units)),
-            r.all_in_rwf(best),
-            _("now: {units} packs").format(units=self._number(units)),
-            "#c0392b",
-        )
-        # Show from just under the goods value up to the dearest mode at 100 packs or more:
-        # below that, fixed fees per shipment shoot off the chart.
-        shown = np.asarray(r.curve_units) >= 100
-        top = max(float(np.max(np.asarray(v)[shown])) for v in r.curve_cost_rwf.values())
-        y_lo = float(c.air.landed.goods) * 0.95
-        y_hi = max(top, r.all_in_rwf(best)) * 1.05
-        return multi_line_chart(
-            xs,
-            series,
-            x_label=_("Packs in the shipment"),
-            y_label=_("All-in cost of one pack, RWF"),
-            title=_("Cost of one pack by shipment size"),
-            markers=[marker],
-            y_range=(y_lo, y_hi) if y_hi > y_lo else None,
-            x_format=lambda v: self._compact(10**v),
-            x_ticks=np.log10(SIZE_TICKS).tolist(),
-        )

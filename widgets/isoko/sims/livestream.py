@@ -22,27 +22,72 @@ import ipywidgets as widgets
 import numpy as np
 
 from isoko.econ import fx, newsvendor, pricing
-from isoko.sims import _base
+from isoko.sims import _base, inputs
 from isoko.sims._svg import Marker, Series, line_chart, multi_line_chart
+from isoko.sims.inputs import ASSUMPTION, N_, Input
 
-# Defaults. Figures with a source were collected in late 2026; the rest are
+# Inputs. Figures with a source were collected in late 2026; the rest are
 # illustrative assumptions, each a control the learner can change.
 #: Assumption: between the 2,000 (Jan 2020) and 3,000 (May 2020) packs sold (New Times).
-DEFAULT_MEAN_DEMAND = 2_500
-#: Assumption: about the gap between those two sales.
-DEFAULT_SD_DEMAND = 700
-#: Livestream sales in China in 2020: USD 8 to 12 a pack (New Times).
-DEFAULT_PRICE_USD = 10.0
-#: Assumption: beans, roasting, bag and freight for one pack (as in price and profit).
-DEFAULT_UNIT_COST_RWF = 7_000
-#: Assumption: a leftover pack sells later, at home or at a discount, for this much.
-DEFAULT_SALVAGE_RWF = 4_000
-#: Tmall Global commission "generally 2-5%" (agency source, uncertain) and 1% Alipay.
-DEFAULT_COMMISSION_RATE = 0.05
-DEFAULT_PAYMENT_FEE_RATE = 0.01
-DEFAULT_RWF_PER_USD = fx.RWF_PER_USD_MID_2026
+MEAN_DEMAND = Input(
+    "mean_demand",
+    2_500,
+    N_("Packs buyers will want, on average (2,000 and 3,000 sold in 2020)"),
+    kind="int",
+    low=100,
+    high=10_000,
+    step=100,
+    unit="packs",
+    note=ASSUMPTION,
+)
 #: Starting stock: the expected demand.
-DEFAULT_STOCK = DEFAULT_MEAN_DEMAND
+STOCK = Input(
+    "stock",
+    MEAN_DEMAND.default,
+    N_("Packs you prepare"),
+    kind="int",
+    low=0,
+    high=10_000,
+    step=50,
+    unit="packs",
+    main=True,
+    css_class="isoko-stock",
+)
+#: Assumption: about the gap between those two sales.
+SD_DEMAND = Input(
+    "sd_demand",
+    700,
+    N_("Uncertainty: standard deviation of demand (packs)"),
+    kind="int",
+    low=0,
+    high=3_000,
+    step=50,
+    unit="packs",
+    note=ASSUMPTION,
+)
+#: Assumption: a leftover pack sells later, at home or at a discount, for this much.
+SALVAGE_RWF = Input(
+    "salvage_rwf",
+    4_000,
+    N_("A leftover pack sells later for (RWF)"),
+    kind="int",
+    low=0,
+    high=30_000,
+    step=100,
+    unit="RWF per pack",
+    note=ASSUMPTION,
+)
+INPUTS = (
+    STOCK,
+    MEAN_DEMAND,
+    SD_DEMAND,
+    inputs.PRICE_USD.but(label=N_("Price (USD per pack; USD 8 to 12 in 2020)")),
+    inputs.UNIT_COST_RWF,
+    SALVAGE_RWF,
+    inputs.COMMISSION_RATE,
+    inputs.PAYMENT_FEE_RATE,
+    inputs.RWF_PER_USD,
+)
 
 #: Points on the curves.
 CURVE_POINTS = 121
@@ -143,53 +188,18 @@ class LivestreamSaleSimulator(_base.Simulator[LivestreamResult], _base.HasFigure
     (both charts), ``isoko-figure`` (main readout).
     """
 
-    def __init__(
-        self,
-        *,
-        stock: int = DEFAULT_STOCK,
-        mean_demand: int = DEFAULT_MEAN_DEMAND,
-        sd_demand: int = DEFAULT_SD_DEMAND,
-        price_usd: float = DEFAULT_PRICE_USD,
-        unit_cost_rwf: int = DEFAULT_UNIT_COST_RWF,
-        salvage_rwf: int = DEFAULT_SALVAGE_RWF,
-        commission_rate: float = DEFAULT_COMMISSION_RATE,
-        payment_fee_rate: float = DEFAULT_PAYMENT_FEE_RATE,
-        rwf_per_usd: float = DEFAULT_RWF_PER_USD,
-        language: str = "en",
-    ) -> None:
-        super().__init__("isoko-livestream", language)
+    domain = "isoko-livestream"
+    inputs = INPUTS
+
+    def _check(self, inputs: dict[str, Any]) -> None:
+        model(**inputs, points=2)
+
+    def _build_view(self) -> widgets.Widget:
         _ = self._
-        # Fail early, with the model's own message, on impossible starting values.
-        model(
-            stock,
-            mean_demand,
-            sd_demand,
-            price_usd,
-            unit_cost_rwf,
-            salvage_rwf,
-            commission_rate,
-            payment_fee_rate,
-            rwf_per_usd,
-            points=2,
-        )
-        self._controls = {
-            "stock": _base.main_control(_base.int_slider(stock, 0, 10_000, 50), "isoko-stock"),
-            "mean_demand": _base.int_slider(mean_demand, 100, 10_000, 100),
-            "sd_demand": _base.int_slider(sd_demand, 0, 3_000, 50),
-            "price_usd": _base.float_slider(price_usd, 4.0, 25.0, 0.1, ".2f"),
-            "unit_cost_rwf": _base.int_slider(unit_cost_rwf, 500, 30_000, 100),
-            "salvage_rwf": _base.int_slider(salvage_rwf, 0, 30_000, 100),
-            "commission_rate": _base.float_slider(commission_rate, 0.0, 0.30, 0.005, ".1%"),
-            "payment_fee_rate": _base.float_slider(payment_fee_rate, 0.0, 0.05, 0.001, ".1%"),
-            "rwf_per_usd": _base.float_slider(rwf_per_usd, 1_000.0, 2_000.0, 1.0, ",.0f"),
-        }
         self._figure = self._output(self._render_figure, "isoko-figure")
         self._chart = self._output(self._render_chart, "isoko-chart")
         self._risk_chart = self._output(self._render_risk_chart, "isoko-chart")
-
-        c = self._controls
-        assumption = _("assumption")
-        self.view = _base.sim_view(
+        return _base.sim_view(
             [
                 _base.heading(_("Livestream sale")),
                 _base.paragraph(
@@ -200,38 +210,23 @@ class LivestreamSaleSimulator(_base.Simulator[LivestreamResult], _base.HasFigure
                         "buyers leave empty-handed; too many and packs are left over."
                     )
                 ),
-                _base.labelled(_("Packs you prepare"), c["stock"]),
+                self._row("stock"),
                 self._figure,
                 self._chart,
                 self._risk_chart,
                 _base.heading(_("How many buyers"), level=4),
-                _base.labelled(
-                    _("Packs buyers will want, on average (2,000 and 3,000 sold in 2020)"),
-                    c["mean_demand"],
-                    assumption,
-                ),
-                _base.labelled(
-                    _("Uncertainty: standard deviation of demand (packs)"),
-                    c["sd_demand"],
-                    assumption,
-                ),
+                self._row("mean_demand"),
+                self._row("sd_demand"),
                 _base.heading(_("Money"), level=4),
-                _base.labelled(_("Price (USD per pack; USD 8 to 12 in 2020)"), c["price_usd"]),
-                _base.labelled(
-                    _("Cost of one pack, delivered (RWF)"), c["unit_cost_rwf"], assumption
-                ),
-                _base.labelled(
-                    _("A leftover pack sells later for (RWF)"), c["salvage_rwf"], assumption
-                ),
-                _base.labelled(
-                    _("Marketplace commission (share of the price)"), c["commission_rate"]
-                ),
-                _base.labelled(_("Payment fee (share of the price)"), c["payment_fee_rate"]),
-                _base.labelled(_("Exchange rate (RWF per USD)"), c["rwf_per_usd"]),
+                self._row("price_usd"),
+                self._row("unit_cost_rwf"),
+                self._row("salvage_rwf"),
+                self._row("commission_rate"),
+                self._row("payment_fee_rate"),
+                self._row("rwf_per_usd"),
                 _base.sources_note(_("Sources") + ":", _(SOURCES)),
             ]
         )
-        self._start(_("Cannot work this out: {reason}"))
 
     # Read-only view of the model ------------------------------------------------
     @property

@@ -21,29 +21,61 @@ import ipywidgets as widgets
 import numpy as np
 
 from isoko.econ import fx, pricing
-from isoko.sims import _base
+from isoko.sims import _base, inputs
 from isoko.sims._svg import Marker, line_chart
+from isoko.sims.inputs import ASSUMPTION, N_, Input
 
-# Defaults. Figures with a source were collected in late 2026; the rest are
+# Inputs. Figures with a source were collected in late 2026; the rest are
 # illustrative assumptions, each a control the learner can change.
-#: Livestream sales in China in 2020: the price per pack rose from USD 8 to 12 (New Times).
-DEFAULT_PRICE_USD = 10.0
-#: Assumption: beans, roasting, bag, freight and delivery for one 250 g pack.
-DEFAULT_UNIT_COST_RWF = 7_000
-#: Tmall Global commission "generally 2-5%" (agency source, uncertain): the upper end.
-DEFAULT_COMMISSION_RATE = 0.05
-#: Tmall Global: plus 1% to Alipay.
-DEFAULT_PAYMENT_FEE_RATE = 0.01
-#: About 1,461 RWF per USD in mid-2026.
-DEFAULT_RWF_PER_USD = fx.RWF_PER_USD_MID_2026
+PRICE_USD = inputs.PRICE_USD.but(main=True)
 #: Assumption: a 1% higher price sells about 2.5% fewer packs.
-DEFAULT_ELASTICITY = -2.5
+ELASTICITY = Input(
+    "elasticity",
+    -2.5,
+    N_("Price elasticity: a 1% higher price changes sales by this many %"),
+    low=-6.0,
+    high=-1.2,
+    step=0.1,
+    unit="% of sales per 1% of price",
+    readout_format=".1f",
+    note=ASSUMPTION,
+)
 #: Assumption: 2,000 packs sell at USD 10 (the size of the Jan 2020 livestream sale).
-DEFAULT_REF_PRICE_USD = 10.0
-DEFAULT_REF_QUANTITY = 2_000
+REF_PRICE_USD = Input(
+    "ref_price_usd",
+    10.0,
+    N_("Reference price (USD per pack)"),
+    low=PRICE_USD.low,
+    high=PRICE_USD.high,
+    step=0.5,
+    unit="USD per pack",
+    readout_format=".2f",
+    note=ASSUMPTION,
+)
+REF_QUANTITY = Input(
+    "ref_quantity",
+    2_000,
+    N_("Packs sold at the reference price"),
+    kind="int",
+    low=100,
+    high=10_000,
+    step=100,
+    unit="packs",
+    note=ASSUMPTION,
+)
+INPUTS = (
+    PRICE_USD,
+    inputs.UNIT_COST_RWF,
+    inputs.COMMISSION_RATE,
+    inputs.PAYMENT_FEE_RATE,
+    inputs.RWF_PER_USD,
+    ELASTICITY,
+    REF_PRICE_USD,
+    REF_QUANTITY,
+)
 
 #: Price slider and chart range, USD per pack.
-PRICE_RANGE_USD = (4.0, 25.0)
+PRICE_RANGE_USD = (PRICE_USD.low, PRICE_USD.high)
 
 SOURCES = (
     "Pack price USD 8 to 12 in 2020 livestream sales in China (The New Times). "
@@ -126,61 +158,23 @@ class PriceProfitSimulator(_base.Simulator[PriceProfitResult], _base.HasChart):
     widget (``price_usd``, ``unit_cost_rwf``, ``commission_rate``,
     ``payment_fee_rate``, ``rwf_per_usd``, ``elasticity``, ``ref_price_usd``,
     ``ref_quantity``). Read the current model through ``result`` and the read-only
-    properties. CSS classes for browser tests: ``isoko-sim`` (view), ``isoko-price``
-    (price slider), ``isoko-chart`` (chart), ``isoko-profit`` (profit figure).
+    properties; ``price_usd`` and every other input is also a trait. CSS classes for
+    browser tests: ``isoko-sim`` (view), ``isoko-main-control`` (price slider),
+    ``isoko-chart`` (chart), ``isoko-profit`` (profit figure).
 
     ``language`` picks the labels (``"en"`` or ``"fr"``, through gettext) and how
     numbers are written: ``RWF 14,610`` and ``USD 8.50`` in English, ``14 610 RWF``
     and ``8,50 USD`` in French, where a comma is the decimal mark.
     """
 
-    def __init__(
-        self,
-        *,
-        price_usd: float = DEFAULT_PRICE_USD,
-        unit_cost_rwf: int = DEFAULT_UNIT_COST_RWF,
-        commission_rate: float = DEFAULT_COMMISSION_RATE,
-        payment_fee_rate: float = DEFAULT_PAYMENT_FEE_RATE,
-        rwf_per_usd: float = DEFAULT_RWF_PER_USD,
-        elasticity: float = DEFAULT_ELASTICITY,
-        ref_price_usd: float = DEFAULT_REF_PRICE_USD,
-        ref_quantity: int = DEFAULT_REF_QUANTITY,
-        language: str = "en",
-    ) -> None:
-        super().__init__(DOMAIN, language)
+    domain = DOMAIN
+    inputs = INPUTS
+
+    def _build_view(self) -> widgets.Widget:
         _ = self._
-        low, high = PRICE_RANGE_USD
-        # Fail early, with the model's own message, on impossible starting values.
-        model(
-            price_usd,
-            unit_cost_rwf,
-            commission_rate,
-            payment_fee_rate,
-            rwf_per_usd,
-            elasticity,
-            ref_price_usd,
-            ref_quantity,
-        )
-
-        self._controls = {
-            "price_usd": _base.float_slider(price_usd, low, high, 0.1, ".2f"),
-            "unit_cost_rwf": _base.int_slider(unit_cost_rwf, 500, 30_000, 100),
-            "commission_rate": _base.float_slider(commission_rate, 0.0, 0.30, 0.005, ".1%"),
-            "payment_fee_rate": _base.float_slider(payment_fee_rate, 0.0, 0.05, 0.001, ".1%"),
-            "rwf_per_usd": _base.float_slider(rwf_per_usd, 1_000.0, 2_000.0, 1.0, ",.0f"),
-            "elasticity": _base.float_slider(elasticity, -6.0, -1.2, 0.1, ".1f"),
-            "ref_price_usd": _base.float_slider(ref_price_usd, low, high, 0.5, ".2f"),
-            "ref_quantity": _base.int_slider(ref_quantity, 100, 10_000, 100),
-        }
-        self._controls["price_usd"].add_class("isoko-price")
-        self._controls["price_usd"].add_class("isoko-main-control")
-
         self._figure = self._output(self._render_figure, "isoko-profit")
         self._chart = self._output(self._render_chart, "isoko-chart")
-
-        c = self._controls
-        assumption = _("assumption")
-        self.view = _base.sim_view(
+        return _base.sim_view(
             [
                 _base.heading(_("Price and profit")),
                 _base.paragraph(
@@ -190,39 +184,23 @@ class PriceProfitSimulator(_base.Simulator[PriceProfitResult], _base.HasChart):
                         "and the exchange rate?"
                     )
                 ),
-                _base.labelled(_("Your price (USD per 250 g pack)"), c["price_usd"]),
+                self._row("price_usd"),
                 self._figure,
                 self._chart,
                 _base.heading(_("Costs and fees"), level=4),
-                _base.labelled(
-                    _("Cost of one pack, delivered (RWF)"), c["unit_cost_rwf"], assumption
-                ),
-                _base.labelled(
-                    _("Marketplace commission (share of the price)"), c["commission_rate"]
-                ),
-                _base.labelled(_("Payment fee (share of the price)"), c["payment_fee_rate"]),
-                _base.labelled(_("Exchange rate (RWF per USD)"), c["rwf_per_usd"]),
+                self._row("unit_cost_rwf"),
+                self._row("commission_rate"),
+                self._row("payment_fee_rate"),
+                self._row("rwf_per_usd"),
                 _base.heading(_("How buyers react"), level=4),
-                _base.labelled(
-                    _("Price elasticity: a 1% higher price changes sales by this many %"),
-                    c["elasticity"],
-                    assumption,
-                ),
-                _base.labelled(_("Reference price (USD per pack)"), c["ref_price_usd"], assumption),
-                _base.labelled(
-                    _("Packs sold at the reference price"), c["ref_quantity"], assumption
-                ),
+                self._row("elasticity"),
+                self._row("ref_price_usd"),
+                self._row("ref_quantity"),
                 _base.sources_note(_("Sources:"), _(SOURCES)),
             ]
         )
-        self._start(_("Cannot work this out: {reason}"))
 
     # Read-only view of the model ------------------------------------------------
-    @property
-    def price_usd(self) -> float:
-        """Current price, USD per pack."""
-        return self.result.price_usd
-
     @property
     def price_rwf(self) -> float:
         """Current price, RWF per pack."""
@@ -295,7 +273,7 @@ class PriceProfitSimulator(_base.Simulator[PriceProfitResult], _base.HasChart):
         )
         keep = _("After fees you keep {kept} a pack; it costs {cost}.").format(
             kept=money(r.kept_per_unit_rwf, "RWF"),
-            cost=money(self._inputs()["unit_cost_rwf"], "RWF"),
+            cost=money(self.unit_cost_rwf, "RWF"),
         )
         best = _("Best price: {price_usd} a pack ({price_rwf})").format(
             price_usd=money(r.optimal_price_usd, "USD", 2),

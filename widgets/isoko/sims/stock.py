@@ -21,28 +21,129 @@ from typing import Any
 import ipywidgets as widgets
 
 from isoko.econ import fx, stock
-from isoko.sims import _base
+from isoko.sims import _base, inputs
 from isoko.sims._svg import Band, Level, Series, multi_line_chart
+from isoko.sims.inputs import ASSUMPTION, N_, Input
 
-# Defaults: illustrative assumptions (no public figures for a small Kigali seller),
-# each a control the learner can change.
+# Inputs: illustrative assumptions (no public figures for a small Kigali seller), each a
+# control the learner can change.
+REORDER_POINT = Input(
+    "reorder_point",
+    100,
+    N_("Reorder point: order when stock, with what is on the way, falls to"),
+    kind="int",
+    low=0,
+    high=1_000,
+    step=5,
+    unit="packs",
+    main=True,
+    css_class="isoko-reorder-point",
+)
+ORDER_QUANTITY = Input(
+    "order_quantity",
+    300,
+    N_("Order quantity (packs per order)"),
+    kind="int",
+    low=10,
+    high=3_000,
+    step=10,
+    unit="packs",
+)
 #: Assumption: packs asked for on an average day, and the day-to-day spread.
-DEFAULT_MEAN_DAILY_DEMAND = 20.0
-DEFAULT_SD_DAILY_DEMAND = 8.0
+MEAN_DAILY_DEMAND = Input(
+    "mean_daily_demand",
+    20.0,
+    N_("Packs asked for on an average day"),
+    low=1.0,
+    high=200.0,
+    step=1.0,
+    unit="packs per day",
+    readout_format=".0f",
+    note=ASSUMPTION,
+)
+SD_DAILY_DEMAND = Input(
+    "sd_daily_demand",
+    8.0,
+    N_("Day-to-day spread of demand (standard deviation, packs)"),
+    low=0.0,
+    high=100.0,
+    step=0.5,
+    unit="packs per day",
+    readout_format=".1f",
+    note=ASSUMPTION,
+)
 #: Assumption: the roaster delivers 3 to 8 days after an order.
-DEFAULT_LEAD_TIME_DAYS = (3, 8)
-DEFAULT_REORDER_POINT = 100
-DEFAULT_ORDER_QUANTITY = 300
-#: Assumption: cost of one pack (as in the price-and-profit simulator).
-DEFAULT_UNIT_COST_RWF = 7_000
+LEAD_TIME_DAYS = Input(
+    "lead_time_days",
+    (3, 8),
+    N_("Days from order to delivery (shortest to longest)"),
+    kind="int range",
+    low=1,
+    high=30,
+    step=1,
+    unit="days",
+    note=ASSUMPTION,
+)
 #: Assumption: a year of holding stock costs 25% of its value (money, space, ageing).
-DEFAULT_HOLDING_RATE = 0.25
+ANNUAL_HOLDING_RATE = Input(
+    "annual_holding_rate",
+    0.25,
+    N_("Yearly cost of holding stock (share of its value)"),
+    low=0.0,
+    high=1.0,
+    step=0.01,
+    unit="share per year",
+    readout_format=".0%",
+    note=ASSUMPTION,
+)
 #: Assumption: transport, mobile-money fees and time for one order.
-DEFAULT_ORDER_COST_RWF = 15_000
+ORDER_COST_RWF = Input(
+    "order_cost_rwf",
+    15_000,
+    N_("Cost of placing one order (RWF)"),
+    kind="int",
+    low=0,
+    high=200_000,
+    step=500,
+    unit="RWF per order",
+    note=ASSUMPTION,
+)
 #: Assumption: profit lost when a buyer finds no stock.
-DEFAULT_LOST_SALE_COST_RWF = 5_000
+LOST_SALE_COST_RWF = Input(
+    "lost_sale_cost_rwf",
+    5_000,
+    N_("Profit lost when a buyer finds no stock (RWF per pack)"),
+    kind="int",
+    low=0,
+    high=50_000,
+    step=100,
+    unit="RWF per pack",
+    note=ASSUMPTION,
+)
 #: The service level the suggested reorder point aims at.
-DEFAULT_SERVICE_LEVEL = 0.95
+SERVICE_LEVEL = Input(
+    "service_level",
+    0.95,
+    N_("Target for the suggestion: share of orders that arrive before you run out"),
+    low=0.5,
+    high=0.995,
+    step=0.005,
+    unit="share",
+    readout_format=".1%",
+)
+INPUTS = (
+    REORDER_POINT,
+    ORDER_QUANTITY,
+    MEAN_DAILY_DEMAND,
+    SD_DAILY_DEMAND,
+    LEAD_TIME_DAYS,
+    #: Assumption: cost of one pack (as in the price-and-profit simulator).
+    inputs.UNIT_COST_RWF.but(label=N_("Cost of one pack (RWF)"), high=50_000),
+    ANNUAL_HOLDING_RATE,
+    ORDER_COST_RWF,
+    LOST_SALE_COST_RWF,
+    SERVICE_LEVEL,
+)
 
 #: Futures simulated by the view (the econ model takes any number), days, and seed.
 PATHS = 2_000
@@ -136,65 +237,23 @@ class StockReorderSimulator(_base.Simulator[StockResult], _base.HasFigure, _base
     ``isoko-use-suggestions`` (button).
     """
 
-    def __init__(
-        self,
-        *,
-        reorder_point: int = DEFAULT_REORDER_POINT,
-        order_quantity: int = DEFAULT_ORDER_QUANTITY,
-        mean_daily_demand: float = DEFAULT_MEAN_DAILY_DEMAND,
-        sd_daily_demand: float = DEFAULT_SD_DAILY_DEMAND,
-        lead_time_days: tuple[int, int] = DEFAULT_LEAD_TIME_DAYS,
-        unit_cost_rwf: int = DEFAULT_UNIT_COST_RWF,
-        annual_holding_rate: float = DEFAULT_HOLDING_RATE,
-        order_cost_rwf: int = DEFAULT_ORDER_COST_RWF,
-        lost_sale_cost_rwf: int = DEFAULT_LOST_SALE_COST_RWF,
-        service_level: float = DEFAULT_SERVICE_LEVEL,
-        paths: int = PATHS,
-        language: str = "en",
-    ) -> None:
-        super().__init__("isoko-stock", language)
-        _ = self._
-        self._paths = paths
-        # This simulator's futures, drawn once: every change of a control reruns them.
-        self._normals = stock.draw_normals(SEED, DAYS, paths)
-        # Fail early, with the model's own message, on impossible starting values.
-        model(
-            reorder_point,
-            order_quantity,
-            mean_daily_demand,
-            sd_daily_demand,
-            lead_time_days,
-            unit_cost_rwf,
-            annual_holding_rate,
-            order_cost_rwf,
-            lost_sale_cost_rwf,
-            service_level,
-            paths=min(paths, 10),
-        )
-        lead = widgets.IntRangeSlider(
-            value=tuple(lead_time_days),
-            min=1,
-            max=30,
-            step=1,
-            continuous_update=False,
-            layout=_base.full_width(),
-            style={"description_width": "0px"},
-        )
-        self._controls = {
-            "reorder_point": _base.main_control(
-                _base.int_slider(reorder_point, 0, 1_000, 5), "isoko-reorder-point"
-            ),
-            "order_quantity": _base.int_slider(order_quantity, 10, 3_000, 10),
-            "mean_daily_demand": _base.float_slider(mean_daily_demand, 1.0, 200.0, 1.0, ".0f"),
-            "sd_daily_demand": _base.float_slider(sd_daily_demand, 0.0, 100.0, 0.5, ".1f"),
-            "lead_time_days": lead,
-            "unit_cost_rwf": _base.int_slider(unit_cost_rwf, 500, 50_000, 100),
-            "annual_holding_rate": _base.float_slider(annual_holding_rate, 0.0, 1.0, 0.01, ".0%"),
-            "order_cost_rwf": _base.int_slider(order_cost_rwf, 0, 200_000, 500),
-            "lost_sale_cost_rwf": _base.int_slider(lost_sale_cost_rwf, 0, 50_000, 100),
-            "service_level": _base.float_slider(service_level, 0.5, 0.995, 0.005, ".1%"),
-        }
+    domain = "isoko-stock"
+    inputs = INPUTS
+    #: Futures simulated (fewer make a quicker, rougher view).
+    extra_parameters = (_base.keyword("paths", PATHS, "int"),)
 
+    def _from_extra(self, extra: dict[str, Any]) -> dict[str, Any]:
+        self._paths = extra["paths"]
+        # This simulator's futures, drawn once: every change of a control reruns them.
+        self._normals = stock.draw_normals(SEED, DAYS, self._paths)
+        self._holding = False
+        return {}
+
+    def _check(self, inputs: dict[str, Any]) -> None:
+        model(**inputs, paths=min(self._paths, 10))
+
+    def _build_view(self) -> widgets.Widget:
+        _ = self._
         self.use_suggestions = widgets.Button(
             description=_("Use the suggestions"),
             icon="magic",
@@ -207,9 +266,8 @@ class StockReorderSimulator(_base.Simulator[StockResult], _base.HasFigure, _base
         self._suggestion = self._output(self._render_suggestion, "isoko-suggestion")
         self._chart = self._output(self._render_chart, "isoko-chart")
 
-        c = self._controls
-        assumption = _("assumption")
-        self.view = _base.sim_view(
+        row = self._row
+        return _base.sim_view(
             [
                 _base.heading(_("Stock and reorder")),
                 _base.paragraph(
@@ -220,51 +278,25 @@ class StockReorderSimulator(_base.Simulator[StockResult], _base.HasFigure, _base
                         "to keep too much?"
                     )
                 ),
-                _base.labelled(
-                    _("Reorder point: order when stock, with what is on the way, falls to"),
-                    c["reorder_point"],
-                ),
-                _base.labelled(_("Order quantity (packs per order)"), c["order_quantity"]),
+                row("reorder_point"),
+                row("order_quantity"),
                 self._figure,
                 self._chart,
                 self._suggestion,
                 self.use_suggestions,
                 _base.heading(_("Demand and deliveries"), level=4),
-                _base.labelled(
-                    _("Packs asked for on an average day"), c["mean_daily_demand"], assumption
-                ),
-                _base.labelled(
-                    _("Day-to-day spread of demand (standard deviation, packs)"),
-                    c["sd_daily_demand"],
-                    assumption,
-                ),
-                _base.labelled(
-                    _("Days from order to delivery (shortest to longest)"), lead, assumption
-                ),
+                row("mean_daily_demand"),
+                row("sd_daily_demand"),
+                row("lead_time_days"),
                 _base.heading(_("Costs"), level=4),
-                _base.labelled(_("Cost of one pack (RWF)"), c["unit_cost_rwf"], assumption),
-                _base.labelled(
-                    _("Yearly cost of holding stock (share of its value)"),
-                    c["annual_holding_rate"],
-                    assumption,
-                ),
-                _base.labelled(
-                    _("Cost of placing one order (RWF)"), c["order_cost_rwf"], assumption
-                ),
-                _base.labelled(
-                    _("Profit lost when a buyer finds no stock (RWF per pack)"),
-                    c["lost_sale_cost_rwf"],
-                    assumption,
-                ),
-                _base.labelled(
-                    _("Target for the suggestion: share of orders that arrive before you run out"),
-                    c["service_level"],
-                ),
+                row("unit_cost_rwf"),
+                row("annual_holding_rate"),
+                row("order_cost_rwf"),
+                row("lost_sale_cost_rwf"),
+                row("service_level"),
                 _base.sources_note(_("Sources") + ":", _(SOURCES)),
             ]
         )
-        self._holding = False
-        self._start(_("Cannot work this out: {reason}"))
 
     # Read-only view of the model ------------------------------------------------
     @property
@@ -306,6 +338,7 @@ class StockReorderSimulator(_base.Simulator[StockResult], _base.HasFigure, _base
         s = self.result.suggestion
         self._holding = True
         try:
+            # Through the sliders, which hold a suggestion beyond their range at their end.
             self._controls["reorder_point"].value = s.whole_reorder_point
             self._controls["order_quantity"].value = s.whole_order_quantity
         finally:

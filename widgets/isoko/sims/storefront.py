@@ -16,7 +16,6 @@ control the learner can change.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import partial
 from html import escape
 from typing import Any
 
@@ -24,34 +23,149 @@ import ipywidgets as widgets
 import numpy as np
 
 from isoko.econ import customers, fx
-from isoko.sims import _base
+from isoko.sims import _base, inputs
 from isoko.sims._svg import Marker, bar_chart, line_chart
+from isoko.sims.inputs import ASSUMPTION, N_, Input
 
 #: gettext domain of this simulator's labels (``locale/<lang>/LC_MESSAGES/isoko-storefront.po``).
 DOMAIN = "isoko-storefront"
 
-# Defaults: illustrative assumptions, each a control (none has a public Rwandan source).
+# Inputs: illustrative assumptions, each a control (none has a public Rwandan source).
 #: Assumption: RWF 100,000 (about USD 68) of social-media ads a month.
-DEFAULT_AD_SPEND_RWF = 100_000
+AD_SPEND_RWF = Input(
+    "ad_spend_rwf",
+    100_000,
+    N_("Ads each month (RWF)"),
+    kind="int",
+    low=0,
+    high=1_000_000,
+    step=5_000,
+    unit="RWF per month",
+    note=ASSUMPTION,
+    main=True,
+    css_class="isoko-ad-spend",
+)
 #: Assumption: RWF 100 (about USD 0.07) a click.
-DEFAULT_COST_PER_CLICK_RWF = 100
+COST_PER_CLICK_RWF = Input(
+    "cost_per_click_rwf",
+    100,
+    N_("Cost of one ad click (RWF)"),
+    kind="int",
+    low=10,
+    high=1_000,
+    step=5,
+    unit="RWF per click",
+    note=ASSUMPTION,
+)
 #: Assumption: visitors who come for free (followers, word of mouth, search) each month.
-DEFAULT_ORGANIC_VISITORS = 1_500
+ORGANIC_VISITORS = Input(
+    "organic_visitors",
+    1_500,
+    N_("Visitors who come without ads, each month"),
+    kind="int",
+    low=0,
+    high=20_000,
+    step=100,
+    unit="visitors per month",
+    note=ASSUMPTION,
+)
 #: Assumption: of visitors, 40% open a product, 10% of those add it to the basket, and
 #: half of those pay: 2% of visitors order.
-DEFAULT_VIEW_RATE = 0.40
-DEFAULT_BASKET_RATE = 0.10
-DEFAULT_PAY_RATE = 0.50
-#: Assumption: an order of RWF 12,000 (for example two 250 g packs of coffee).
-DEFAULT_ORDER_VALUE_RWF = 12_000
+VIEW_RATE = Input(
+    "view_rate",
+    0.4,
+    N_("Visitors who open a product"),
+    low=0.01,
+    high=1.0,
+    step=0.01,
+    unit="share",
+    readout_format=".0%",
+    note=ASSUMPTION,
+)
+BASKET_RATE = Input(
+    "basket_rate",
+    0.1,
+    N_("... of those, who add it to the basket"),
+    low=0.01,
+    high=1.0,
+    step=0.01,
+    unit="share",
+    readout_format=".0%",
+    note=ASSUMPTION,
+)
+PAY_RATE = Input(
+    "pay_rate",
+    0.5,
+    N_("... of those, who pay"),
+    low=0.01,
+    high=1.0,
+    step=0.01,
+    unit="share",
+    readout_format=".0%",
+    note=ASSUMPTION,
+)
 #: Assumption: 35% of the order value is left after the product, packing and delivery.
-DEFAULT_MARGIN_RATE = 0.35
+MARGIN_RATE = Input(
+    "margin_rate",
+    0.35,
+    N_("What you keep from an order after the product, packing and delivery"),
+    low=0.0,
+    high=0.9,
+    step=0.01,
+    unit="share",
+    readout_format=".0%",
+    note=ASSUMPTION,
+)
 #: Assumption: 40% of last month's customers buy again this month.
-DEFAULT_RETENTION_RATE = 0.40
+RETENTION_RATE = Input(
+    "retention_rate",
+    0.4,
+    N_("Customers who buy again the next month"),
+    low=0.0,
+    high=0.9,
+    step=0.01,
+    unit="share",
+    readout_format=".0%",
+    note=ASSUMPTION,
+)
 #: Assumption: money next month is worth 1% less than money now.
-DEFAULT_DISCOUNT_RATE = 0.01
+DISCOUNT_RATE = Input(
+    "discount_rate",
+    0.01,
+    N_("Money next month is worth this much less (per month)"),
+    low=0.0,
+    high=0.05,
+    step=0.001,
+    unit="share per month",
+    readout_format=".1%",
+    note=ASSUMPTION,
+)
 #: Assumption: phone, data and packaging stock, RWF per month.
-DEFAULT_FIXED_COSTS_RWF = 60_000
+FIXED_COSTS_RWF = Input(
+    "fixed_costs_rwf",
+    60_000,
+    N_("Phone, data and packaging each month (RWF)"),
+    kind="int",
+    low=0,
+    high=1_000_000,
+    step=5_000,
+    unit="RWF per month",
+    note=ASSUMPTION,
+)
+INPUTS = (
+    AD_SPEND_RWF,
+    COST_PER_CLICK_RWF,
+    ORGANIC_VISITORS,
+    VIEW_RATE,
+    BASKET_RATE,
+    PAY_RATE,
+    #: Assumption: an order of RWF 12,000 (for example two 250 g packs of coffee).
+    inputs.ORDER_VALUE_RWF.but(default=12_000, low=1_000),
+    MARGIN_RATE,
+    RETENTION_RATE,
+    DISCOUNT_RATE,
+    FIXED_COSTS_RWF,
+)
 #: About RWF 1,461 per USD in mid-2026 (for the USD amounts shown alongside RWF).
 RWF_PER_USD = fx.RWF_PER_USD_MID_2026
 #: Months in the profit chart.
@@ -166,55 +280,11 @@ class StorefrontAdsSimulator(_base.Simulator[StorefrontResult], _base.HasFigure)
     numbers are written (``RWF 6,954`` or ``6 954 RWF``).
     """
 
-    def __init__(
-        self,
-        *,
-        ad_spend_rwf: int = DEFAULT_AD_SPEND_RWF,
-        cost_per_click_rwf: int = DEFAULT_COST_PER_CLICK_RWF,
-        organic_visitors: int = DEFAULT_ORGANIC_VISITORS,
-        view_rate: float = DEFAULT_VIEW_RATE,
-        basket_rate: float = DEFAULT_BASKET_RATE,
-        pay_rate: float = DEFAULT_PAY_RATE,
-        order_value_rwf: int = DEFAULT_ORDER_VALUE_RWF,
-        margin_rate: float = DEFAULT_MARGIN_RATE,
-        retention_rate: float = DEFAULT_RETENTION_RATE,
-        discount_rate: float = DEFAULT_DISCOUNT_RATE,
-        fixed_costs_rwf: int = DEFAULT_FIXED_COSTS_RWF,
-        language: str = "en",
-    ) -> None:
-        super().__init__(DOMAIN, language)
-        _ = self._
-        inputs = {
-            "ad_spend_rwf": ad_spend_rwf,
-            "cost_per_click_rwf": cost_per_click_rwf,
-            "organic_visitors": organic_visitors,
-            "view_rate": view_rate,
-            "basket_rate": basket_rate,
-            "pay_rate": pay_rate,
-            "order_value_rwf": order_value_rwf,
-            "margin_rate": margin_rate,
-            "retention_rate": retention_rate,
-            "discount_rate": discount_rate,
-            "fixed_costs_rwf": fixed_costs_rwf,
-        }
-        # Fail early, with the model's own message, on impossible starting values.
-        model(**inputs)
+    domain = DOMAIN
+    inputs = INPUTS
 
-        self._controls = {
-            "ad_spend_rwf": _base.main_control(
-                _base.int_slider(ad_spend_rwf, 0, 1_000_000, 5_000), "isoko-ad-spend"
-            ),
-            "cost_per_click_rwf": _base.int_slider(cost_per_click_rwf, 10, 1_000, 5),
-            "organic_visitors": _base.int_slider(organic_visitors, 0, 20_000, 100),
-            "view_rate": _base.float_slider(view_rate, 0.01, 1.0, 0.01, ".0%"),
-            "basket_rate": _base.float_slider(basket_rate, 0.01, 1.0, 0.01, ".0%"),
-            "pay_rate": _base.float_slider(pay_rate, 0.01, 1.0, 0.01, ".0%"),
-            "order_value_rwf": _base.int_slider(order_value_rwf, 1_000, 100_000, 500),
-            "margin_rate": _base.float_slider(margin_rate, 0.0, 0.9, 0.01, ".0%"),
-            "retention_rate": _base.float_slider(retention_rate, 0.0, 0.9, 0.01, ".0%"),
-            "discount_rate": _base.float_slider(discount_rate, 0.0, 0.05, 0.001, ".1%"),
-            "fixed_costs_rwf": _base.int_slider(fixed_costs_rwf, 0, 1_000_000, 5_000),
-        }
+    def _build_view(self) -> widgets.Widget:
+        _ = self._
         self._figure = self._output(self._render_figure, "isoko-figure")
         self._profit_chart = self._output(
             self._render_profit_chart, "isoko-chart", "isoko-profit-chart"
@@ -223,10 +293,8 @@ class StorefrontAdsSimulator(_base.Simulator[StorefrontResult], _base.HasFigure)
             self._render_funnel_chart, "isoko-chart", "isoko-funnel-chart"
         )
 
-        # Every control is an assumption: no public figures exist for a shop's funnel.
-        row = partial(self._row, note=_("assumption"))
-
-        self.view = _base.sim_view(
+        row = self._row
+        return _base.sim_view(
             [
                 _base.heading(_("Storefront and ads")),
                 _base.paragraph(
@@ -235,30 +303,26 @@ class StorefrontAdsSimulator(_base.Simulator[StorefrontResult], _base.HasFigure)
                         "to win a customer, and does your shop make money each month?"
                     )
                 ),
-                row(_("Ads each month (RWF)"), "ad_spend_rwf"),
+                row("ad_spend_rwf"),
                 self._figure,
                 self._profit_chart,
                 _base.heading(_("From visitors to orders, each month"), level=4),
                 self._funnel_chart,
-                row(_("Cost of one ad click (RWF)"), "cost_per_click_rwf"),
-                row(_("Visitors who come without ads, each month"), "organic_visitors"),
-                row(_("Visitors who open a product"), "view_rate"),
-                row(_("... of those, who add it to the basket"), "basket_rate"),
-                row(_("... of those, who pay"), "pay_rate"),
+                row("cost_per_click_rwf"),
+                row("organic_visitors"),
+                row("view_rate"),
+                row("basket_rate"),
+                row("pay_rate"),
                 _base.heading(_("Orders and returning customers"), level=4),
-                row(_("Value of one order (RWF)"), "order_value_rwf"),
-                row(
-                    _("What you keep from an order after the product, packing and delivery"),
-                    "margin_rate",
-                ),
-                row(_("Customers who buy again the next month"), "retention_rate"),
-                row(_("Money next month is worth this much less (per month)"), "discount_rate"),
+                row("order_value_rwf"),
+                row("margin_rate"),
+                row("retention_rate"),
+                row("discount_rate"),
                 _base.heading(_("Other costs"), level=4),
-                row(_("Phone, data and packaging each month (RWF)"), "fixed_costs_rwf"),
+                row("fixed_costs_rwf"),
                 _base.sources_note(_("Sources:"), _(SOURCES)),
             ]
         )
-        self._start(_("Cannot work this out: {reason}"))
 
     # Read-only view of the model ------------------------------------------------
     @property
