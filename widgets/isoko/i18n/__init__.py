@@ -1,96 +1,71 @@
 """Translations through gettext: English in the code, other languages in catalogues.
 
-Each simulator has its own gettext domain (``isoko-<module>``), so a catalogue is
-short and one translator can own it. Catalogues live beside the code as
-``locale/<lang>/LC_MESSAGES/<domain>.po`` and are compiled to ``.mo`` with
-``python -m isoko.i18n`` (a test fails when a ``.mo`` is older than its ``.po``).
-English needs no catalogue: the message ids are the English text.
+Messages used by one simulator only live in that simulator's domain
+(``isoko-<module>``), so its catalogue is short and one translator can own it; messages
+that several simulators use (shared input labels, "Cannot work this out: {reason}")
+live once in the shared domain :data:`SHARED_DOMAIN`. A simulator's translator looks
+in its own domain first, then in the shared one, so a simulator's catalogue may keep
+its own wording of a shared message.
+
+Catalogues are ``locale/<lang>/LC_MESSAGES/<domain>.po``, kept up to date with the code
+by Babel (``python -m isoko.i18n update``, or ``make translations``). The compiled
+``.mo`` files gettext reads are not kept in git: ``make install`` compiles them into
+the source tree, and building the package (``pip install .``, a wheel) compiles them
+into what is installed. The languages offered are English (the message ids) and every
+language with catalogues: adding one is adding its catalogues.
+
+Numbers and money are written with Babel's locale data: see :mod:`isoko.i18n.numbers`.
 """
 
 from __future__ import annotations
 
-import ast
 import gettext
-import struct
-import sys
 from collections.abc import Callable
 from pathlib import Path
 
 LOCALE_DIR = Path(__file__).resolve().parent.parent / "locale"
-LANGUAGES = ("en", "fr")
+
+#: The domain of messages that several simulators use.
+SHARED_DOMAIN = "isoko"
+
+#: The language of the message ids in the code; it needs no catalogue.
+SOURCE_LANGUAGE = "en"
 
 
-def translator(domain: str, language: str = "en") -> Callable[[str], str]:
-    """The ``_`` function for ``domain`` in ``language``; a clear error for others."""
-    if language not in LANGUAGES:
-        raise ValueError(f"no labels for language {language!r}; choose one of {LANGUAGES}")
-    if language == "en":
+def N_(message: str) -> str:
+    """Mark ``message`` for extraction without translating it (it is translated later,
+    with a simulator's ``_``, when the view is built)."""
+    return message
+
+
+def languages(locale_dir: Path = LOCALE_DIR) -> tuple[str, ...]:
+    """English, then every language with at least one catalogue in ``locale_dir``."""
+    found = {po.parent.parent.name for po in locale_dir.glob("*/LC_MESSAGES/*.po")}
+    return (SOURCE_LANGUAGE, *sorted(found - {SOURCE_LANGUAGE}))
+
+
+def translator(
+    domain: str, language: str = SOURCE_LANGUAGE, locale_dir: Path = LOCALE_DIR
+) -> Callable[[str], str]:
+    """The ``_`` function for ``domain`` in ``language``: the domain's own catalogue
+    first, then the shared one. A clear error for a language without catalogues, or
+    whose catalogues were never compiled."""
+    offered = languages(locale_dir)
+    if language not in offered:
+        raise ValueError(f"no labels for language {language!r}; choose one of {offered}")
+    if language == SOURCE_LANGUAGE:
         return str
-    return gettext.translation(domain, LOCALE_DIR, languages=[language], fallback=True).gettext
-
-
-def read_po(path: Path) -> dict[str, str]:
-    """``msgid -> msgstr`` of a .po file (single and multi-line strings; no plurals)."""
-    messages: dict[str, str] = {}
-    key, current = None, None
-    parts: dict[str, list[str]] = {"msgid": [], "msgstr": []}
-
-    def flush() -> None:
-        msgid, msgstr = "".join(parts["msgid"]), "".join(parts["msgstr"])
-        if parts["msgid"] or parts["msgstr"]:
-            if msgid in messages:
-                raise ValueError(f"{path}: {msgid!r} is translated twice")
-            messages[msgid] = msgstr
-        parts["msgid"], parts["msgstr"] = [], []
-
-    for number, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        line = raw.strip()
-        if not line or line.startswith("#"):
-            continue
-        if line.startswith("msgid "):
-            if current == "msgstr":
-                flush()
-            key, current = "msgid", "msgid"
-            line = line[len("msgid ") :]
-        elif line.startswith("msgstr "):
-            key, current = "msgstr", "msgstr"
-            line = line[len("msgstr ") :]
-        if key is None or not line.startswith('"'):
-            raise ValueError(f"{path}:{number}: cannot read {raw!r}")
-        parts[key].append(ast.literal_eval(line))
-    flush()
-    return messages
-
-
-def write_mo(messages: dict[str, str], path: Path) -> None:
-    """Write a GNU .mo file (the format ``gettext`` reads) for ``messages``."""
-    entries = sorted((k, v) for k, v in messages.items() if v)
-    ids = [k.encode() for k, _ in entries]
-    strs = [v.encode() for _, v in entries]
-    header = 7 * 4
-    table = header + 2 * 8 * len(entries)
-    offsets, data = [], b""
-    for blob in ids + strs:
-        offsets.append((len(blob), table + len(data)))
-        data += blob + b"\0"
-    output = struct.pack(
-        "Iiiiiii", 0x950412DE, 0, len(entries), header, header + 8 * len(entries), 0, 0
+    folder = locale_dir / language / "LC_MESSAGES"
+    chain = [domain] if domain == SHARED_DOMAIN else [domain, SHARED_DOMAIN]
+    for name in chain:
+        if (folder / f"{name}.po").exists() and not (folder / f"{name}.mo").exists():
+            raise RuntimeError(
+                f"the {language!r} catalogue {name}.po is not compiled: run `make install` "
+                f"or `python -m isoko.i18n compile`"
+            )
+    first, *rest = (
+        gettext.translation(name, locale_dir, languages=[language], fallback=True) for name in chain
     )
-    for length, offset in offsets:
-        output += struct.pack("ii", length, offset)
-    path.write_bytes(output + data)
-
-
-def compile_catalogues(root: Path = LOCALE_DIR) -> list[Path]:
-    written = []
-    for po in sorted(root.glob("*/LC_MESSAGES/*.po")):
-        mo = po.with_suffix(".mo")
-        write_mo(read_po(po), mo)
-        written.append(mo)
-    return written
-
-
-if __name__ == "__main__":
-    for mo in compile_catalogues():
-        print(mo.relative_to(LOCALE_DIR.parent))
-    sys.exit(0)
+    for fallback in rest:
+        first.add_fallback(fallback)
+    return first.gettext

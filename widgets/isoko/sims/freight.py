@@ -22,6 +22,7 @@ import ipywidgets as widgets
 import numpy as np
 
 from isoko.econ import fx, logistics
+from isoko.i18n import N_
 from isoko.sims import _base
 from isoko.sims._svg import (
     Marker,
@@ -64,7 +65,7 @@ BEFORE_ZERO_TARIFF = date(2024, 11, 30)
 SIZE_CURVE = np.unique(np.round(np.geomspace(10, 20_000, 61))).astype(int)
 SIZE_TICKS = (10, 30, 100, 300, 1_000, 3_000, 10_000)
 
-SOURCES = (
+SOURCES = N_(
     "Chargeable weight: IATA divides L x W x H in cm by 6,000; couriers often 5,000. "
     "RwandAir Kigali-Mumbai-Guangzhou since 2019; no public per-kg rate to China, so "
     "the air rate is an assumption (Kigali-Europe proxies USD 1.2-2.67/kg, 2019-2023). "

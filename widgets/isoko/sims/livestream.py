@@ -22,6 +22,7 @@ import ipywidgets as widgets
 import numpy as np
 
 from isoko.econ import fx, logistics, pricing
+from isoko.i18n import N_
 from isoko.sims import _base
 from isoko.sims._svg import Marker, Series, line_chart, multi_line_chart
 
@@ -47,7 +48,7 @@ DEFAULT_STOCK = DEFAULT_MEAN_DEMAND
 #: Points on the curves.
 CURVE_POINTS = 121
 
-SOURCES = (
+SOURCES = N_(
     "Rwandan coffee livestream sales in China: 2,000 packs in about 10 minutes "
     "(Jan 2020) and 3,000 packs, about 1.5 t, in about a minute (14 May 2020); the pack "
     "price rose from USD 8 to USD 12 (The New Times; reported durations vary). Tmall "

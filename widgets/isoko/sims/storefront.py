@@ -24,6 +24,7 @@ import ipywidgets as widgets
 import numpy as np
 
 from isoko.econ import customers, fx
+from isoko.i18n import N_
 from isoko.sims import _base
 from isoko.sims._svg import Marker, bar_chart, line_chart
 
@@ -57,7 +58,7 @@ RWF_PER_USD = fx.RWF_PER_USD_MID_2026
 #: Months in the profit chart.
 MONTHS = 12
 
-SOURCES = (
+SOURCES = N_(
     "Funnel rates, cost per click, order value, margin, returning customers and costs "
     "are illustrative assumptions (2026): change them to your own shop's numbers. "
     "USD amounts use about RWF 1,461 per USD, mid-2026 (BNR reference rate 1,456.83 "
