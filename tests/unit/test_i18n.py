@@ -11,6 +11,7 @@ from babel.messages.pofile import read_po, write_po
 
 from isoko import i18n
 from isoko.i18n import catalogues
+from isoko.i18n.__main__ import main
 from isoko.i18n.compiling import compile_catalogues
 from support.sims import placeholders
 
@@ -138,7 +139,9 @@ def test_a_message_several_simulators_use_moves_to_the_shared_domain(tmp_path):
     simulator = "class {name}Simulator(_base.Simulator):\n    title = N_({title!r})\n"
     (code / "tea.py").write_text(simulator.format(name="Tea", title="Tea"))
     (code / "milk.py").write_text(simulator.format(name="Milk", title="Milk"))
-    (code / "_base.py").write_text('class Simulator:\n    oops = _("Oops")\n')
+    # the base module holds messages for every simulator, even one deriving from another
+    base = 'class Simulator:\n    oops = _("Oops")\n\n\nclass Chart(Simulator):\n    pass\n'
+    (code / "_base.py").write_text(base)
     folder = locale_dir / "fr" / "LC_MESSAGES"
     folder.mkdir(parents=True)
     tea = 'msgid "Tea"\nmsgstr "Thé"\n\nmsgid "Oops"\nmsgstr "Zut"\n'
@@ -177,3 +180,12 @@ def test_a_new_language_is_only_new_catalogues(locale_copy):
     _ = i18n.translator("isoko-pricing", "rw", locale_copy)
     assert _("Price and profit") == "Igiciro n'inyungu"
     assert _("assumption") == "assumption"  # not translated yet: English
+
+
+def test_the_translators_commands(locale_copy, capsys):
+    """What ``make translations`` and ``make install`` run."""
+    assert main(["--locale-dir", str(locale_copy), "update"]) == 0
+    assert capsys.readouterr().out == "catalogues already up to date\n"
+    assert main(["--locale-dir", str(locale_copy), "compile"]) == 0
+    assert "fr/LC_MESSAGES/isoko.mo" in capsys.readouterr().out.split()
+    assert (locale_copy / "fr" / "LC_MESSAGES" / "isoko.mo").exists()

@@ -48,7 +48,10 @@ _DATES = re.compile(r'^"(POT-Creation-Date|PO-Revision-Date): .*\\n"$', re.MULTI
 
 def is_simulator_module(path: Path) -> bool:
     """Whether ``path`` defines a simulator (a class deriving from a ``...Simulator``
-    base), and so has a domain of its own."""
+    base), and so has a domain of its own. Private modules (``_base.py``) never do: what
+    they hold serves every simulator."""
+    if path.stem.startswith("_"):
+        return False
     tree = ast.parse(path.read_text(encoding="utf-8"))
     for node in ast.walk(tree):
         if isinstance(node, ast.ClassDef):
