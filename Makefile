@@ -22,11 +22,12 @@ DEPS_STAMP := $(ISOKO_ENV)/.isoko-deps-$(shell cat pyproject.toml | sha1sum | cu
 PROXY := node_modules/.bin/configurable-http-proxy
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: help hub test install lint format system-packages browser
+.PHONY: help hub test install lint format system-packages browser translations
 
 help:
 	@echo "make hub    run Isoko on http://127.0.0.1:8000 (ISOKO_PORT to change)"
 	@echo "make test   run ruff and every test"
+	@echo "make translations   extract messages and update the catalogues (for translators)"
 
 hub: install
 	$(ISOKO_ENV)/bin/isoko hub --checkout "$(CURDIR)"
@@ -38,9 +39,19 @@ test: install browser
 	$(ISOKO_ENV)/bin/pytest
 
 install: system-packages $(DEPS_STAMP) $(PROXY)
-	@# Not editable: learner accounts cannot read a private checkout, so they get a copy.
+	@# The .mo files are not in git: tests read the source tree, so compile them there too.
+	PYTHONPATH=widgets $(PY) -m isoko.i18n compile >/dev/null
+	@# Not editable: learner accounts cannot read a private checkout, so they get a copy
+	@# (whose build compiles the catalogues again, into the copy).
 	$(PIP) install --no-deps --no-build-isolation --force-reinstall . >/dev/null
 	@rm -rf build
+
+# For translators: extract the messages from the code, then update the templates
+# (widgets/isoko/locale/*.pot) and every language's catalogues; running it again changes
+# nothing. A new language: `PYTHONPATH=widgets python -m isoko.i18n start rw`.
+translations: $(DEPS_STAMP)
+	PYTHONPATH=widgets $(PY) -m isoko.i18n update
+	PYTHONPATH=widgets $(PY) -m isoko.i18n compile >/dev/null
 
 $(DEPS_STAMP): pyproject.toml | system-packages
 	test -x $(PY) || $(BASE_PYTHON) -m venv $(ISOKO_ENV)

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-import ast
 import string
 from collections.abc import Iterator
 from pathlib import Path
 
 import ipywidgets as widgets
+from babel.messages.extract import extract_from_file
+
+from isoko import i18n
+from isoko.i18n import catalogues
 
 #: The SVG namespace, as ElementTree writes it in tag names.
 SVG = "{http://www.w3.org/2000/svg}"
@@ -31,24 +34,26 @@ def html_widgets(widget: widgets.Widget) -> Iterator[widgets.HTML]:
 
 
 def messages_in_code(path: str | Path) -> set[str]:
-    """The message ids a module passes to ``_`` or marks with ``N_`` (literals, or
-    module constants)."""
-    tree = ast.parse(Path(path).read_text(encoding="utf-8"))
-    constants = {
-        target.id: node.value.value
-        for node in tree.body
-        if isinstance(node, ast.Assign) and isinstance(node.value, ast.Constant)
-        for target in node.targets
-        if isinstance(target, ast.Name)
+    """The message ids Babel extracts from a module (``_("...")``, ``N_("...")``), as
+    ``make translations`` does."""
+    return {
+        message
+        for _line, message, _comments, _context in extract_from_file(
+            "python", str(path), keywords=catalogues.KEYWORDS
+        )
+        if isinstance(message, str) and message
     }
-    found = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Call) and getattr(
-            node.func, "id", getattr(node.func, "attr", None)
-        ) in ("_", "N_"):
-            (arg,) = node.args
-            found.add(arg.value if isinstance(arg, ast.Constant) else constants[arg.id])
-    return found
+
+
+def french(domain: str) -> dict[str, str]:
+    """msgid -> French translation that a simulator with gettext domain ``domain`` shows:
+    its own catalogue first, then the shared one (as ``isoko.i18n.translator``)."""
+    folder = i18n.LOCALE_DIR / "fr" / "LC_MESSAGES"
+    shown: dict[str, str] = {}
+    for name in (i18n.SHARED_DOMAIN, domain):
+        catalogue = catalogues.read(folder / f"{name}.po", "fr")
+        shown |= {m.id: "" if m.fuzzy else m.string for m in catalogue if m.id}
+    return shown
 
 
 def placeholders(text: str) -> list[str]:

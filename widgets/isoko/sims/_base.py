@@ -23,6 +23,7 @@ import numpy as np
 import traitlets
 
 from isoko import i18n
+from isoko.i18n import numbers
 from isoko.sims._svg import compact_number
 from isoko.sims._traits import DeclaredInputs, ReadOnly
 from isoko.sims._traits import keyword as keyword  # for simulators' extra_parameters
@@ -105,45 +106,36 @@ def int_slider(value: int, low: int, high: int, step: int) -> widgets.IntSlider:
 
 def money(amount: float, currency: str, decimals: int = 0) -> str:
     """``RWF 14,610`` or ``USD 8.49``; a minus sign in front for negative amounts."""
-    sign = "\u2212" if round(amount, decimals) < 0 else ""
-    return f"{sign}{currency} {abs(amount):,.{decimals}f}"
+    return numbers.money(amount, currency, "en", decimals)
 
 
 # Numbers in the learner's language ------------------------------------------------------
-# English writes 14,610.5; French writes 14 610,5 (no-break spaces between thousands,
-# a comma as the decimal mark) and puts the currency after the amount.
+# From Babel's locale data: English and Swahili write 14,610.5; French writes 14 610,5
+# (no-break spaces between thousands, a comma as the decimal mark) and puts the currency
+# after the amount.
 
 
 def number_in(value: float, language: str, decimals: int = 0) -> str:
     """``14,610.5`` in English; ``14 610,5`` (no-break spaces) in French."""
-    text = f"{value:,.{decimals}f}"
-    if language == "en":
-        return text
-    return text.translate({ord(","): "\u00a0", ord("."): ","})
+    return numbers.number(value, language, decimals)
 
 
 def money_in(amount: float, currency: str, language: str, decimals: int = 0) -> str:
     """``RWF 14,610`` in English (as :func:`money`); ``14 610 RWF`` in French."""
-    if language == "en":
-        return money(amount, currency, decimals)
-    sign = "\u2212" if round(amount, decimals) < 0 else ""
-    return f"{sign}{number_in(abs(amount), language, decimals)}\u00a0{currency}"
+    return numbers.money(amount, currency, language, decimals)
 
 
 def share_in(value: float, language: str, decimals: int = 0) -> str:
     """``2.5%`` in English; ``2,5 %`` (no-break space) in French."""
-    text = number_in(value * 100, language, decimals)
-    return f"{text}%" if language == "en" else f"{text}\u00a0%"
+    return numbers.share(value, language, decimals)
 
 
 def ungrouped_readouts(controls: dict[str, widgets.Widget], language: str) -> None:
     """Drop thousands commas from slider readouts where a comma is the decimal mark."""
-    if language == "en":
-        return
     for control in controls.values():
         fmt = getattr(control, "readout_format", None)
         if isinstance(fmt, str):
-            control.readout_format = fmt.replace(",", "")
+            control.readout_format = numbers.readout_format(fmt, language)
 
 
 def int_range_slider(
@@ -178,7 +170,7 @@ def sources_note(label: str, text: str) -> widgets.HTML:
 def with_decimal_mark(text: str, language: str) -> str:
     """A number written with a decimal point (``8.5``), with a comma where a comma is
     the decimal mark (``8,5``)."""
-    return text if language == "en" else text.replace(".", ",")
+    return numbers.with_decimal_mark(text, language)
 
 
 def compact_in(value: float, language: str) -> str:

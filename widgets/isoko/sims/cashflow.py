@@ -189,7 +189,7 @@ AIRTEL_TABLES = {
     "transfer": cashflow.AIRTEL_MONEY_TRANSFER_2020,
 }
 
-SOURCES = (
+SOURCES = N_(
     "MTN MoMoPay: free for the payer; the merchant pays 0.5% on payments above RWF "
     "4,000 (1% before 2020) (momocalc 2026; The New Times 2021). Airtel Money, Aug "
     "2020: transfers cost the sender RWF 10 up to 1,000, 50 up to 10,000, 125 up to "

@@ -259,7 +259,7 @@ INPUTS = (
 #: Shipment sizes for the "cost per pack by shipment size" chart.
 SIZE_CURVE = np.unique(np.round(np.geomspace(10, 20_000, 61))).astype(int)
 
-SOURCES = (
+SOURCES = N_(
     "Chargeable weight: IATA divides L x W x H in cm by 6,000; couriers often 5,000. "
     "RwandAir Kigali-Mumbai-Guangzhou since 2019; no public per-kg rate to China, so "
     "the air rate is an assumption (Kigali-Europe proxies USD 1.2-2.67/kg, 2019-2023). "

@@ -19,13 +19,9 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from isoko.econ import fx
+from isoko.i18n import N_ as N_  # re-exported: simulators mark their labels with it
 
 Kind = Literal["float", "int", "int range", "choice"]
-
-
-def N_(message: str) -> str:
-    """Mark ``message`` for extraction; it is translated later, where it is shown."""
-    return message
 
 
 #: The grey note after the label of an input whose default is an illustrative assumption.

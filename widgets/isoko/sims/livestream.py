@@ -92,7 +92,7 @@ INPUTS = (
 #: Points on the curves.
 CURVE_POINTS = 121
 
-SOURCES = (
+SOURCES = N_(
     "Rwandan coffee livestream sales in China: 2,000 packs in about 10 minutes "
     "(Jan 2020) and 3,000 packs, about 1.5 t, in about a minute (14 May 2020); the pack "
     "price rose from USD 8 to USD 12 (The New Times; reported durations vary). Tmall "

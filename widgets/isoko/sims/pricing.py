@@ -77,7 +77,7 @@ INPUTS = (
 #: Price slider and chart range, USD per pack.
 PRICE_RANGE_USD = (PRICE_USD.low, PRICE_USD.high)
 
-SOURCES = (
+SOURCES = N_(
     "Pack price USD 8 to 12 in 2020 livestream sales in China (The New Times). "
     "Tmall Global commission generally 2-5% plus 1% Alipay (agency source, uncertain; "
     "collected 2026). About RWF 1,461 per USD in mid-2026 (BNR reference rate 1,456.83 "
@@ -263,9 +263,10 @@ class PriceProfitSimulator(_base.Simulator[PriceProfitResult], _base.HasChart):
     def _render_figure(self, r: PriceProfitResult) -> str:
         _, money = self._, self._money
         colour = "#1e7b34" if r.profit_rwf >= 0 else "#b00020"
-        loss = f" ({_('a loss')})" if r.profit_rwf < 0 else ""
+        # Messages outside the f-strings: Babel does not look inside them on Python 3.11.
+        loss = " ({})".format(_("a loss")) if r.profit_rwf < 0 else ""
         low, high = PRICE_RANGE_USD
-        off_chart = "" if low <= r.optimal_price_usd <= high else f" ({_('off the chart')})"
+        off_chart = "" if low <= r.optimal_price_usd <= high else " ({})".format(_("off the chart"))
         packs = _("{units} packs at {price_usd} ({price_rwf}) each").format(
             units=self._number(r.units_sold),
             price_usd=money(r.price_usd, "USD", 2),

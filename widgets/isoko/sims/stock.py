@@ -152,7 +152,7 @@ SEED = 2018
 #: Fan chart bands: 5-95% and 25-75% of futures, and the median.
 PERCENTILES = (5, 25, 50, 75, 95)
 
-SOURCES = (
+SOURCES = N_(
     "Every figure here is an illustrative assumption for a small seller in Kigali; "
     "change them to your own. Demand each day is normal, rounded to whole packs; each "
     "delivery takes a whole number of days drawn evenly from the lead-time range; "

@@ -171,7 +171,7 @@ RWF_PER_USD = fx.RWF_PER_USD_MID_2026
 #: Months in the profit chart.
 MONTHS = 12
 
-SOURCES = (
+SOURCES = N_(
     "Funnel rates, cost per click, order value, margin, returning customers and costs "
     "are illustrative assumptions (2026): change them to your own shop's numbers. "
     "USD amounts use about RWF 1,461 per USD, mid-2026 (BNR reference rate 1,456.83 "
