@@ -22,8 +22,8 @@ import pytest
 from playwright.sync_api import Browser, Locator, Page, expect
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from isoko import bench
 from isoko.sims import SimEntry, catalog
+from support import voila as voila_servers
 
 pytestmark = pytest.mark.e2e
 
@@ -38,15 +38,15 @@ UPDATE_TIMEOUT_MS = 30_000
 
 SIM = ".isoko-sim"
 CHARTS = f"{SIM} .isoko-chart svg"
-#: The main control of every simulator.
+#: Every simulator marks its main control with this class.
 MAIN_CONTROL = f"{SIM} .isoko-main-control"
 #: What Voilà shows instead of outputs when a cell fails (stderr, or an error output).
 CELL_ERROR = "[data-mime-type='application/vnd.jupyter.stderr'], .jp-RenderedText.jp-mod-error"
 
 
 @pytest.fixture(scope="session")
-def voila(artifacts_dir: Path, tmp_path_factory) -> Iterator[bench.VoilaServer]:
-    with bench.isoko_voila(COURSES, tmp_path_factory.mktemp("isoko-voila")) as server:
+def voila(artifacts_dir: Path, tmp_path_factory) -> Iterator[voila_servers.VoilaServer]:
+    with voila_servers.isoko_voila(COURSES, tmp_path_factory.mktemp("isoko-voila")) as server:
         try:
             yield server
         finally:
@@ -54,10 +54,10 @@ def voila(artifacts_dir: Path, tmp_path_factory) -> Iterator[bench.VoilaServer]:
 
 
 @pytest.fixture(scope="session")
-def stock_voila(artifacts_dir: Path, tmp_path_factory) -> Iterator[bench.VoilaServer]:
+def stock_voila(artifacts_dir: Path, tmp_path_factory) -> Iterator[voila_servers.VoilaServer]:
     root = tmp_path_factory.mktemp("stock-root")
-    bench.write_stock_notebook(root)
-    with bench.stock_voila(root, tmp_path_factory.mktemp("stock-voila")) as server:
+    voila_servers.write_stock_notebook(root)
+    with voila_servers.stock_voila(root, tmp_path_factory.mktemp("stock-voila")) as server:
         try:
             yield server
         finally:
@@ -69,7 +69,7 @@ def app_path(entry: SimEntry) -> str:
     return entry.app.removeprefix("courses/")
 
 
-def open_app(page: Page, voila: bench.VoilaServer, entry: SimEntry) -> None:
+def open_app(page: Page, voila: voila_servers.VoilaServer, entry: SimEntry) -> None:
     """Open the app and wait for its simulator; fail at once on a cell error.
 
     Now and then Voilà starts the kernel and never finishes running the notebook
@@ -86,7 +86,7 @@ def open_app(page: Page, voila: bench.VoilaServer, entry: SimEntry) -> None:
         )
         try:
             page.locator(f"{SIM}, {CELL_ERROR}").first.wait_for(
-                state="visible", timeout=bench.STUCK_MS
+                state="visible", timeout=voila_servers.STUCK_MS
             )
             break
         except PlaywrightTimeout:
@@ -196,7 +196,11 @@ def screenshot_whole(page: Page, path: Path) -> None:
 @pytest.mark.parametrize("viewport", list(VIEWPORTS), ids=list(VIEWPORTS))
 @pytest.mark.parametrize("entry", catalog(), ids=[entry.id for entry in catalog()])
 def test_app_draws_fits_and_redraws_its_chart(
-    browser: Browser, voila: bench.VoilaServer, artifacts_dir: Path, entry: SimEntry, viewport: str
+    browser: Browser,
+    voila: voila_servers.VoilaServer,
+    artifacts_dir: Path,
+    entry: SimEntry,
+    viewport: str,
 ):
     context = browser.new_context(viewport=VIEWPORTS[viewport])
     context.set_default_timeout(UPDATE_TIMEOUT_MS)
@@ -225,12 +229,16 @@ def test_app_draws_fits_and_redraws_its_chart(
 
 
 def test_an_app_page_weighs_far_less_than_a_stock_voila_page(
-    browser: Browser, voila: bench.VoilaServer, stock_voila: bench.VoilaServer
+    browser: Browser, voila: voila_servers.VoilaServer, stock_voila: voila_servers.VoilaServer
 ):
     """Bytes over the wire are deterministic, unlike time: Isoko's config cuts them."""
     pricing = next(entry for entry in catalog() if entry.id == "price-and-profit")
-    stock, stock_again = bench.fresh_load(browser, stock_voila.app_url(bench.STOCK_APP), again=True)
-    isoko, isoko_again = bench.fresh_load(browser, voila.app_url(app_path(pricing)), again=True)
+    stock, stock_again = voila_servers.fresh_load(
+        browser, stock_voila.app_url(voila_servers.STOCK_APP), again=True
+    )
+    isoko, isoko_again = voila_servers.fresh_load(
+        browser, voila.app_url(app_path(pricing)), again=True
+    )
     assert stock_again is not None and isoko_again is not None
 
     # gzip and only the two widget extensions: well under half the bytes, fewer requests.
