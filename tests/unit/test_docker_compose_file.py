@@ -217,6 +217,15 @@ def test_the_hub_runs_learners_with_dockerspawner_on_the_compose_network():
             assert service["restart"] == "unless-stopped" and "healthcheck" in service
 
 
+def test_only_the_graders_may_run_bubblewrap():
+    # Without these the sandbox cannot start, and every autograde fails; with them
+    # anywhere else a learner's container would be less confined than Docker's default.
+    sandbox = {"seccomp=unconfined", "apparmor=unconfined", "systempaths=unconfined"}
+    for name, service in as_deployed()["services"].items():
+        options = set(service.get("security_opt", []))
+        assert options == (sandbox if name.startswith("grader-") else set()), name
+
+
 def make_env(tmp_path: Path, socket: Path) -> subprocess.CompletedProcess:
     return subprocess.run(
         [
