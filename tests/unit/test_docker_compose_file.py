@@ -143,6 +143,9 @@ def test_every_named_volume_is_declared():
     }
     assert used - declared == set()
     assert {"hub-state", "exchange", "graders", "courses", "db-data"} <= used
+    # Named without the project's prefix, so the hub can mount them into learner containers.
+    names = {volume: spec["name"] for volume, spec in compose["volumes"].items()}
+    assert names == {volume: f"isoko-{volume}" for volume in declared}
 
 
 def test_the_env_file_example_lists_every_variable_compose_uses():
