@@ -117,3 +117,11 @@ bench-class: install
 .PHONY: bench-grading
 bench-grading: install
 	$(BENCH) benchmarks/bench_grading.py --checkout "$(CURDIR)" $(if $(N),--learners $(N))
+
+# Isoko on one Docker host (docker/README.md): docker/.env with new secrets on first
+# use, the learner image first (the graders are built FROM it), then every service.
+.PHONY: compose
+compose:
+	python3 docker/make_env.py
+	docker compose -f docker/compose.yaml build learner
+	docker compose -f docker/compose.yaml up -d --build

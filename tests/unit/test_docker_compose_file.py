@@ -135,12 +135,16 @@ def test_every_image_is_pinned_and_isoko_s_are_this_version():
 def test_every_named_volume_is_declared():
     compose = as_deployed()
     declared = set(compose.get("volumes") or {})
-    used = {
+    mounts = [
         volume.split(":")[0]
         for service in compose["services"].values()
         for volume in service.get("volumes", [])
-        if not volume.startswith(("/", ".", "~"))
-    }
+    ]
+    used = {mount for mount in mounts if not mount.startswith(("/", ".", "~"))}
+    # Files of the repository mounted into a service (relative to compose.yaml) exist.
+    for mount in mounts:
+        if mount.startswith("."):
+            assert (DOCKER / mount).exists(), mount
     assert used - declared == set()
     assert {"hub-state", "exchange", "graders", "courses", "db-data"} <= used
     # Named without the project's prefix, so the hub can mount them into learner containers.

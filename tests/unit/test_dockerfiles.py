@@ -122,6 +122,16 @@ def test_every_file_an_image_copies_is_in_the_repository(image):
     assert missing == []
 
 
+def test_the_build_context_leaves_out_local_state_and_secrets():
+    ignored = {
+        line.strip()
+        for line in (REPO / ".dockerignore").read_text().splitlines()
+        if line.strip() and not line.startswith("#")
+    }
+    # The one-machine state (cookie secret, tokens, passwords) and the Compose secrets.
+    assert {".isoko/", "docker/.env", ".venv/", "node_modules/"} <= ignored
+
+
 def pyproject_specs(extras: list[str]) -> dict[str, Requirement]:
     lines = list(PROJECT["dependencies"])
     for extra in extras:
