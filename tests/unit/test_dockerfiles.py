@@ -16,6 +16,7 @@ import sys
 import tomllib
 from pathlib import Path
 
+import nbformat
 import pytest
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
@@ -260,3 +261,54 @@ def test_the_dockerfiles_pass_docker_s_own_build_checks():
             check=False,
         )
         assert checked.returncode == 0, checked.stdout + checked.stderr
+
+
+def fake_python(tmp_path: Path) -> Path:
+    """A `python` that runs the real one, except the server, which only says how it was
+    started: the learner's start script is checked without starting Jupyter."""
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    shim = bin_dir / "python"
+    shim.write_text(
+        "#!/bin/sh\n"
+        'if [ "$1 $2" = "-m isoko.hub.singleuser" ]; then shift 2; echo "server: $*"; exit 0; fi\n'
+        f'exec {sys.executable} "$@"\n'
+    )
+    shim.chmod(0o755)
+    return bin_dir
+
+
+def start_learner(tmp_path: Path, content: Path) -> subprocess.CompletedProcess:
+    home = tmp_path / "home"
+    home.mkdir(exist_ok=True)
+    return subprocess.run(
+        [str(DOCKER / "learner" / "start-learner.sh"), "--SingleUserNotebookApp.debug=True"],
+        capture_output=True,
+        text=True,
+        env={
+            "PATH": f"{fake_python(tmp_path)}:/usr/bin:/bin",
+            "PYTHONPATH": str(REPO / "widgets"),
+            "HOME": str(home),
+            "ISOKO_CONTENT_DIR": str(content),
+            "JUPYTER_PLATFORM_DIRS": "1",
+        },
+        check=False,
+    )
+
+
+def test_a_learner_container_gets_the_course_content_then_its_server(tmp_path):
+    lesson = tmp_path / "content" / "pricing" / "lessons" / "01-price.ipynb"
+    lesson.parent.mkdir(parents=True)
+    nbformat.write(nbformat.v4.new_notebook(), lesson)
+    started = start_learner(tmp_path, tmp_path / "content")
+    assert started.returncode == 0, started.stderr
+    assert (tmp_path / "home" / "pricing" / "lessons" / "01-price.ipynb").is_file()
+    # The spawner's arguments reach the server.
+    assert "server: --SingleUserNotebookApp.debug=True" in started.stdout
+
+
+def test_a_learner_server_starts_even_without_course_content(tmp_path):
+    started = start_learner(tmp_path, tmp_path / "nowhere")
+    assert started.returncode == 0
+    assert "no course content" in started.stderr
+    assert "server: --SingleUserNotebookApp.debug=True" in started.stdout
