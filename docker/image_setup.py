@@ -56,9 +56,11 @@ def unmet(requirements: list[Requirement]) -> list[str]:
         if requirement.specifier and not requirement.specifier.contains(version, prereleases=True):
             problems.append(f"{requirement.name} {version} is installed, wanted {requirement}")
     names = {canonicalize_name(r.name) for r in requirements}
-    missing_pair = [n for n in LOCK_STEP if canonicalize_name(n) not in names]
-    if missing_pair and len(missing_pair) < len(LOCK_STEP):
-        problems.append(f"{' and '.join(LOCK_STEP)} must be pinned together")
+    unpinned = [n for n in LOCK_STEP if canonicalize_name(n) not in names]
+    if unpinned:
+        problems.append(
+            f"{' and '.join(LOCK_STEP)} must both be pinned (missing: {', '.join(unpinned)})"
+        )
     return problems
 
 
