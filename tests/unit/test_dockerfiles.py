@@ -209,6 +209,10 @@ def test_the_build_time_requirements_check_passes_here_and_names_what_is_off(tmp
     off = run_setup("check-requirements", str(stale))
     assert off.returncode == 1
     assert "ipywidgets" in off.stderr and "wanted ipywidgets>=99" in off.stderr
+    half = tmp_path / "half.toml"
+    half.write_text('[project]\nname = "x"\ndependencies = ["ipywidgets>=8.1,<8.2"]\n')
+    lone = run_setup("check-requirements", str(half))
+    assert lone.returncode == 1 and "missing: jupyterlab_widgets" in lone.stderr
     unknown = run_setup("check-requirements", str(stale), "nope")
     assert unknown.returncode != 0 and "no extra nope" in unknown.stderr
 
