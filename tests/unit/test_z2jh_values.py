@@ -173,6 +173,22 @@ def test_the_hub_database_is_postgres_with_its_password_from_a_secret():
     assert ":" not in hub["db"]["url"].split("//", 1)[1].split("@")[0], "no password in the URL"
     assert "password" not in hub["db"]
     assert hub["extraEnv"]["PGPASSWORD"]["valueFrom"]["secretKeyRef"]["name"] == "isoko-postgres"
+    # Isoko's own steps, in the hub and before it, use the database the hub uses.
+    assert hub["extraEnv"]["ISOKO_DB_URL"] == hub["db"]["url"]
+    prepare = {item["name"]: item for item in hub["initContainers"][0]["env"]}
+    assert prepare["ISOKO_DB_URL"]["value"] == hub["db"]["url"]
+    assert prepare["PGPASSWORD"]["valueFrom"] == hub["extraEnv"]["PGPASSWORD"]["valueFrom"]
+
+
+def test_isoko_is_prepared_in_the_hubs_image_with_the_hubs_settings_and_volumes():
+    hub = values()["hub"]
+    prepare = hub["initContainers"][0]
+    assert prepare["image"] == f"{hub['image']['name']}:{hub['image']['tag']}"
+    assert prepare["command"][:3] == ["isoko", "hub", "--prepare-only"]
+    env = {item["name"]: item.get("value") for item in prepare["env"]}
+    for name in ("ISOKO_DEPLOYMENT", "ISOKO_LEARNER_IMAGE", "ISOKO_STATE_DIR", "ISOKO_SYSTEM_DIR"):
+        assert env[name] == hub["extraEnv"][name], name
+    assert prepare["volumeMounts"] == hub["extraVolumeMounts"]
 
 
 def by_kind(kind: str) -> dict[str, dict]:
