@@ -20,12 +20,12 @@ def sync_command(content_dir: str = COURSES_DIR, home: str = HOME) -> list[str]:
     return [sys.executable, "-m", "isoko.courses.content", content_dir, home]
 
 
-def main(argv: list[str] | None = None) -> None:
+def main(argv: list[str] | None = None, content_dir: str = COURSES_DIR) -> None:
     args = sys.argv[1:] if argv is None else argv
     home = os.environ.get("HOME") or HOME
-    if os.path.isdir(COURSES_DIR):
+    if os.path.isdir(content_dir):
         # A failed copy must not keep the learner out of their own server: it says why.
-        result = subprocess.run(sync_command(COURSES_DIR, home), check=False)
+        result = subprocess.run(sync_command(content_dir, home), check=False)
         if result.returncode:
             print(f"Course content was not copied into {home}", file=sys.stderr)
     os.execv(sys.executable, [sys.executable, "-m", "isoko.hub.singleuser", *args])
