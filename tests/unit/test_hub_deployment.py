@@ -56,7 +56,7 @@ def test_local_is_one_unix_account_per_learner_and_sqlite_in_the_state(tmp_path)
 
 
 def test_compose_starts_a_learner_container_from_the_pinned_image_on_the_network(tmp_path):
-    s = settings(tmp_path, "compose", ISOKO_DOCKER_NETWORK="classroom")
+    s = settings(tmp_path, "compose", ISOKO_DOCKER_NETWORK="classroom", ISOKO_LEARNER_KERNELS="2")
     c = hub(s)
     assert c.JupyterHub.spawner_class == "isoko.hub.docker_spawner.IsokoDockerSpawner"
     docker = c.DockerSpawner
@@ -82,6 +82,8 @@ def test_compose_starts_a_learner_container_from_the_pinned_image_on_the_network
     assert c.JupyterHub.db_url == s.db_url
     assert c.ConfigurableHTTPProxy.auth_token == "proxy-token"
     assert c.Spawner.cmd == ["python", "-m", "isoko.hub.container_start"]
+    # The image was built with the default cap; the operator's reaches the server.
+    assert c.Spawner.args == [f"--CappedKernelManager.max_kernels={s.learner_kernels}"]
     assert c.Spawner.default_url == "/learn"
 
 

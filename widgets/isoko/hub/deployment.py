@@ -264,6 +264,9 @@ def update_container_server(c: Config, s) -> None:
     c.Spawner.notebook_dir = HOME
     # The learner image sets PATH and JUPYTER_CONFIG_PATH (its own learner config).
     c.Spawner.environment = {"LANG": "C.UTF-8", "ISOKO_DEPLOYMENT": s.deployment}
+    # The image's configuration was written when it was built: the operator's kernel cap
+    # (learners.kernels) reaches the server on its command line.
+    c.Spawner.args = [f"--CappedKernelManager.max_kernels={s.learner_kernels}"]
 
 
 # --- the hub's own place ----------------------------------------------------------------
