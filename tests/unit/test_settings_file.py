@@ -11,6 +11,7 @@ from traitlets.config import Config
 
 from isoko.courses.catalog import load_courses
 from isoko.hub import config as hubconfig
+from isoko.hub import deployment
 from isoko.hub.server_config import write_server_configs
 from isoko.platform import config_file
 from isoko.platform.config_file import ConfigFileError
@@ -19,6 +20,7 @@ from isoko.platform.settings import Settings
 REPO = Path(__file__).resolve().parents[2]
 EXAMPLE = REPO / "isoko.yaml.example"
 COURSES = load_courses(REPO / "courses")
+IMAGE = "registry.example.org/isoko-learner:2026.12.1"
 
 
 def settings_with(state: Path, text: str | None, as_root: bool = True, **env) -> Settings:
@@ -38,8 +40,9 @@ def hub_config(s: Settings) -> Config:
     hubconfig.update_tls(c, s)
     hubconfig.update_cookies(c, s)
     hubconfig.update_authenticator(c, s)
-    hubconfig.update_spawner(c, s)
-    hubconfig.update_services(c, s, courses)
+    hubconfig.update_spawner(c, s, courses)
+    tokens = {deployment.grader_token_variable(course.slug): "token" for course in courses}
+    hubconfig.update_services(c, s, courses, environ=tokens)
     return c
 
 
@@ -109,6 +112,19 @@ REACHES = {
     "learners.processes": (64, lambda s, c: c.IsokoUnixSpawner.process_limit),
     "learners.kernels": (2, lambda s, c: max_kernels(s)),
     "learners.nice": (10, lambda s, c: c.IsokoUnixSpawner.nice),
+    "deployment.mode": ("compose", lambda s, c: c.DockerSpawner.network_name and s.deployment),
+    "deployment.learner_image": (IMAGE, lambda s, c: c.KubeSpawner.image),
+    "deployment.docker_network": ("classroom", lambda s, c: c.DockerSpawner.network_name),
+}
+
+#: What a key needs beside it in the file to reach the hub's configuration.
+TOGETHER = {
+    "https.ssl_cert": {"ssl_key": "/etc/isoko/key.pem"},
+    "https.ssl_key": {"ssl_cert": "/etc/isoko/cert.pem"},
+    # Containers need the learner image; the image and the network reach only their mode.
+    "deployment.mode": {"learner_image": IMAGE},
+    "deployment.learner_image": {"mode": "kubernetes"},
+    "deployment.docker_network": {"mode": "compose", "learner_image": IMAGE},
 }
 
 
@@ -126,10 +142,7 @@ def test_every_key_of_the_schema_has_a_setting_and_a_test():
 def test_each_key_reaches_the_hub_configuration(tmp_path, key):
     value, read = REACHES[key]
     section, name = key.split(".")
-    entries = {name: value}
-    if section == "https" and name.startswith("ssl_"):
-        # The certificate and the key are set together or not at all.
-        entries = {"ssl_cert": "/etc/isoko/cert.pem", "ssl_key": "/etc/isoko/key.pem"}
+    entries = {name: value, **TOGETHER.get(key, {})}
     # Server configuration is written under the system directory: keep it in tmp_path.
     env = {} if key == "accounts.system_dir" else {"ISOKO_SYSTEM_DIR": str(tmp_path / "sys")}
     plain = settings_with(tmp_path / "plain", None, **env)

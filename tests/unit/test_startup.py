@@ -54,3 +54,29 @@ def test_the_first_steps_give_the_demo_accounts_every_course_one_line_each(tmp_p
         assert [user.name for user in graders] == ["instructor"]
     codes = json.loads(s.enrolment_codes_file.read_text())
     assert sorted(codes) == sorted(c.slug for c in start.courses)
+
+
+def test_on_kubernetes_the_preparation_needs_no_proxy_no_sandbox_and_no_grader_port(tmp_path):
+    environ = {
+        "ISOKO_STATE_DIR": str(tmp_path / "state"),
+        "ISOKO_SYSTEM_DIR": str(tmp_path / "system"),
+        "ISOKO_DEPLOYMENT": "kubernetes",
+        "ISOKO_LEARNER_IMAGE": "isoko-learner:0.1.0",
+    }
+    # A checkout without the proxy, and no formgrader token: the init container's case.
+    checkout = tmp_path / "checkout"
+    checkout.mkdir()
+    (checkout / "courses").symlink_to(REPO / "courses")
+    s = Settings.from_environ(checkout=checkout, environ=environ, as_root=False)
+    start = startup.Start(s, log=lambda line: None)
+    lines = [
+        step(start)
+        for step in (
+            startup.check_tools,
+            startup.read_courses,
+            startup.clear_leftovers,
+            startup.prepare_sandbox,
+        )
+    ]
+    assert lines[0] == "Tools: the proxy is the chart's (kubernetes)"
+    assert lines[3] == "Grading sandbox: in each course's grader container, not the hub's"

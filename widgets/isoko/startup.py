@@ -42,6 +42,9 @@ class Start:
 
 def check_tools(start: Start) -> str:
     s = start.s
+    if s.deployment == "kubernetes":
+        # The chart runs the proxy in a pod of its own.
+        return "Tools: the proxy is the chart's (kubernetes)"
     if not s.proxy_command.exists():
         raise SetupError(
             f"configurable-http-proxy is missing at {s.proxy_command}: run `make hub`."
@@ -59,7 +62,10 @@ def read_courses(start: Start) -> str:
 
 
 def listening_services(s: Settings, courses: list[Course]) -> list[dict]:
-    """The hub's services as its configuration will declare them."""
+    """The hub's services as its configuration will declare them, that listen on this
+    machine; in containers each formgrader listens in a container of its own."""
+    if s.in_containers:
+        return []
     c = Config()
     update_services(c, s, courses)
     return list(c.JupyterHub.services)
@@ -120,6 +126,8 @@ def publish_content(start: Start) -> str:
 
 def prepare_sandbox(start: Start) -> str:
     s = start.s
+    if s.in_containers:
+        return "Grading sandbox: in each course's grader container, not the hub's"
     prepare.prepare_grading_sandbox(s, [s.grader_unix_name(c.slug) for c in start.courses])
     if s.as_root:
         return "Grading sandbox: bubblewrap, the sandbox account and the graders' sudo rule"

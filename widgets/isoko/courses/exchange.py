@@ -401,6 +401,9 @@ class ExchangeCollect(HardenedExchange, default.ExchangeCollect):
             max_dir_size_kb=self.coursedir.max_dir_size,
         )
 
+    def inbound_entries(self) -> list[str]:
+        return sorted(os.listdir(self.inbound_path))
+
     def init_src(self):
         if self.coursedir.course_id == "":
             self.fail("No course id specified. Re-run with --course flag.")
@@ -414,13 +417,13 @@ class ExchangeCollect(HardenedExchange, default.ExchangeCollect):
         enrolled = self.enrolled_learners()
         prefix = f"+{self.coursedir.assignment_id}+"
         by_student: dict[str, list[Record]] = defaultdict(list)
-        for filename in sorted(os.listdir(self.inbound_path)):
+        for filename in self.inbound_entries():
             # <student>+<assignment>+<time>[+<random>]: only the student part is used,
             # and only as a claim to check.
             parts = filename.rsplit("+", 3)
             if len(parts) < 3 or f"+{parts[1]}+" != prefix:
                 continue
-            student = parts[0]
+            student = os.path.basename(parts[0])
             if not fnmatch.fnmatch(student, wanted):
                 continue
             if enrolled is not None and student not in enrolled:

@@ -32,10 +32,14 @@ every sign-up.
 from __future__ import annotations
 
 import json
+import os
+from collections.abc import Mapping
 
 from traitlets.config import Config
 
 from isoko.courses.catalog import Course, load_courses
+from isoko.hub import deployment
+from isoko.hub.deployment import COMPOSE, KUBERNETES
 from isoko.names import RESERVED_HUB_NAME_PATTERN, formgrade_group, instructor_group, student_group
 from isoko.platform.demo import ADMIN
 from isoko.platform.settings import Settings
@@ -76,16 +80,21 @@ MIB = 2**20
 
 
 def update_network(c: Config, s: Settings) -> None:
+    if s.public_url:
+        # Links the hub writes (OAuth redirects, the services' URLs) use the address
+        # browsers reach, when a proxy or a name stands in front of the hub.
+        c.JupyterHub.public_url = s.public_url
+    if s.deployment == KUBERNETES:
+        # The chart places the hub, its proxy (another pod) and their Services.
+        return
     c.JupyterHub.ip = s.ip
     c.JupyterHub.port = s.port
     # The hub's own API and the proxy's API stay on loopback whatever the public ip.
     c.JupyterHub.hub_ip = "127.0.0.1"
     c.JupyterHub.hub_port = s.hub_port
     c.ConfigurableHTTPProxy.api_url = f"http://127.0.0.1:{s.proxy_api_port}"
-    if s.public_url:
-        # Links the hub writes (OAuth redirects, the services' URLs) use the address
-        # browsers reach, when a proxy or a name stands in front of the hub.
-        c.JupyterHub.public_url = s.public_url
+    if s.deployment == COMPOSE:
+        deployment.update_compose_network(c)
 
 
 def update_tls(c: Config, s: Settings) -> None:
@@ -116,11 +125,17 @@ def update_cookies(c: Config, s: Settings) -> None:
     c.JupyterHub.tornado_settings = {"cookie_options": cookie_options(s)}
 
 
-def update_state(c: Config, s: Settings, proxy_token: str) -> None:
+def update_state(c: Config, s: Settings, proxy_token: str | None) -> None:
+    if s.deployment == KUBERNETES:
+        # The chart owns the database (hub.db), the cookie secret and the proxy's token,
+        # and keeps learners' pods running while the hub pod restarts.
+        c.JupyterHub.cleanup_servers = False
+        return
     c.JupyterHub.db_url = s.db_url
     c.JupyterHub.cookie_secret_file = str(s.cookie_secret_file)
     c.JupyterHub.pid_file = str(s.hub_pid_file)
-    c.ConfigurableHTTPProxy.auth_token = proxy_token
+    if proxy_token is not None:
+        c.ConfigurableHTTPProxy.auth_token = proxy_token
     c.ConfigurableHTTPProxy.command = [str(s.proxy_command)]
     c.ConfigurableHTTPProxy.pid_file = str(s.proxy_pid_file)
     # Ctrl-C must stop the proxy and every user server: nothing may outlive the hub.
@@ -163,7 +178,10 @@ def learner_environment(s: Settings) -> dict[str, str]:
 LEARNER_HOME = "/learn"
 
 
-def update_spawner(c: Config, s: Settings) -> None:
+def update_spawner(c: Config, s: Settings, courses: list[Course] | None = None) -> None:
+    if s.in_containers:
+        update_container_spawner(c, s, courses or [])
+        return
     if s.as_root:
         c.JupyterHub.spawner_class = "isoko.hub.spawner.IsokoUnixSpawner"
         c.IsokoUnixSpawner.unix_prefix = s.unix_prefix
@@ -185,6 +203,19 @@ def update_spawner(c: Config, s: Settings) -> None:
     c.Spawner.default_url = LEARNER_HOME
     c.Spawner.environment = learner_environment(s)
     # A cold JupyterLab start with nbgrader and Voilà takes a while on 2 cores.
+    c.Spawner.start_timeout = s.server_start_timeout
+    c.Spawner.http_timeout = s.server_http_timeout
+
+
+def update_container_spawner(c: Config, s: Settings, courses: list[Course]) -> None:
+    """Learner containers (compose) or pods (kubernetes): ``isoko.hub.deployment``."""
+    if s.deployment == COMPOSE:
+        deployment.update_compose_spawner(c, s, courses)
+    else:
+        deployment.update_kubernetes_spawner(c, s, courses)
+    deployment.update_container_server(c, s)
+    # The same first page and timeouts as on one machine.
+    c.Spawner.default_url = LEARNER_HOME
     c.Spawner.start_timeout = s.server_start_timeout
     c.Spawner.http_timeout = s.server_http_timeout
 
@@ -239,11 +270,26 @@ def roster_service(token: str) -> dict:
     return {"name": ROSTER_SERVICE, "api_token": token, "display": False}
 
 
+def grader_services(
+    s: Settings, courses: list[Course], environ: Mapping[str, str] | None = None
+) -> list[dict]:
+    """One formgrader per course: started by the hub on one machine; in containers, each
+    its own container or pod of the grader image, which the hub only registers."""
+    if s.in_containers:
+        env = os.environ if environ is None else environ
+        return [deployment.external_grader_service(course, env) for course in courses]
+    return [grader_service(s, course, s.service_port_base + i) for i, course in enumerate(courses)]
+
+
 def update_services(
-    c: Config, s: Settings, courses: list[Course], roster_token: str | None = None
+    c: Config,
+    s: Settings,
+    courses: list[Course],
+    roster_token: str | None = None,
+    environ: Mapping[str, str] | None = None,
 ) -> None:
     c.JupyterHub.services = [
-        *(grader_service(s, course, s.service_port_base + i) for i, course in enumerate(courses)),
+        *grader_services(s, courses, environ),
         idle_culler_service(s),
         *([roster_service(roster_token)] if roster_token else []),
     ]
@@ -371,14 +417,15 @@ def configure(c: Config, s: Settings | None = None) -> Settings:
     """Apply every part of the configuration to ``c``; return the settings used."""
     s = s or Settings.from_environ()
     courses = s.select_courses(load_courses(s.courses_dir))
-    proxy_token = s.proxy_token_file.read_text().strip()
+    # On Kubernetes the chart holds the proxy's token; elsewhere `isoko hub` made it.
+    proxy_token = None if s.deployment == KUBERNETES else s.proxy_token_file.read_text().strip()
     roster_token = s.roster_token_file.read_text().strip() if s.roster_token_file.exists() else None
     update_network(c, s)
     update_tls(c, s)
     update_cookies(c, s)
     update_state(c, s, proxy_token)
     update_authenticator(c, s)
-    update_spawner(c, s)
+    update_spawner(c, s, courses)
     update_services(c, s, courses, roster_token)
     update_groups(c, courses)
     update_roles(c, courses)

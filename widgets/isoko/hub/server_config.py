@@ -10,6 +10,7 @@ import json
 import os
 from pathlib import Path
 
+from isoko.courses.exchange_volume import STEPS as CONTAINER_EXCHANGE_STEPS
 from isoko.grading.config import grading_config
 from isoko.platform.settings import Settings
 
@@ -41,6 +42,15 @@ c.Authenticator.plugin_class = {auth_plugin!r}
 GRADER_LEARNER_ACCOUNTS = """\
 c.ExchangeCollect.learner_unix_prefix = {prefix!r}
 """
+#: In containers every learner runs as one uid, so collect and feedback go by the folders
+#: the hub mounts for each learner (isoko.courses.exchange_volume). Chosen when the grader
+#: starts: one grader image serves compose and Kubernetes.
+GRADER_IN_CONTAINERS = """\
+import os
+if os.environ.get("ISOKO_DEPLOYMENT", "local") != "local":
+""" + "".join(
+    f"    c.ExchangeFactory.{step} = {name!r}\n" for step, name in CONTAINER_EXCHANGE_STEPS.items()
+)
 LEARNER_AUTH_PLUGIN = "nbgrader.auth.JupyterHubAuthPlugin"
 GRADER_AUTH_PLUGIN = "isoko.courses.nbgrader_auth.GraderServiceAuthPlugin"
 
@@ -236,6 +246,7 @@ def write_server_configs(s: Settings) -> None:
         NBGRADER_CONFIG.format(exchange=exchange, auth_plugin=GRADER_AUTH_PLUGIN)
         + GRADER_EXPORTER
         + grading_config(s.sandbox_account)
+        + GRADER_IN_CONTAINERS
         + (GRADER_LEARNER_ACCOUNTS.format(prefix=s.unix_prefix) if s.as_root else ""),
     )
     _write(

@@ -71,6 +71,9 @@ KEYS = (
     Key("learners.processes", "learner_processes", "ISOKO_LEARNER_PROCESSES"),
     Key("learners.kernels", "learner_kernels", "ISOKO_LEARNER_KERNELS"),
     Key("learners.nice", "learner_nice", "ISOKO_LEARNER_NICE"),
+    Key("deployment.mode", "deployment", "ISOKO_DEPLOYMENT"),
+    Key("deployment.learner_image", "learner_image", "ISOKO_LEARNER_IMAGE"),
+    Key("deployment.docker_network", "docker_network", "ISOKO_DOCKER_NETWORK"),
 )
 KEYS_BY_PATH = {key.dotted: key for key in KEYS}
 

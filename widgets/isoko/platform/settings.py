@@ -93,6 +93,14 @@ class Settings:
     idle_max_age: int = 0
     #: The courses of the checkout that are served; ``None``: every one.
     courses_enabled: tuple[str, ...] | None = None
+    #: Where the hub runs: ``local`` (one machine, learners as Unix accounts), ``compose``
+    #: (learner containers by DockerSpawner) or ``kubernetes`` (learner pods by KubeSpawner,
+    #: the hub inside the Zero to JupyterHub chart); ``isoko.hub.deployment``.
+    deployment: str = "local"
+    #: The image of learner servers in compose and kubernetes, ``name:tag`` (pinned).
+    learner_image: str | None = None
+    #: The Docker network the hub and learner containers share (compose).
+    docker_network: str = "isoko"
     #: Where each value set by the file or a variable came from, by dotted key.
     origins: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
 
@@ -131,6 +139,12 @@ class Settings:
                 "ISOKO_SSL_CERT and ISOKO_SSL_KEY (https.ssl_cert and https.ssl_key in "
                 f"{config_file.FILE_NAME}) must be set together"
             )
+        if chosen.get("deployment", "local") != "local" and not chosen.get("learner_image"):
+            raise ValueError(
+                f"deployment.mode {chosen['deployment']} needs the learner image: set "
+                f"ISOKO_LEARNER_IMAGE (deployment.learner_image in {config_file.FILE_NAME}) "
+                "to a pinned name:tag"
+            )
         default_system = DEFAULT_SYSTEM_DIR_AS_ROOT if as_root else state_dir / "system"
         return cls(
             checkout=checkout,
@@ -166,6 +180,9 @@ class Settings:
             "ISOKO_LEARNER_PROCESSES": str(self.learner_processes),
             "ISOKO_LEARNER_KERNELS": str(self.learner_kernels),
             "ISOKO_LEARNER_NICE": str(self.learner_nice),
+            "ISOKO_DEPLOYMENT": self.deployment,
+            "ISOKO_LEARNER_IMAGE": self.learner_image or "",
+            "ISOKO_DOCKER_NETWORK": self.docker_network,
         }
 
     def origin(self, key: str) -> str:
@@ -264,9 +281,17 @@ class Settings:
         return self.system_dir / "homes"
 
     @property
+    def in_containers(self) -> bool:
+        """Learner servers run in containers (compose, kubernetes), not as Unix accounts."""
+        return self.deployment != "local"
+
+    @property
     def content_dir(self) -> Path:
-        """Published lessons and apps, world-readable, copied into learners' homes."""
-        return self.system_dir / "content"
+        """Published lessons and apps, world-readable, copied into learners' homes.
+
+        In containers it is the course content volume, ``/srv/isoko/courses``.
+        """
+        return self.system_dir / ("courses" if self.in_containers else "content")
 
     @property
     def course_sources_dir(self) -> Path:
