@@ -213,6 +213,7 @@ def roster_export(args: argparse.Namespace) -> int:
 
 
 def grades_export(args: argparse.Namespace) -> int:
+    from isoko.courses.gradebook_db import course_db_url
     from isoko.courses.grades import export_course
 
     if args.course_dir is not None:
@@ -221,7 +222,7 @@ def grades_export(args: argparse.Namespace) -> int:
         s = Settings.from_environ(checkout=args.checkout)
         course_dir = s.grader_home(args.course)
     try:
-        text = export_course(course_dir / "gradebook.db", args.course)
+        text = export_course(course_db_url(course_dir), args.course)
     except FileNotFoundError as err:
         print(f"isoko grades export: {err}", file=sys.stderr)
         return 1

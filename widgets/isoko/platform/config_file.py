@@ -71,6 +71,8 @@ KEYS = (
     Key("learners.processes", "learner_processes", "ISOKO_LEARNER_PROCESSES"),
     Key("learners.kernels", "learner_kernels", "ISOKO_LEARNER_KERNELS"),
     Key("learners.nice", "learner_nice", "ISOKO_LEARNER_NICE"),
+    Key("database.hub_url", "hub_db_url", "ISOKO_DB_URL"),
+    Key("database.gradebook_url", "gradebook_db_url", "ISOKO_GRADEBOOK_DB_URL"),
 )
 KEYS_BY_PATH = {key.dotted: key for key in KEYS}
 
