@@ -10,6 +10,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from isoko.platform.backup import add_commands as backup_commands
 from isoko.platform.config_file import ConfigFileError
 from isoko.platform.settings import Settings
 
@@ -405,6 +406,7 @@ def main(argv: list[str] | None = None) -> int:
             default=Path.cwd(),
             help="the Isoko checkout (default: the current folder)",
         )
+    backup_commands(sub)
     p_grades = sub.add_parser("grades", help="a course's grades").add_subparsers(
         dest="grades_command", required=True
     )

@@ -1,0 +1,148 @@
+"""`isoko backup` then `isoko restore` into a fresh state directory: nothing is lost.
+
+A small class of the pricing course is graded for real (`isoko grade`, the sandbox as a
+throwaway account); the state directory holds a hub database with its users, the secrets
+and an isoko.yaml; learners' homes and the exchange hold files with their own owners and
+modes. After a backup and a restore into new folders, every grade, every submission,
+every owner and every mode is found again, and a second restore over them is refused.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import stat
+from pathlib import Path
+
+import pytest
+
+from isoko.cli import main
+from support.bad_submissions import answered
+from support.grading_course import (
+    ASSIGNMENT,
+    cell_scores,
+    grade,
+    make_course,
+    make_sandbox_account,
+    released,
+    remove_sandbox_account,
+    solutions,
+    submit,
+    submitted_hashes,
+)
+
+pytestmark = pytest.mark.integration
+
+REPO = Path(__file__).resolve().parents[2]
+#: Someone other than root, so a restore that lost owners would show it.
+LEARNER_UID, LEARNER_GID = 65534, 65534
+
+
+@pytest.fixture
+def sandbox_account():
+    name = make_sandbox_account()
+    yield name
+    remove_sandbox_account(name)
+
+
+def use(monkeypatch, root: Path) -> None:
+    monkeypatch.setenv("ISOKO_STATE_DIR", str(root / "state"))
+    monkeypatch.setenv("ISOKO_SYSTEM_DIR", str(root / "system"))
+    for name in ("ISOKO_DB_URL", "ISOKO_GRADEBOOK_DB_URL", "ISOKO_CHECKOUT"):
+        monkeypatch.delenv(name, raising=False)
+
+
+def make_install(root: Path, sandbox_account: str | None) -> None:
+    """A one-machine install after a graded assignment, as `make hub` leaves it."""
+    from jupyterhub import orm
+
+    state = root / "state"
+    state.mkdir(mode=0o700, parents=True)
+    (state / "isoko.yaml").write_text("idle:\n  timeout: 1800\n")
+    secret = state / "jupyterhub_cookie_secret"
+    secret.write_text(os.urandom(32).hex())
+    secret.chmod(0o600)
+    session = orm.new_session_factory(f"sqlite:///{state / 'jupyterhub.sqlite'}")()
+    for name in ("admin", "instructor", "ana", "ben"):
+        session.add(orm.User(name=name))
+    session.commit()
+    session.close()
+    course_dir = make_course(root / "system" / "graders", sandbox_account)
+    nb = json.loads(released(course_dir).read_text())
+    right = solutions(course_dir)
+    wrong = {**right, "best_price_rwf": "def best_price_rwf(*args):\n    return 1.0"}
+    for student, answers in (("ana", right), ("ben", wrong)):
+        path = submit(course_dir, student, json.dumps(answered(nb, answers)).encode())
+        os.chown(path, LEARNER_UID, LEARNER_GID)
+        path.chmod(0o640)
+    graded = grade(course_dir, ASSIGNMENT, "--quiet")
+    assert graded.returncode == 0, graded.stderr
+    home = root / "system" / "homes" / "ana"
+    home.mkdir(parents=True)
+    (home / "notes.ipynb").write_text("{}")
+    for path in (home, home / "notes.ipynb"):
+        os.chown(path, LEARNER_UID, LEARNER_GID)
+    home.chmod(0o700)
+    (home / "notes.ipynb").chmod(0o600)
+    inbound = root / "system" / "exchange" / "pricing" / "inbound"
+    inbound.mkdir(parents=True)
+    # Learners drop submissions in but cannot list each other's: the exchange's modes.
+    inbound.chmod(0o1733)
+    (inbound / "ana+a01+1").mkdir()
+    os.chown(inbound / "ana+a01+1", LEARNER_UID, LEARNER_GID)
+
+
+def owners_and_modes(root: Path) -> dict[str, tuple[int, int, int]]:
+    found = {}
+    for folder in ("state", "system"):
+        for path in [root / folder, *(root / folder).rglob("*")]:
+            if path.name.endswith(("-journal", "-wal", "-shm", ".pid")):
+                continue
+            info = path.lstat()
+            found[str(path.relative_to(root))] = (info.st_uid, info.st_gid, info.st_mode)
+    return found
+
+
+def hub_users(state: Path) -> set[str]:
+    with sqlite3.connect(state / "jupyterhub.sqlite") as db:
+        return {row[0] for row in db.execute("SELECT name FROM users")}
+
+
+def test_a_backup_restores_into_a_fresh_state_directory_with_every_grade(
+    tmp_path, monkeypatch, capsys, sandbox_account
+):
+    if os.geteuid() != 0:
+        pytest.skip("needs root: owners are part of what is restored")
+    old, new = tmp_path / "old", tmp_path / "new"
+    make_install(old, sandbox_account)
+    old_course = old / "system" / "graders" / "pricing"
+    scores = cell_scores(old_course)
+    assert set(scores) == {"ana", "ben"} and scores["ana"] != scores["ben"]
+    archive = tmp_path / "isoko-backup.tar.gz"
+
+    use(monkeypatch, old)
+    assert main(["backup", str(archive), "--checkout", str(REPO)]) == 0
+    said = capsys.readouterr().out
+    assert "system/graders:" in said and "system/homes:" in said and "Wrote " in said
+    assert stat.S_IMODE(archive.stat().st_mode) == 0o600
+
+    use(monkeypatch, new)
+    assert main(["restore", str(archive), "--checkout", str(REPO)]) == 0
+    said = capsys.readouterr().out
+    assert "Restored." in said and "system/graders: " in said
+
+    new_course = new / "system" / "graders" / "pricing"
+    assert cell_scores(new_course) == scores
+    assert submitted_hashes(new_course) == submitted_hashes(old_course)
+    assert owners_and_modes(new) == owners_and_modes(old)
+    assert hub_users(new / "state") == {"admin", "instructor", "ana", "ben"}
+    for name in ("isoko.yaml", "jupyterhub_cookie_secret"):
+        assert (new / "state" / name).read_bytes() == (old / "state" / name).read_bytes()
+
+    # A second restore would write over what is there now: refused, saying why.
+    assert main(["restore", str(archive), "--checkout", str(REPO)]) == 1
+    assert "not empty" in capsys.readouterr().err
+    # A backup never overwrites one.
+    use(monkeypatch, old)
+    assert main(["backup", str(archive), "--checkout", str(REPO)]) == 1
