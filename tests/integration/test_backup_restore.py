@@ -146,3 +146,42 @@ def test_a_backup_restores_into_a_fresh_state_directory_with_every_grade(
     # A backup never overwrites one.
     use(monkeypatch, old)
     assert main(["backup", str(archive), "--checkout", str(REPO)]) == 1
+
+
+def test_databases_on_a_postgres_server_are_dumped_and_restored(tmp_path, monkeypatch, capsys):
+    from jupyterhub import orm
+    from nbgrader.api import Gradebook
+
+    from isoko.names import with_driver
+    from support.postgres import running_postgres
+
+    with running_postgres() as server:
+        monkeypatch.setenv("ISOKO_DB_URL", server.url("jupyterhub"))
+        monkeypatch.setenv("ISOKO_GRADEBOOK_DB_URL", server.url("gradebook_{course}"))
+        monkeypatch.setenv("ISOKO_STATE_DIR", str(tmp_path / "old" / "state"))
+        monkeypatch.setenv("ISOKO_SYSTEM_DIR", str(tmp_path / "old" / "system"))
+        (tmp_path / "old" / "state").mkdir(parents=True)
+        (tmp_path / "old" / "system" / "graders" / "pricing").mkdir(parents=True)
+        for name in ("jupyterhub", "gradebook_pricing"):
+            server.query("postgres", f"CREATE DATABASE {name}")
+        session = orm.new_session_factory(with_driver(server.url("jupyterhub")))()
+        session.add(orm.User(name="ana"))
+        session.commit()
+        session.close()
+        with Gradebook(with_driver(server.url("gradebook_pricing")), "pricing") as gb:
+            gb.add_student("ana", first_name="Ana", last_name="Uwase")
+        archive = tmp_path / "backup.tar.gz"
+        assert main(["backup", str(archive), "--checkout", str(REPO)]) == 0
+        assert "gradebook-pricing: pg_dump" in capsys.readouterr().out
+
+        # The server loses both databases; a restore into a fresh state makes them again.
+        for name in ("jupyterhub", "gradebook_pricing"):
+            server.query("postgres", f"DROP DATABASE {name} WITH (FORCE)")
+        monkeypatch.setenv("ISOKO_STATE_DIR", str(tmp_path / "new" / "state"))
+        monkeypatch.setenv("ISOKO_SYSTEM_DIR", str(tmp_path / "new" / "system"))
+        assert main(["restore", str(archive), "--checkout", str(REPO)]) == 0
+        said = capsys.readouterr().out
+        assert "hub: restored" in said and "gradebook-pricing: restored" in said
+        assert server.query("jupyterhub", "SELECT name FROM users") == [("ana",)]
+        students = server.query("gradebook_pricing", "SELECT id, last_name FROM student")
+        assert students == [("ana", "Uwase")]

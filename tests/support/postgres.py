@@ -57,8 +57,10 @@ class Postgres:
     def query(self, database: str, sql: str, *args) -> list[tuple]:
         import psycopg
 
-        with psycopg.connect(self.url(database)) as connection:
-            return list(connection.execute(sql, args).fetchall())
+        # Autocommit: CREATE and DROP DATABASE run outside a transaction.
+        with psycopg.connect(self.url(database), autocommit=True) as connection:
+            cursor = connection.execute(sql, args or None)
+            return list(cursor.fetchall()) if cursor.description else []
 
     def databases(self) -> list[str]:
         return [row[0] for row in self.query("postgres", "SELECT datname FROM pg_database")]
