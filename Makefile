@@ -126,3 +126,9 @@ bench-class: install
 .PHONY: bench-grading
 bench-grading: install
 	$(BENCH) benchmarks/bench_grading.py --checkout "$(CURDIR)" $(if $(N),--learners $(N))
+
+# Memory of one learner's server idle, active and with a simulator app open, for
+# capacity planning (docs/operators.md); as root, starts its own hub; prints JSON.
+.PHONY: footprint
+footprint: install
+	$(BENCH) benchmarks/footprint.py --checkout "$(CURDIR)"

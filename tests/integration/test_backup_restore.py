@@ -11,8 +11,11 @@ from __future__ import annotations
 
 import json
 import os
+import pwd
+import secrets
 import sqlite3
 import stat
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -46,14 +49,26 @@ def sandbox_account():
     remove_sandbox_account(name)
 
 
-def use(monkeypatch, root: Path) -> None:
+@pytest.fixture
+def learner_account():
+    """A learner's Unix account as the hub makes one (prefixed), removed after."""
+    prefix = f"t{secrets.token_hex(2)}-"
+    name = f"{prefix}ana"
+    subprocess.run(["useradd", "--user-group", "--no-create-home", name], check=True)
+    yield prefix, name
+    subprocess.run(["userdel", name], capture_output=True)
+    subprocess.run(["groupdel", name], capture_output=True)
+
+
+def use(monkeypatch, root: Path, prefix: str = "isoko-") -> None:
+    monkeypatch.setenv("ISOKO_UNIX_PREFIX", prefix)
     monkeypatch.setenv("ISOKO_STATE_DIR", str(root / "state"))
     monkeypatch.setenv("ISOKO_SYSTEM_DIR", str(root / "system"))
     for name in ("ISOKO_DB_URL", "ISOKO_GRADEBOOK_DB_URL", "ISOKO_CHECKOUT"):
         monkeypatch.delenv(name, raising=False)
 
 
-def make_install(root: Path, sandbox_account: str | None) -> None:
+def make_install(root: Path, sandbox_account: str | None, learner: str) -> None:
     """A one-machine install after a graded assignment, as `make hub` leaves it."""
     from jupyterhub import orm
 
@@ -81,8 +96,9 @@ def make_install(root: Path, sandbox_account: str | None) -> None:
     home = root / "system" / "homes" / "ana"
     home.mkdir(parents=True)
     (home / "notes.ipynb").write_text("{}")
+    account = pwd.getpwnam(learner)
     for path in (home, home / "notes.ipynb"):
-        os.chown(path, LEARNER_UID, LEARNER_GID)
+        os.chown(path, account.pw_uid, account.pw_gid)
     home.chmod(0o700)
     (home / "notes.ipynb").chmod(0o600)
     inbound = root / "system" / "exchange" / "pricing" / "inbound"
@@ -110,32 +126,39 @@ def hub_users(state: Path) -> set[str]:
 
 
 def test_a_backup_restores_into_a_fresh_state_directory_with_every_grade(
-    tmp_path, monkeypatch, capsys, sandbox_account
+    tmp_path, monkeypatch, capsys, sandbox_account, learner_account
 ):
     if os.geteuid() != 0:
         pytest.skip("needs root: owners are part of what is restored")
+    prefix, learner = learner_account
     old, new = tmp_path / "old", tmp_path / "new"
-    make_install(old, sandbox_account)
+    make_install(old, sandbox_account, learner)
     old_course = old / "system" / "graders" / "pricing"
     scores = cell_scores(old_course)
     assert set(scores) == {"ana", "ben"} and scores["ana"] != scores["ben"]
     archive = tmp_path / "isoko-backup.tar.gz"
 
-    use(monkeypatch, old)
+    use(monkeypatch, old, prefix)
     assert main(["backup", str(archive), "--checkout", str(REPO)]) == 0
     said = capsys.readouterr().out
     assert "system/graders:" in said and "system/homes:" in said and "Wrote " in said
     assert stat.S_IMODE(archive.stat().st_mode) == 0o600
+    before = owners_and_modes(old)
 
-    use(monkeypatch, new)
+    # A new machine: the learner's account is not there yet.
+    uid = pwd.getpwnam(learner).pw_uid
+    subprocess.run(["userdel", learner], check=True)
+    use(monkeypatch, new, prefix)
     assert main(["restore", str(archive), "--checkout", str(REPO)]) == 0
     said = capsys.readouterr().out
     assert "Restored." in said and "system/graders: " in said
+    assert f"made the account {learner} (uid {uid})" in said
+    assert pwd.getpwnam(learner).pw_uid == uid
 
     new_course = new / "system" / "graders" / "pricing"
     assert cell_scores(new_course) == scores
     assert submitted_hashes(new_course) == submitted_hashes(old_course)
-    assert owners_and_modes(new) == owners_and_modes(old)
+    assert owners_and_modes(new) == before
     assert hub_users(new / "state") == {"admin", "instructor", "ana", "ben"}
     for name in ("isoko.yaml", "jupyterhub_cookie_secret"):
         assert (new / "state" / name).read_bytes() == (old / "state" / name).read_bytes()
@@ -144,7 +167,7 @@ def test_a_backup_restores_into_a_fresh_state_directory_with_every_grade(
     assert main(["restore", str(archive), "--checkout", str(REPO)]) == 1
     assert "not empty" in capsys.readouterr().err
     # A backup never overwrites one.
-    use(monkeypatch, old)
+    use(monkeypatch, old, prefix)
     assert main(["backup", str(archive), "--checkout", str(REPO)]) == 1
 
 

@@ -22,9 +22,11 @@ unless forced.
 from __future__ import annotations
 
 import copy
+import grp
 import io
 import json
 import os
+import pwd
 import shutil
 import sqlite3
 import subprocess
@@ -199,6 +201,7 @@ def backup(s: Settings, dest: Path, log: Callable[[str], object] = print) -> dic
                 archive.add(str(dump), arcname=f"databases/{name}.dump")
                 manifest["databases"][name] = {"dump": f"databases/{name}.dump"}
                 log(f"  {name}: pg_dump, {dump.stat().st_size / 1e6:.1f} MB")
+            manifest["accounts"] = _accounts(archive.getmembers(), s.unix_prefix)
             data = json.dumps(manifest, indent=2).encode()
             info = tarfile.TarInfo(MANIFEST)
             info.size, info.mode, info.mtime = len(data), 0o600, int(datetime.now(UTC).timestamp())
@@ -211,7 +214,52 @@ def backup(s: Settings, dest: Path, log: Callable[[str], object] = print) -> dic
     return manifest
 
 
+def _accounts(members: list[tarfile.TarInfo], prefix: str) -> dict[str, list[int]]:
+    """``{account: [uid, gid]}`` of Isoko's own accounts that own something backed up."""
+    return {m.uname: [m.uid, m.gid] for m in members if m.uname.startswith(prefix)}
+
+
 # --- restore ------------------------------------------------------------------------
+
+
+def _make_missing_accounts(accounts: dict[str, list[int]], log) -> None:
+    """Isoko's accounts of the backup that this machine lacks, with the same numbers when
+    they are free, so that every file comes back to its owner (a new machine)."""
+    for name, (uid, gid) in sorted(accounts.items()):
+        try:
+            pwd.getpwnam(name)
+            continue
+        except KeyError:
+            pass
+        group_flags = ["--user-group"]
+        try:
+            grp.getgrgid(gid)
+        except KeyError:
+            subprocess.run(["groupadd", "--gid", str(gid), name], check=True, capture_output=True)
+            group_flags = ["--gid", str(gid)]
+        try:
+            pwd.getpwuid(uid)
+            uid_flags = []
+        except KeyError:
+            uid_flags = ["--uid", str(uid)]
+        subprocess.run(
+            [
+                "useradd",
+                *uid_flags,
+                *group_flags,
+                "--no-create-home",
+                "--home-dir",
+                "/nonexistent",
+                "--shell",
+                "/bin/bash",
+                "--comment",
+                "Isoko account",
+                name,
+            ],
+            check=True,
+            capture_output=True,
+        )
+        log(f"  made the account {name} (uid {pwd.getpwnam(name).pw_uid})")
 
 
 def _safe(member: tarfile.TarInfo) -> bool:
@@ -277,6 +325,9 @@ def restore(
         if unsafe:
             raise BackupError(f"{source}: refusing entries outside its folders: {unsafe[:5]}")
         log(f"Restoring {source} (made {manifest['made']} by Isoko {manifest['isoko']})")
+        if os.geteuid() == 0:
+            # The hub points each account at its home when it next starts the account.
+            _make_missing_accounts(manifest.get("accounts", {}), log)
         for member in [m for m in files if _points_out(m)]:
             log(f"  skipped {member.name}: a link to {member.linkname}, outside the backup")
         files = [m for m in files if not _points_out(m)]
