@@ -138,7 +138,9 @@ def _libpq(url: str) -> tuple[list[str], dict[str, str]]:
     args = [f"--host={parsed.host or 'localhost'}", f"--port={parsed.port or 5432}"]
     if parsed.username:
         args.append(f"--username={parsed.username}")
-    env = {**os.environ, "PGPASSWORD": parsed.password or ""}
+    env = dict(os.environ)
+    if parsed.password:
+        env["PGPASSWORD"] = parsed.password  # else libpq's own: PGPASSWORD, ~/.pgpass
     return [*args, f"--dbname={parsed.database}"], env
 
 
