@@ -6,10 +6,14 @@ learner's server and measures every process of that learner's Unix account (PSS,
 USS from ``/proc/<pid>/smaps_rollup``, as ``bench_class`` does):
 
 1. ``idle``: the server started, nothing opened, after ``--settle`` seconds;
-2. ``active``: after *My courses* (``/learn``), JupyterLab and the Assignment List have
+2. ``active``: after *My courses* (``/learn``), JupyterLab and the file tree have
    been opened once (the server imports nbgrader and the course tooling then);
 3. ``app``: with the pricing course's *price-and-profit* app rendered by Voilà, whose
    kernel stays up while the page is open; ``app_kernel_*`` is that kernel process alone.
+
+Beside them, what a hub costs whatever the number of learners: ``hub_*``, the hub's own
+processes (JupyterHub, the proxy, the idle culler: the root processes of its tree), and
+``formgraders_*``, every course's formgrader (the grader accounts' processes).
 
 Prints one line of JSON, in MiB. Everything is removed at the end.
 """
@@ -47,6 +51,38 @@ def kernels_of(uid: int) -> list[int]:
     return found
 
 
+def parents() -> dict[int, tuple[int, int]]:
+    """``{pid: (parent pid, uid)}`` of every process."""
+    found = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+                found[int(entry.name)] = (int(fields[1]), entry.stat().st_uid)
+            except OSError:
+                continue
+    return found
+
+
+def root_tree(top: int) -> list[int]:
+    """``top`` and its descendants that run as root (the hub's own, not users' servers)."""
+    table = parents()
+    tree, grew = {top}, True
+    while grew:
+        more = {pid for pid, (ppid, _) in table.items() if ppid in tree} - tree
+        tree |= more
+        grew = bool(more)
+    return [pid for pid in tree if table.get(pid, (0, 0))[1] == 0]
+
+
+def grader_processes(prefix: str) -> list[int]:
+    pids = []
+    for entry in pwd.getpwall():
+        if entry.pw_name.startswith(f"{prefix}grader-"):
+            pids += processes_of(entry.pw_uid)
+    return pids
+
+
 def measure(checkout: Path, settle: float) -> dict:
     artifacts = checkout / "test-artifacts"
     artifacts.mkdir(exist_ok=True)
@@ -68,6 +104,8 @@ def measure(checkout: Path, settle: float) -> dict:
         result |= mib(memory_of(processes_of(uid)), "app")
         result |= mib(memory_of(kernels), "app_kernel")
         result["app_kernels"] = len(kernels)
+        result |= mib(memory_of(root_tree(hub.proc.pid)), "hub")
+        result |= mib(memory_of(grader_processes(hub.unix_prefix)), "formgraders")
     return result
 
 
