@@ -22,7 +22,7 @@ DEPS_STAMP := $(ISOKO_ENV)/.isoko-deps-$(shell cat pyproject.toml | sha1sum | cu
 PROXY := node_modules/.bin/configurable-http-proxy
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: help hub test install lint format system-packages browser translations
+.PHONY: help hub test install lint format system-packages browser postgres translations
 
 help:
 	@echo "make hub    run Isoko on http://127.0.0.1:8000 (ISOKO_PORT to change)"
@@ -32,7 +32,7 @@ help:
 hub: install
 	$(ISOKO_ENV)/bin/isoko hub --checkout "$(CURDIR)"
 
-test: install browser
+test: install browser postgres
 	$(ISOKO_ENV)/bin/ruff check .
 	$(ISOKO_ENV)/bin/ruff format --check .
 	$(ISOKO_ENV)/bin/isoko course check
@@ -88,6 +88,15 @@ browser:
 	  else echo "Browser tests need Debian's chromium: sudo apt-get install chromium"; exit 1; fi; \
 	fi
 
+# Debian's PostgreSQL server: one integration test runs the hub and the gradebooks on it
+# (on 127.0.0.1, in a temporary folder), as Compose and Kubernetes do.
+postgres:
+	@if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql; \
+	  else echo "The PostgreSQL test needs Debian's postgresql: sudo apt-get install postgresql"; exit 1; fi; \
+	fi
+
 lint:
 	$(ISOKO_ENV)/bin/ruff check .
 	$(ISOKO_ENV)/bin/ruff format --check .
@@ -125,3 +134,9 @@ compose:
 	python3 docker/make_env.py
 	docker compose -f docker/compose.yaml build learner
 	docker compose -f docker/compose.yaml up -d --build
+
+# Memory of one learner's server idle, active and with a simulator app open, for
+# capacity planning (docs/operators.md); as root, starts its own hub; prints JSON.
+.PHONY: footprint
+footprint: install
+	$(BENCH) benchmarks/footprint.py --checkout "$(CURDIR)"

@@ -10,6 +10,8 @@ import yaml
 from traitlets.config import Config
 
 from isoko.courses.catalog import load_courses
+from isoko.courses.gradebook_db import course_db_url
+from isoko.courses.grading import prepare_course_dir
 from isoko.hub import config as hubconfig
 from isoko.hub import deployment
 from isoko.hub.server_config import write_server_configs
@@ -48,6 +50,21 @@ def hub_config(s: Settings) -> Config:
 
 def services(c: Config) -> dict:
     return {service["name"]: service for service in c.JupyterHub.services}
+
+
+def hub_db_url(s: Settings) -> str:
+    c = Config()
+    hubconfig.update_state(c, s, proxy_token="not-a-secret")
+    return c.JupyterHub.db_url
+
+
+def course_gradebook(s: Settings, tmp: Path) -> str:
+    """The gradebook URL nbgrader's apps read from the pricing course folder's config."""
+    course_dir, sources = tmp / "graders" / "pricing", tmp / "sources"
+    course_dir.mkdir(parents=True, exist_ok=True)
+    sources.mkdir(exist_ok=True)
+    prepare_course_dir("pricing", sources, course_dir, tmp / "exchange", "", s.gradebook_db_url)
+    return course_db_url(course_dir)
 
 
 def max_kernels(s: Settings) -> int:
@@ -115,6 +132,15 @@ REACHES = {
     "deployment.mode": ("compose", lambda s, c: c.DockerSpawner.network_name and s.deployment),
     "deployment.learner_image": (IMAGE, lambda s, c: c.KubeSpawner.image),
     "deployment.docker_network": ("classroom", lambda s, c: c.DockerSpawner.network_name),
+    "database.hub_url": (
+        "postgresql+psycopg://isoko@db:5432/jupyterhub",
+        lambda s, c: hub_db_url(s),
+    ),
+    # The pricing course's gradebook, with the course's name put back as the template had it.
+    "database.gradebook_url": (
+        "postgresql+psycopg://isoko@db:5432/gradebook_{course}",
+        lambda s, c: course_gradebook(s, s.system_dir).replace("pricing", "{course}"),
+    ),
 }
 
 #: What a key needs beside it in the file to reach the hub's configuration.

@@ -10,6 +10,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from isoko.platform.backup import add_commands as backup_commands
 from isoko.platform.config_file import ConfigFileError
 from isoko.platform.settings import Settings
 
@@ -213,6 +214,7 @@ def roster_export(args: argparse.Namespace) -> int:
 
 
 def grades_export(args: argparse.Namespace) -> int:
+    from isoko.courses.gradebook_db import course_db_url
     from isoko.courses.grades import export_course
 
     if args.course_dir is not None:
@@ -221,7 +223,7 @@ def grades_export(args: argparse.Namespace) -> int:
         s = Settings.from_environ(checkout=args.checkout)
         course_dir = s.grader_home(args.course)
     try:
-        text = export_course(course_dir / "gradebook.db", args.course)
+        text = export_course(course_db_url(course_dir), args.course)
     except FileNotFoundError as err:
         print(f"isoko grades export: {err}", file=sys.stderr)
         return 1
@@ -404,6 +406,7 @@ def main(argv: list[str] | None = None) -> int:
             default=Path.cwd(),
             help="the Isoko checkout (default: the current folder)",
         )
+    backup_commands(sub)
     p_grades = sub.add_parser("grades", help="a course's grades").add_subparsers(
         dest="grades_command", required=True
     )

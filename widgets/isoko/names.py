@@ -1,4 +1,5 @@
-"""How Isoko names what several layers share: hub groups of a course, Unix accounts.
+"""How Isoko names what several layers share: hub groups of a course, Unix accounts,
+the database URLs of the hub and of a course's gradebook.
 
 The course tooling (the exchange, the formgrader's pages), the hub's configuration and
 the platform's accounts and rosters all use these names, so they sit below all of them
@@ -48,3 +49,27 @@ def learner_account_name(prefix: str, hub_name: str) -> str:
     if RESERVED_HUB_NAMES.match(hub_name):
         raise ValueError(f"{hub_name!r} is reserved for Isoko's own accounts")
     return unix_account_name(prefix, hub_name)
+
+
+#: The gradebook file nbgrader keeps in a course folder by default.
+GRADEBOOK_FILE = "gradebook.db"
+#: The driver Isoko installs (psycopg 3): SQLAlchemy would take psycopg2 for a bare
+#: ``postgresql://``, which is not installed.
+POSTGRES_DRIVER = "postgresql+psycopg"
+
+
+def with_driver(url: str) -> str:
+    """``url`` with the PostgreSQL driver Isoko installs; other URLs unchanged."""
+    for scheme in ("postgresql", "postgres"):
+        if url.startswith(f"{scheme}://"):
+            return f"{POSTGRES_DRIVER}://{url.removeprefix(f'{scheme}://')}"
+    return url
+
+
+def gradebook_url(course: str, course_dir, template: str | None = None) -> str:
+    """The SQLAlchemy URL of ``course``'s gradebook: ``template`` with the course in place
+    of ``{course}``, or nbgrader's default, the SQLite file in ``course_dir``."""
+    if not template:
+        return f"sqlite:///{course_dir}/{GRADEBOOK_FILE}"
+    # Not str.format: a password may hold braces.
+    return with_driver(template.replace("{course}", course))

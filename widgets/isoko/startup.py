@@ -21,6 +21,7 @@ from isoko.courses.exchange import ensure_exchange_root
 from isoko.hub.config import update_services
 from isoko.hub.server_config import write_server_configs
 from isoko.platform import demo, prepare
+from isoko.platform.databases import ensure_database
 from isoko.platform.enrolment import ensure_codes
 from isoko.platform.graders import prepare_graders
 from isoko.platform.prepare import SetupError
@@ -92,6 +93,8 @@ def make_secrets(start: Start) -> str:
 def make_demo_accounts(start: Start) -> str:
     s = start.s
     start.accounts = demo.ensure_credentials(s.demo_accounts_file)
+    # On a database server, the hub's database must exist before anything is written.
+    ensure_database(s.db_url, start.log)
     demo.ensure_in_hub_db(s.db_url, start.accounts, [c.slug for c in start.courses])
     return (
         f"Demo accounts: {start.accounts.admin['username']}, "

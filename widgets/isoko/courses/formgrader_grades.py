@@ -14,13 +14,13 @@ only that course's graders and instructors reach it: the service lets in no one 
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 from jinja2 import BaseLoader
 from jupyter_server.base.handlers import JupyterHandler
 from jupyter_server.utils import url_path_join
 from tornado import web
 
+from isoko.courses.gradebook_db import with_driver
 from isoko.courses.grades import export_course
 from isoko.courses.progress_view import PROGRESS_NOTEBOOK
 
@@ -52,9 +52,8 @@ class GradesCSVHandler(JupyterHandler):
         if formgrader is None:
             raise web.HTTPError(404, "this server grades no course")
         course = formgrader.coursedir.course_id
-        database = Path(formgrader.coursedir.root) / "gradebook.db"
         try:
-            text = export_course(database, course)
+            text = export_course(with_driver(formgrader.coursedir.db_url), course)
         except FileNotFoundError as err:
             raise web.HTTPError(404, str(err)) from None
         self.set_header("Content-Type", "text/csv; charset=utf-8")

@@ -20,14 +20,14 @@ import json
 import sys
 from pathlib import Path
 
+from isoko.courses.gradebook_db import course_db_url
+
 FIELDS = ("first_name", "last_name", "email")
 
 
 def db_url(course_dir: Path) -> str:
     """The gradebook of the course directory, where nbgrader's formgrader looks for it."""
-    from nbgrader.coursedir import CourseDirectory
-
-    return CourseDirectory(root=str(course_dir)).db_url
+    return course_db_url(course_dir)
 
 
 def read_students(course_dir: Path, course: str) -> dict[str, dict[str, str]]:

@@ -25,6 +25,8 @@ from dataclasses import astuple, dataclass, fields
 from pathlib import Path
 from typing import TextIO
 
+from isoko.courses.gradebook_db import sqlite_file
+
 #: nbgrader's export columns, in its order.
 COLUMNS = (
     "assignment",
@@ -124,17 +126,24 @@ def read_only_url(database: Path) -> str:
 
 
 @contextmanager
-def open_gradebook(database: Path, course: str) -> Iterator:
-    """nbgrader's gradebook of ``course`` in ``database``, opened read-only."""
+def open_gradebook(database: Path | str, course: str) -> Iterator:
+    """nbgrader's gradebook of ``course``: an SQLite file (a path or an ``sqlite:///``
+    URL), opened read-only, or a database server's URL (only read here)."""
     from nbgrader.api import Gradebook
 
-    if not database.is_file():
-        raise FileNotFoundError(f"no gradebook at {database}: nothing has been graded yet")
-    with Gradebook(read_only_url(database), course) as gradebook:
+    if isinstance(database, str) and sqlite_file(database) is not None:
+        database = sqlite_file(database)
+    if isinstance(database, Path):
+        if not database.is_file():
+            raise FileNotFoundError(f"no gradebook at {database}: nothing has been graded yet")
+        url = read_only_url(database)
+    else:
+        url = database
+    with Gradebook(url, course) as gradebook:
         yield gradebook
 
 
-def export_course(database: Path, course: str) -> str:
+def export_course(database: Path | str, course: str) -> str:
     """The CSV text of ``course``'s grades."""
     with open_gradebook(database, course) as gradebook:
         return csv_text(grade_rows(gradebook))

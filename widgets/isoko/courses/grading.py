@@ -19,6 +19,7 @@ from pathlib import Path
 
 from isoko.courses.catalog import Course
 from isoko.courses.check import last_error
+from isoko.courses.gradebook_db import gradebook_url
 from isoko.courses.progress_view import write_progress_notebook
 from isoko.grading.config import grading_config
 
@@ -29,9 +30,14 @@ c = get_config()  # noqa
 {course_settings}
 c.CourseDirectory.root = {root!r}
 c.CourseDirectory.course_id = {course!r}
+# The course's gradebook (isoko.courses.gradebook_db): a server's URL holds a password,
+# so this file is the grader's alone.
+c.CourseDirectory.db_url = {db_url!r}
 {grading}"""
 #: The course's own nbgrader settings travel with its staged sources under this name.
 COURSE_SETTINGS = "nbgrader_config.py"
+#: The operator's gradebook URL template, handed to the grader side by the root side.
+GRADEBOOK_VARIABLE = "ISOKO_GRADEBOOK_DB_URL"
 
 
 class GradingSetupError(RuntimeError):
@@ -53,19 +59,29 @@ def is_released(exchange_dir: Path, course: str, assignment: str) -> bool:
 
 
 def prepare_course_dir(
-    course: str, sources: Path, course_dir: Path, exchange_dir: Path, sandbox_account: str = ""
+    course: str,
+    sources: Path,
+    course_dir: Path,
+    exchange_dir: Path,
+    sandbox_account: str = "",
+    gradebook_template: str | None = None,
 ) -> tuple[list[str], list[str]]:
     """Fill ``course_dir`` from ``sources``; return what was done and what failed.
 
-    Each assignment stands alone: one that fails to generate does not hold back the
-    others.
+    ``gradebook_template`` is the operator's gradebook URL with ``{course}`` in it; None
+    keeps the gradebook in ``course_dir``. Each assignment stands alone: one that fails
+    to generate does not hold back the others.
     """
     settings = sources / COURSE_SETTINGS
-    (course_dir / "nbgrader_config.py").write_text(
+    config_file = course_dir / "nbgrader_config.py"
+    config_file.touch(mode=0o600)
+    config_file.chmod(0o600)
+    config_file.write_text(
         COURSE_CONFIG.format(
             course_settings=settings.read_text() if settings.is_file() else "",
             root=str(course_dir),
             course=course,
+            db_url=gradebook_url(course, course_dir, gradebook_template),
             # Last, so that `nbgrader autograde` in the course folder is sandboxed too.
             grading=grading_config(sandbox_account),
         )
@@ -129,7 +145,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sandbox-account", default="", help="who graded code runs as")
     args = parser.parse_args(argv)
     done, failed = prepare_course_dir(
-        args.course, args.sources, args.course_dir, args.exchange_dir, args.sandbox_account
+        args.course,
+        args.sources,
+        args.course_dir,
+        args.exchange_dir,
+        args.sandbox_account,
+        # From the environment, not the command line, which every account can read.
+        os.environ.get(GRADEBOOK_VARIABLE) or None,
     )
     print(", ".join(done) or "already released")
     for failure in failed:

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import nbformat
 
+from isoko.courses.gradebook_db import course_db_url, sqlite_file
 from isoko.courses.grades import open_gradebook
 from isoko.courses.progress import (
     enrolled_from,
@@ -55,8 +56,8 @@ def progress_html(course: str, course_dir: Path, service_prefix: str) -> str:
     """The whole page below the title, as HTML."""
     from isoko.names import student_group
 
-    database = course_dir / "gradebook.db"
-    if not database.is_file():
+    database = course_db_url(course_dir)
+    if sqlite_file(database) is not None and not sqlite_file(database).is_file():
         return "<p>Nothing has been graded in this course yet: no gradebook.</p>"
     with open_gradebook(database, course) as gradebook:
         book = read_gradebook(gradebook)

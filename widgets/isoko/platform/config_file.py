@@ -74,6 +74,8 @@ KEYS = (
     Key("deployment.mode", "deployment", "ISOKO_DEPLOYMENT"),
     Key("deployment.learner_image", "learner_image", "ISOKO_LEARNER_IMAGE"),
     Key("deployment.docker_network", "docker_network", "ISOKO_DOCKER_NETWORK"),
+    Key("database.hub_url", "hub_db_url", "ISOKO_DB_URL"),
+    Key("database.gradebook_url", "gradebook_db_url", "ISOKO_GRADEBOOK_DB_URL"),
 )
 KEYS_BY_PATH = {key.dotted: key for key in KEYS}
 

@@ -13,8 +13,9 @@ import sys
 
 from isoko.courses.catalog import Course
 from isoko.courses.exchange import ensure_course_exchange
-from isoko.courses.grading import stage_sources
+from isoko.courses.grading import GRADEBOOK_VARIABLE, stage_sources
 from isoko.platform import unix
+from isoko.platform.databases import ensure_database
 from isoko.platform.settings import Settings
 
 
@@ -25,7 +26,11 @@ def prepare_graders(s: Settings, courses: list[Course], log=print) -> None:
     s.course_sources_dir.mkdir(parents=True, exist_ok=True)
     os.chmod(s.course_sources_dir, 0o711)
     env = {"JUPYTER_CONFIG_PATH": str(s.grader_config_dir), "PATH": f"{s.bin_dir}:/usr/bin:/bin"}
+    if s.gradebook_db_url:
+        env[GRADEBOOK_VARIABLE] = s.gradebook_db_url
     for course in courses:
+        # A database server holds no course's gradebook until Isoko makes it.
+        ensure_database(s.gradebook_url(course.slug), log)
         # Every course gets its grader and formgrader, even before it has assignments.
         home = s.grader_home(course.slug)
         staged = s.course_sources_dir / course.slug

@@ -19,7 +19,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from isoko.names import learner_account_name, unix_account_name
+from isoko.names import gradebook_url, learner_account_name, unix_account_name, with_driver
 from isoko.platform import config_file
 
 DEFAULT_PORT = 8000
@@ -101,6 +101,11 @@ class Settings:
     learner_image: str | None = None
     #: The Docker network the hub and learner containers share (compose).
     docker_network: str = "isoko"
+    #: The hub's database (an SQLAlchemy URL); ``None``: the SQLite file in the state dir.
+    hub_db_url: str | None = None
+    #: Every course's gradebook, a URL with ``{course}`` in it; ``None``: the SQLite
+    #: ``gradebook.db`` in each course folder, nbgrader's default.
+    gradebook_db_url: str | None = None
     #: Where each value set by the file or a variable came from, by dotted key.
     origins: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
 
@@ -183,6 +188,9 @@ class Settings:
             "ISOKO_DEPLOYMENT": self.deployment,
             "ISOKO_LEARNER_IMAGE": self.learner_image or "",
             "ISOKO_DOCKER_NETWORK": self.docker_network,
+            # Empty when not set: the hub then reads the file's value (or the default).
+            "ISOKO_DB_URL": self.hub_db_url or "",
+            "ISOKO_GRADEBOOK_DB_URL": self.gradebook_db_url or "",
         }
 
     def origin(self, key: str) -> str:
@@ -216,7 +224,15 @@ class Settings:
     # --- the state directory (hub only, 0700) -------------------------------------
     @property
     def db_url(self) -> str:
+        """The hub's database: ``database.hub_url``, else SQLite in the state directory."""
+        if self.hub_db_url:
+            return with_driver(self.hub_db_url)
         return f"sqlite:///{self.state_dir / 'jupyterhub.sqlite'}"
+
+    def gradebook_url(self, course: str) -> str:
+        """``course``'s gradebook: ``database.gradebook_url`` for it, else the SQLite file
+        in its grader's course folder."""
+        return gradebook_url(course, self.grader_home(course), self.gradebook_db_url)
 
     @property
     def cookie_secret_file(self) -> Path:

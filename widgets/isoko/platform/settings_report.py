@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 from isoko.courses.catalog import Course, load_courses
+from isoko.courses.gradebook_db import hidden_password
 from isoko.platform import config_file
 from isoko.platform.settings import Settings
 
@@ -25,11 +26,17 @@ def shown(value: object) -> str:
 
 
 def rows(s: Settings) -> list[tuple[str, str, str, str]]:
-    """``(dotted key, value, where it came from, its variable or "")`` for every key."""
-    return [
-        (key.dotted, shown(getattr(s, key.field)), s.origin(key.dotted), key.variable or "")
-        for key in config_file.KEYS
-    ]
+    """``(dotted key, value, where it came from, its variable or "")`` for every key.
+
+    Database URLs are shown without their password: this table is pasted into tickets.
+    """
+    table = []
+    for key in config_file.KEYS:
+        value = getattr(s, key.field)
+        if key.dotted.startswith("database.") and value:
+            value = hidden_password(value)
+        table.append((key.dotted, shown(value), s.origin(key.dotted), key.variable or ""))
+    return table
 
 
 def report(s: Settings, hub_config_files: list[Path]) -> str:
