@@ -34,6 +34,7 @@ from support.grading_course import (
     submit,
     submitted_hashes,
 )
+from support.grading_course import env as grading_env
 
 pytestmark = pytest.mark.integration
 
@@ -178,6 +179,8 @@ def test_databases_on_a_postgres_server_are_dumped_and_restored(tmp_path, monkey
     from isoko.names import with_driver
     from support.postgres import running_postgres
 
+    # nbgrader makes the gradebook by running ``alembic`` from the PATH.
+    monkeypatch.setenv("PATH", grading_env()["PATH"])
     with running_postgres() as server:
         monkeypatch.setenv("ISOKO_DB_URL", server.url("jupyterhub"))
         monkeypatch.setenv("ISOKO_GRADEBOOK_DB_URL", server.url("gradebook_{course}"))

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import stat
+import sys
 from pathlib import Path
 
 import pytest
@@ -89,8 +91,11 @@ def test_the_course_folder_config_points_nbgrader_at_the_gradebook_and_is_the_gr
     assert course_db_url(course_dir) == f"sqlite:///{course_dir / 'gradebook.db'}"
 
 
-def test_the_grades_export_reads_the_gradebook_the_course_folder_names(tmp_path):
+def test_the_grades_export_reads_the_gradebook_the_course_folder_names(tmp_path, monkeypatch):
     from nbgrader.api import Gradebook
+
+    # nbgrader makes the gradebook by running ``alembic`` from the PATH.
+    monkeypatch.setenv("PATH", f"{Path(sys.executable).parent}:{os.environ.get('PATH', '')}")
 
     course_dir, sources = tmp_path / "course", tmp_path / "sources"
     course_dir.mkdir()

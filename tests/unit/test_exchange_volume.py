@@ -5,6 +5,7 @@ folder the hub mounted, not from the name the learner wrote."""
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path, PurePosixPath
 
 import pytest
@@ -113,8 +114,11 @@ def grader_config(tmp_path: Path) -> Config:
     return config
 
 
-def collect(tmp_path: Path, caplog) -> Path:
+def collect(tmp_path: Path, caplog, monkeypatch) -> Path:
     from nbgrader.coursedir import CourseDirectory
+
+    # nbgrader makes the gradebook by running ``alembic`` from the PATH.
+    monkeypatch.setenv("PATH", f"{Path(sys.executable).parent}:{os.environ.get('PATH', '')}")
 
     config = grader_config(tmp_path)
     (tmp_path / "course").mkdir(exist_ok=True)
@@ -123,27 +127,27 @@ def collect(tmp_path: Path, caplog) -> Path:
     return tmp_path / "course" / "submitted"
 
 
-def test_collect_refuses_a_submission_that_names_another_learner(tmp_path, caplog):
+def test_collect_refuses_a_submission_that_names_another_learner(tmp_path, caplog, monkeypatch):
     inbound = tmp_path / "exchange" / "c1" / "inbound"
     submit(inbound, "amina", "amina", "2026-12-01 10:00:00.000000 UTC", "amina's own")
     submit(inbound, "bob", "bob", "2026-12-01 09:00:00.000000 UTC", "bob's own")
     # Amina, in her own folder, hands in a later one in bob's name.
     submit(inbound, "amina", "bob", "2026-12-01 11:00:00.000000 UTC", "forged by amina")
-    submitted = collect(tmp_path, caplog)
+    submitted = collect(tmp_path, caplog, monkeypatch)
     assert (submitted / "amina" / "a01" / "a01.ipynb").read_text() == "amina's own"
     assert (submitted / "bob" / "a01" / "a01.ipynb").read_text() == "bob's own"
     assert "it names 'bob' but was handed in by 'amina'" in caplog.text
     assert "REFUSED" in caplog.text
 
 
-def test_collect_still_refuses_links(tmp_path, caplog):
+def test_collect_still_refuses_links(tmp_path, caplog, monkeypatch):
     inbound = tmp_path / "exchange" / "c1" / "inbound"
     secret = tmp_path / "solutions.ipynb"
     secret.write_text("the instructor's solution")
     submission = inbound / "amina" / "amina+a01+2026-12-01 10:00:00.000000 UTC"
     submission.mkdir(parents=True)
     (submission / "a01.ipynb").symlink_to(secret)
-    submitted = collect(tmp_path, caplog)
+    submitted = collect(tmp_path, caplog, monkeypatch)
     assert not (submitted / "amina").exists()
     assert "is a link" in caplog.text
 
