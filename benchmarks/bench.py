@@ -132,15 +132,10 @@ def bench_recompute(entries: list[SimEntry], changes: int = 30) -> list[Recomput
 # --- 2. inventory Monte Carlo -----------------------------------------------------------
 
 
-def bench_inventory(paths: int = 10_000, days: int = 180, repeat: int = 5) -> float | str:
-    """Median milliseconds of one inventory simulation, or why it was skipped."""
-    try:
-        from isoko.econ import stock
-    except ImportError as error:
-        return f"skipped: isoko.econ.stock is not importable yet ({error})"
-    simulate = getattr(stock, "simulate_stock", None)
-    if simulate is None:
-        return "skipped: isoko.econ.stock has no simulate_stock yet"
+def bench_inventory(paths: int = 10_000, days: int = 180, repeat: int = 5) -> float:
+    """Median milliseconds of one inventory simulation."""
+    from isoko.econ.stock import simulate_stock as simulate
+
     # A coffee seller: about 12 packs a day, reorder at 60, order 150, 5 days' lead time.
     arguments = {
         "reorder_point": 60,

@@ -42,6 +42,7 @@ from numpy.typing import ArrayLike
 
 from isoko.econ._checks import (
     FloatArray,
+    _show,
     as_float_array,
     non_negative,
     out,
@@ -76,12 +77,6 @@ def _share(name: str, value: Any) -> FloatArray:
             f"got {_show(array)}"
         )
     return array
-
-
-def _show(array: FloatArray) -> str:
-    if array.ndim == 0:
-        return f"{float(array):g}"
-    return np.array2string(array, threshold=6, precision=4)
 
 
 def _orders_per_period(value: Any) -> FloatArray:
