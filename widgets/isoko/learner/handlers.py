@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import os
 import secrets
+from html import escape
 from pathlib import Path
 from urllib.parse import quote
 
@@ -12,10 +13,17 @@ from jupyter_server.base.handlers import JupyterHandler
 from jupyter_server.utils import url_path_join
 from tornado import web
 
+from isoko import i18n
 from isoko.courses.nbgrader_on_first_use import assignment_list_manager
 from isoko.learner.coursework import Coursework, Note
 from isoko.learner.home import anchor, feedback_choice_page, home_page
-from isoko.learner.page import CSP
+from isoko.learner.language import (
+    UnknownLanguage,
+    choose_language,
+    chosen_language,
+    lab_settings_dir,
+)
+from isoko.learner.page import CSP, document
 
 #: Notes waiting to be shown after a redirect; a learner has few at a time.
 MOST_NOTES = 20
@@ -52,6 +60,14 @@ class LearnerHandler(JupyterHandler):
     def user_name(self) -> str:
         return os.environ.get("JUPYTERHUB_USER", "") or str(self.current_user.username)
 
+    @property
+    def lab_settings_dir(self) -> Path:
+        """The learner's JupyterLab user settings (in their home), where the language is."""
+        from jupyterlab.commands import get_user_settings_dir
+
+        apps = self.serverapp.extension_manager.extension_apps if self.serverapp else {}
+        return lab_settings_dir(apps, Path(get_user_settings_dir()))
+
 
 class HomeHandler(LearnerHandler):
     @web.authenticated
@@ -59,10 +75,48 @@ class HomeHandler(LearnerHandler):
         note = self.notes.pop(self.get_argument("note", ""), None)
         coursework = self.coursework
         courses = [coursework.course(slug) for slug in coursework.course_ids()]
+        offered = i18n.languages()
+        language = chosen_language(self.lab_settings_dir, offered)
         self.set_header("Cache-Control", "no-store")
         self.finish(
-            home_page(self.base_url, self.xsrf_token.decode(), self.user_name(), courses, note)
+            home_page(
+                self.base_url,
+                self.xsrf_token.decode(),
+                self.user_name(),
+                courses,
+                note,
+                language,
+                offered,
+            )
         )
+
+
+class LanguageHandler(LearnerHandler):
+    """The learner's language, chosen once: written as JupyterLab's own setting."""
+
+    @web.authenticated
+    async def post(self):
+        language = self.get_body_argument("language", "")
+        try:
+            await asyncio.to_thread(choose_language, self.lab_settings_dir, language)
+        except UnknownLanguage as refusal:
+            self.set_status(400)
+            self.set_header("Cache-Control", "no-store")
+            back = url_path_join(self.base_url, "learn")
+            return self.finish(
+                document(
+                    "Language not changed",
+                    f'<section class="note bad" role="alert"><strong>{escape(str(refusal))}'
+                    f'</strong></section><p><a href="{escape(back)}">Back to My courses</a></p>',
+                )
+            )
+        name = i18n.native_name(language)
+        note = Note(
+            "good",
+            f"{name}: JupyterLab and the apps open in {name} from now on.",
+            ["A JupyterLab tab already open changes when it is reloaded."],
+        )
+        self.redirect(self.home_url(note))
 
 
 #: One step at a time: nbgrader's steps change the working directory of the process.
@@ -132,6 +186,7 @@ def handlers(base_url: str) -> list[tuple[str, type]]:
     learn = url_path_join(base_url, "learn")
     return [
         (rf"{learn}/?", HomeHandler),
+        (rf"{learn}/language", LanguageHandler),
         (rf"{learn}/({_NAME})/({_NAME})/feedback", FeedbackHandler),
         (rf"{learn}/({_NAME})/({_NAME})/(fetch|validate|submit)", ActionHandler),
     ]

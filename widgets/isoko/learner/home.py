@@ -5,6 +5,7 @@ from __future__ import annotations
 from html import escape
 from urllib.parse import quote
 
+from isoko.i18n import LANGUAGE_PARAMETER, SOURCE_LANGUAGE, native_name
 from isoko.learner.coursework import AssignmentState, CourseState, Note
 from isoko.learner.page import document
 
@@ -77,14 +78,24 @@ def links_html(title: str, links: list[tuple[str, str]]) -> str:
     return f'<section class="card"><h3>{escape(title)}</h3><ul class="links">{rows}</ul></section>'
 
 
-def course_html(base_url: str, xsrf: str, course: CourseState, note: Note | None = None) -> str:
+def app_url(base_url: str, path: str, language: str) -> str:
+    """An app in the learner's Voilà, in ``language`` (``?lang=fr``): the simulator
+    reads it from the page's query string (:func:`isoko.i18n.requested_language`)."""
+    app = _path(base_url, "voila", "render", *path.split("/"))
+    return f"{app}?{LANGUAGE_PARAMETER}={quote(language)}"
+
+
+def course_html(
+    base_url: str,
+    xsrf: str,
+    course: CourseState,
+    note: Note | None = None,
+    language: str = SOURCE_LANGUAGE,
+) -> str:
     lessons = [
         (item.title, _path(base_url, "notebooks", *item.path.split("/"))) for item in course.lessons
     ]
-    apps = [
-        (item.title, _path(base_url, "voila", "render", *item.path.split("/")))
-        for item in course.apps
-    ]
+    apps = [(item.title, app_url(base_url, item.path, language)) for item in course.apps]
     parts = [f'<h2 id="c-{escape(course.slug)}">{escape(course.title)}</h2>']
     parts.append(links_html("Lessons", lessons))
     parts.append(links_html("Apps", apps))
@@ -104,17 +115,57 @@ def _placed(note: Note | None, state: AssignmentState) -> bool:
     return note is not None and note.where == anchor(state.course, state.id)
 
 
-def header_html(base_url: str, user: str) -> str:
+def language_switch_html(
+    base_url: str, xsrf: str, chosen: str, offered: tuple[str, ...] | list[str]
+) -> str:
+    """One button per language Isoko offers, each named in its own language; the
+    chosen one is text. Pressing one posts it to ``learn/language`` (no script)."""
+    if len(offered) < 2:
+        return ""
+    items = []
+    for code in offered:
+        name = escape(native_name(code))
+        if code == chosen:
+            items.append(f'<strong lang="{escape(code)}" aria-current="true">{name}</strong>')
+        else:
+            items.append(
+                f'<button name="language" value="{escape(code)}" lang="{escape(code)}">'
+                f"{name}</button>"
+            )
+    target = _path(base_url, "learn", "language")
+    return (
+        f'<form method="post" action="{escape(target)}" class="languages" '
+        'aria-label="Language · Langue">'
+        f'<input type="hidden" name="_xsrf" value="{escape(xsrf)}">{" · ".join(items)}</form>'
+    )
+
+
+def header_html(
+    base_url: str,
+    user: str,
+    xsrf: str = "",
+    language: str = SOURCE_LANGUAGE,
+    offered: tuple[str, ...] | list[str] = (SOURCE_LANGUAGE,),
+) -> str:
     return (
         f"<h1>My courses</h1><nav>{escape(user)} · "
         f'<a href="{escape(base_url)}lab">JupyterLab</a> · '
         '<a href="/hub/home">Hub</a> · <a href="/hub/logout">Log out</a></nav>'
+        + language_switch_html(base_url, xsrf, language, offered)
     )
 
 
 def home_page(
-    base_url: str, xsrf: str, user: str, courses: list[CourseState], note: Note | None
+    base_url: str,
+    xsrf: str,
+    user: str,
+    courses: list[CourseState],
+    note: Note | None,
+    language: str = SOURCE_LANGUAGE,
+    offered: tuple[str, ...] | list[str] = (SOURCE_LANGUAGE,),
 ) -> str:
+    """The learner's home; ``language`` is the one they chose (apps open in it),
+    ``offered`` the languages of the switch."""
     # A note about an assignment is shown in its section, where the learner pressed
     # the button (the page scrolls there); any other note at the top.
     placed = note is not None and any(
@@ -122,14 +173,15 @@ def home_page(
     )
     top = "" if placed else note_html(note)
     if courses:
-        body = "".join(course_html(base_url, xsrf, course, note) for course in courses)
+        body = "".join(course_html(base_url, xsrf, course, note, language) for course in courses)
     else:
         body = (
             '<section class="card"><p>You are not in a course yet.</p>'
             "<p>Ask your teacher to add you to their course; it appears here once they "
             "have.</p></section>"
         )
-    return document("My courses", top + body, header_html(base_url, user))
+    header = header_html(base_url, user, xsrf, language, offered)
+    return document("My courses", top + body, header)
 
 
 def feedback_choice_page(base_url: str, course: str, assignment: str, files: list[str]) -> str:
