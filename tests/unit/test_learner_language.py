@@ -12,7 +12,7 @@ import pytest
 
 from isoko import i18n
 from isoko.courses.apps import app_source
-from isoko.learner.coursework import CourseState, Item
+from isoko.learner.coursework import AssignmentState, CourseState, Item
 from isoko.learner.home import home_page
 from isoko.learner.language import (
     LAB_LANGUAGE_PLUGIN,
@@ -179,3 +179,20 @@ def test_my_courses_offers_every_language_and_links_apps_in_the_chosen_one():
     english = home_page("/user/amina/", "tok", "amina", [COURSE], None, "en", ("en", "fr"))
     assert '<button name="language" value="fr" lang="fr">Français</button>' in english
     assert "price-and-profit.ipynb?lang=en" in english
+
+
+def test_my_courses_is_in_the_chosen_language():
+    """Its own words come from the isoko-learner catalogue; the course's own names stay."""
+    a01 = AssignmentState("pricing", "a01")
+    course = CourseState(COURSE.slug, COURSE.lessons, COURSE.apps, [a01])
+    french = home_page("/user/amina/", "tok", "amina", [course], None, "fr", ("en", "fr"))
+    assert '<html lang="fr">' in french
+    assert "<title>Mes cours</title>" in french and "<h1>Mes cours</h1>" in french
+    assert "<h3>Leçons</h3>" in french and "<h3>Applications</h3>" in french
+    assert ">Récupérer</button>" in french and "Prêt à récupérer." in french
+    assert "Se déconnecter" in french and "price and profit" in french
+    assert not re.search(r">(My courses|Lessons|Apps|Fetch|Log out)<", french)
+
+    english = home_page("/user/amina/", "tok", "amina", [course], None, "en", ("en", "fr"))
+    assert '<html lang="en">' in english and "<h1>My courses</h1>" in english
+    assert ">Fetch</button>" in english and "Mes cours" not in english

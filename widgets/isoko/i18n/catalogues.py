@@ -6,7 +6,9 @@ built, ``N_("...")`` where a label is declared) and sorts them into domains:
 - a message used by one simulator module only goes to that simulator's domain,
   ``isoko-<module>``;
 - a message used by two or more simulators, or declared outside a simulator module
-  (the base class, shared input declarations), goes to the shared domain ``isoko``.
+  (the base class, shared input declarations), goes to the shared domain ``isoko``;
+- a message of the learner's pages (``isoko/learner``) goes to their own domain,
+  ``isoko-learner`` (:data:`PAGE_DOMAINS`).
 
 :func:`update` writes the templates (``locale/<domain>.pot``) and brings every
 language's catalogues in step with them through Babel's ``Catalog.update``: new
@@ -35,6 +37,10 @@ from isoko.i18n import LOCALE_DIR, SHARED_DOMAIN
 
 #: Where the translated messages are.
 SOURCE_DIR = Path(__file__).resolve().parent.parent / "sims"
+
+#: Packages beside the simulators whose pages are translated, each as one domain of its
+#: own (package folder -> domain): the learner's home, ``/learn``.
+PAGE_DOMAINS = {"learner": "isoko-learner"}
 
 #: The extraction keywords: ``_`` translates, ``N_`` only marks (see ``isoko.i18n.N_``).
 KEYWORDS: dict[str, None] = {"_": None, "N_": None}
@@ -68,18 +74,34 @@ def own_domain(path: Path) -> str:
     return f"isoko-{path.stem}" if is_simulator_module(path) else SHARED_DOMAIN
 
 
+def _messages(path: Path) -> Iterable[tuple[str, list[str]]]:
+    """(message, translator comments) of each message marked in the Python file ``path``."""
+    for _line, message, comments, _context in extract_from_file(
+        "python", path, keywords=KEYWORDS, comment_tags=COMMENT_TAGS, strip_comment_tags=True
+    ):
+        if isinstance(message, str) and message:
+            yield message, comments
+
+
 def extract(source_dir: Path = SOURCE_DIR) -> dict[str, Catalog]:
-    """Domain -> template of the messages marked in ``source_dir``'s Python files."""
+    """Domain -> template of the messages marked in ``source_dir``'s Python files, and
+    in the packages of :data:`PAGE_DOMAINS` beside it (each its own domain)."""
     found: dict[str, list[tuple[str, str, list[str]]]] = {}  # msgid -> (domain, file, notes)
     for path in sorted(source_dir.rglob("*.py")):
         where = path.relative_to(source_dir.parent.parent).as_posix()
         domain = own_domain(path)
-        for _line, message, comments, _context in extract_from_file(
-            "python", path, keywords=KEYWORDS, comment_tags=COMMENT_TAGS, strip_comment_tags=True
-        ):
-            if isinstance(message, str) and message:
-                found.setdefault(message, []).append((domain, where, comments))
+        for message, comments in _messages(path):
+            found.setdefault(message, []).append((domain, where, comments))
     templates: dict[str, Catalog] = {}
+    for package, domain in PAGE_DOMAINS.items():
+        for path in sorted((source_dir.parent / package).glob("*.py")):
+            where = path.relative_to(source_dir.parent.parent).as_posix()
+            for message, comments in _messages(path):
+                template = templates.setdefault(domain, _new_catalogue(domain, None))
+                known = template.get(message)
+                locations = [*(known.locations if known else []), (where, None)]
+                notes = [*(known.auto_comments if known else []), *comments]
+                template.add(message, locations=sorted(set(locations)), auto_comments=notes)
     for message, uses in found.items():
         domains = {domain for domain, _, _ in uses}
         domain = domains.pop() if len(domains) == 1 else SHARED_DOMAIN
@@ -94,12 +116,13 @@ def extract(source_dir: Path = SOURCE_DIR) -> dict[str, Catalog]:
 
 
 def _new_catalogue(domain: str, language: str | None) -> Catalog:
+    what = "the learner's pages" if domain in PAGE_DOMAINS.values() else "the simulators' labels"
     return Catalog(
         locale=language,
         domain=domain,
         project="Isoko",
         version="1",
-        header_comment=f"# Isoko: the simulators' labels ({domain}).",
+        header_comment=f"# Isoko: {what} ({domain}).",
         fuzzy=False,
     )
 

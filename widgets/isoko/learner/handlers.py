@@ -16,7 +16,7 @@ from tornado import web
 from isoko import i18n
 from isoko.courses.nbgrader_on_first_use import assignment_list_manager
 from isoko.learner.coursework import Coursework, Note
-from isoko.learner.home import anchor, feedback_choice_page, home_page
+from isoko.learner.home import anchor, feedback_choice_page, home_page, translator
 from isoko.learner.language import (
     UnknownLanguage,
     choose_language,
@@ -110,11 +110,13 @@ class LanguageHandler(LearnerHandler):
                     f'</strong></section><p><a href="{escape(back)}">Back to My courses</a></p>',
                 )
             )
-        name = i18n.native_name(language)
+        _ = translator(language)
         note = Note(
             "good",
-            f"{name}: JupyterLab and the apps open in {name} from now on.",
-            ["A JupyterLab tab already open changes when it is reloaded."],
+            _("{language}: JupyterLab and the apps now open in this language.").format(
+                language=i18n.native_name(language)
+            ),
+            [_("A JupyterLab tab already open changes when it is reloaded.")],
         )
         self.redirect(self.home_url(note))
 

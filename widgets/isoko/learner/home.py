@@ -1,13 +1,32 @@
-"""The learner's course page: lessons, apps and assignments, one button per step."""
+"""The learner's course page: lessons, apps and assignments, one button per step.
+
+Its words are in the learner's language, through gettext (the domain :data:`DOMAIN`,
+``locale/<lang>/LC_MESSAGES/isoko-learner.po``): each function takes the ``_`` of that
+language, English (``str``) by default.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from html import escape
 from urllib.parse import quote
 
+from isoko import i18n
 from isoko.i18n import LANGUAGE_PARAMETER, SOURCE_LANGUAGE, native_name
 from isoko.learner.coursework import AssignmentState, CourseState, Note
 from isoko.learner.page import document
+
+#: The gettext domain of the learner's pages.
+DOMAIN = "isoko-learner"
+
+#: A gettext ``_``: an English message in, the learner's words out.
+Translate = Callable[[str], str]
+
+
+def translator(language: str) -> Translate:
+    """The ``_`` of the learner's pages in ``language`` (English where a message has
+    no translation yet)."""
+    return i18n.translator(DOMAIN, language)
 
 
 def note_html(note: Note | None) -> str:
@@ -29,6 +48,7 @@ def _path(base_url: str, *parts: str) -> str:
 
 
 def action_form(base_url: str, xsrf: str, state: AssignmentState, action: str, label: str) -> str:
+    """A step's button (``label`` is shown as given, already translated)."""
     target = _path(base_url, "learn", state.course, state.id, action)
     plain = "" if action in ("fetch", "submit") else ' class="plain"'
     return (
@@ -38,35 +58,40 @@ def action_form(base_url: str, xsrf: str, state: AssignmentState, action: str, l
     )
 
 
-def status_text(state: AssignmentState) -> str:
+def status_text(state: AssignmentState, _: Translate = str) -> str:
     if state.status == "submitted":
-        text = f"Submitted {state.submitted_at}."
+        text = _("Submitted {when}.").format(when=state.submitted_at)
         if state.feedback_files:
-            return text + " Feedback is here."
-        return text + (" Feedback is ready." if state.feedback_released else " Not graded yet.")
+            then = _("Feedback is here.")
+        elif state.feedback_released:
+            then = _("Feedback is ready.")
+        else:
+            then = _("Not graded yet.")
+        return f"{text} {then}"
     if state.fetched:
-        return "In your folder. Work it, Validate, then Submit."
-    return "Ready to fetch."
+        return _("In your folder. Work it, Validate, then Submit.")
+    return _("Ready to fetch.")
 
 
 def assignment_html(
-    base_url: str, xsrf: str, state: AssignmentState, note: Note | None = None
+    base_url: str, xsrf: str, state: AssignmentState, note: Note | None = None, _: Translate = str
 ) -> str:
     buttons = []
     if not state.fetched:
-        buttons.append(action_form(base_url, xsrf, state, "fetch", "Fetch"))
+        buttons.append(action_form(base_url, xsrf, state, "fetch", _("Fetch")))
     for path in state.notebooks:
-        label = "Open" if len(state.notebooks) == 1 else f"Open {path.rsplit('/', 1)[-1]}"
+        name = path.rsplit("/", 1)[-1]
+        label = _("Open") if len(state.notebooks) == 1 else _("Open {name}").format(name=name)
         href = _path(base_url, "notebooks", *path.split("/"))
         buttons.append(f'<a class="button plain" href="{escape(href)}">{escape(label)}</a>')
     if state.fetched:
-        buttons.append(action_form(base_url, xsrf, state, "validate", "Validate"))
-        buttons.append(action_form(base_url, xsrf, state, "submit", "Submit"))
+        buttons.append(action_form(base_url, xsrf, state, "validate", _("Validate")))
+        buttons.append(action_form(base_url, xsrf, state, "submit", _("Submit")))
     if state.status == "submitted":
-        buttons.append(action_form(base_url, xsrf, state, "feedback", "Feedback"))
+        buttons.append(action_form(base_url, xsrf, state, "feedback", _("Feedback")))
     return (
         f'<section id="{escape(anchor(state.course, state.id))}" class="assignment">'
-        f'<h3>{escape(state.id)}</h3><p class="state">{escape(status_text(state))}</p>'
+        f'<h3>{escape(state.id)}</h3><p class="state">{escape(status_text(state, _))}</p>'
         f'<div class="actions">{"".join(buttons)}</div>{note_html(note)}</section>'
     )
 
@@ -91,21 +116,24 @@ def course_html(
     course: CourseState,
     note: Note | None = None,
     language: str = SOURCE_LANGUAGE,
+    _: Translate = str,
 ) -> str:
     lessons = [
         (item.title, _path(base_url, "notebooks", *item.path.split("/"))) for item in course.lessons
     ]
     apps = [(item.title, app_url(base_url, item.path, language)) for item in course.apps]
     parts = [f'<h2 id="c-{escape(course.slug)}">{escape(course.title)}</h2>']
-    parts.append(links_html("Lessons", lessons))
-    parts.append(links_html("Apps", apps))
-    parts.append('<h3 class="small">Assignments</h3>')
+    parts.append(links_html(_("Lessons"), lessons))
+    parts.append(links_html(_("Apps"), apps))
+    assignments = _("Assignments")
+    parts.append(f'<h3 class="small">{escape(assignments)}</h3>')
     if course.problem:
         parts.append(f'<p class="msg">{escape(course.problem)}</p>')
     elif not course.assignments:
-        parts.append("<p>No assignment has been released yet.</p>")
+        none_yet = _("No assignment has been released yet.")
+        parts.append(f"<p>{escape(none_yet)}</p>")
     parts.extend(
-        assignment_html(base_url, xsrf, state, note if _placed(note, state) else None)
+        assignment_html(base_url, xsrf, state, note if _placed(note, state) else None, _)
         for state in course.assignments
     )
     return "".join(parts)
@@ -146,11 +174,15 @@ def header_html(
     xsrf: str = "",
     language: str = SOURCE_LANGUAGE,
     offered: tuple[str, ...] | list[str] = (SOURCE_LANGUAGE,),
+    _: Translate = str,
 ) -> str:
+    # Messages outside f-strings: the extraction of the catalogues reads no f-string.
+    title, hub, log_out = _("My courses"), _("Hub"), _("Log out")
     return (
-        f"<h1>My courses</h1><nav>{escape(user)} · "
+        f"<h1>{escape(title)}</h1><nav>{escape(user)} · "
         f'<a href="{escape(base_url)}lab">JupyterLab</a> · '
-        '<a href="/hub/home">Hub</a> · <a href="/hub/logout">Log out</a></nav>'
+        f'<a href="/hub/home">{escape(hub)}</a> · '
+        f'<a href="/hub/logout">{escape(log_out)}</a></nav>'
         + language_switch_html(base_url, xsrf, language, offered)
     )
 
@@ -164,8 +196,9 @@ def home_page(
     language: str = SOURCE_LANGUAGE,
     offered: tuple[str, ...] | list[str] = (SOURCE_LANGUAGE,),
 ) -> str:
-    """The learner's home; ``language`` is the one they chose (apps open in it),
-    ``offered`` the languages of the switch."""
+    """The learner's home in ``language``, the one they chose (apps open in it too);
+    ``offered`` are the languages of the switch."""
+    _ = translator(language)
     # A note about an assignment is shown in its section, where the learner pressed
     # the button (the page scrolls there); any other note at the top.
     placed = note is not None and any(
@@ -173,15 +206,16 @@ def home_page(
     )
     top = "" if placed else note_html(note)
     if courses:
-        body = "".join(course_html(base_url, xsrf, course, note, language) for course in courses)
+        body = "".join(course_html(base_url, xsrf, course, note, language, _) for course in courses)
     else:
-        body = (
-            '<section class="card"><p>You are not in a course yet.</p>'
-            "<p>Ask your teacher to add you to their course; it appears here once they "
-            "have.</p></section>"
+        lines = (
+            _("You are not in a course yet."),
+            _("Ask your teacher to add you to their course; it appears here once they have."),
         )
-    header = header_html(base_url, user, xsrf, language, offered)
-    return document("My courses", top + body, header)
+        body = '<section class="card">' + "".join(f"<p>{escape(line)}</p>" for line in lines)
+        body += "</section>"
+    header = header_html(base_url, user, xsrf, language, offered, _)
+    return document(_("My courses"), top + body, header, language)
 
 
 def feedback_choice_page(base_url: str, course: str, assignment: str, files: list[str]) -> str:
