@@ -12,8 +12,8 @@ import pytest
 
 from isoko import i18n
 from isoko.courses.apps import app_source
-from isoko.learner.coursework import AssignmentState, CourseState, Item
-from isoko.learner.home import home_page
+from isoko.learner.coursework import AssignmentState, CourseState, Coursework, Item
+from isoko.learner.home import home_page, translator
 from isoko.learner.language import (
     LAB_LANGUAGE_PLUGIN,
     UnknownLanguage,
@@ -196,3 +196,34 @@ def test_my_courses_is_in_the_chosen_language():
     english = home_page("/user/amina/", "tok", "amina", [course], None, "en", ("en", "fr"))
     assert '<html lang="en">' in english and "<h1>My courses</h1>" in english
     assert ">Fetch</button>" in english and "Mes cours" not in english
+
+
+class FakeAssignmentList:
+    """nbgrader's assignment list of a learner with one released assignment, a01."""
+
+    def __init__(self):
+        self.fetched = False
+
+    def list_assignments(self, course_id):
+        entry = {"assignment_id": "a01", "status": "released"}
+        if self.fetched:
+            entry = {**entry, "status": "fetched", "notebooks": [{"path": "pricing/a01/nb.ipynb"}]}
+        return {"success": True, "value": [entry]}
+
+    def fetch_assignment(self, course, assignment):
+        self.fetched = True
+        return {"success": True, "value": ""}
+
+
+def test_what_a_step_says_is_in_the_chosen_language(tmp_path: Path):
+    french = Coursework(FakeAssignmentList(), tmp_path, None, translator("fr"))
+    fetched = french.fetch("pricing", "a01")
+    assert (fetched.title, fetched.lines) == (
+        "a01 est maintenant dans votre dossier.",
+        ["Ouvrez-le, travaillez-le, puis Validez."],
+    )
+    again = french.fetch("pricing", "a01")
+    assert again.title == "a01 est déjà dans votre dossier."
+    english = Coursework(FakeAssignmentList(), tmp_path, None)
+    assert english.fetch("pricing", "a01").title == "a01 is in your folder now."
+    assert english.submit("pricing", "a02").title == ("Fetch a02 and work it before you submit it.")

@@ -40,7 +40,8 @@ class LearnerHandler(JupyterHandler):
         manager = assignment_list_manager(self.settings)
         if manager is None:
             raise web.HTTPError(503, "nbgrader's assignment list is not loaded in this server")
-        return Coursework(manager, Path(self.settings["server_root_dir"]).expanduser(), self.log)
+        root = Path(self.settings["server_root_dir"]).expanduser()
+        return Coursework(manager, root, self.log, translator(self.language))
 
     @property
     def notes(self) -> dict[str, Note]:
@@ -68,6 +69,11 @@ class LearnerHandler(JupyterHandler):
         apps = self.serverapp.extension_manager.extension_apps if self.serverapp else {}
         return lab_settings_dir(apps, Path(get_user_settings_dir()))
 
+    @property
+    def language(self) -> str:
+        """The language the learner chose (English until they choose)."""
+        return chosen_language(self.lab_settings_dir)
+
 
 class HomeHandler(LearnerHandler):
     @web.authenticated
@@ -75,8 +81,7 @@ class HomeHandler(LearnerHandler):
         note = self.notes.pop(self.get_argument("note", ""), None)
         coursework = self.coursework
         courses = [coursework.course(slug) for slug in coursework.course_ids()]
-        offered = i18n.languages()
-        language = chosen_language(self.lab_settings_dir, offered)
+        offered, language = i18n.languages(), self.language
         self.set_header("Cache-Control", "no-store")
         self.finish(
             home_page(
@@ -163,15 +168,17 @@ class FeedbackHandler(LearnerHandler):
             coursework.assignment(course, assignment) if course in coursework.course_ids() else None
         )
         if state is None or not state.feedback_files:
-            note = Note(
-                "info", f"No feedback for {assignment} here yet.", ["Press Feedback to fetch it."]
-            )
+            _ = coursework._
+            none_here = _("No feedback for {assignment} here yet.").format(assignment=assignment)
+            note = Note("info", none_here, [_("Press Feedback to fetch it.")])
             return self.redirect(self.home_url(note, course, assignment))
         self.set_header("Cache-Control", "no-store")
         chosen = self.get_argument("notebook", "")
         if not chosen and len(state.feedback_files) > 1:
             return self.finish(
-                feedback_choice_page(self.base_url, course, assignment, state.feedback_files)
+                feedback_choice_page(
+                    self.base_url, course, assignment, state.feedback_files, self.language
+                )
             )
         name = chosen or state.feedback_files[0]
         if name not in state.feedback_files:

@@ -218,7 +218,10 @@ def home_page(
     return document(_("My courses"), top + body, header, language)
 
 
-def feedback_choice_page(base_url: str, course: str, assignment: str, files: list[str]) -> str:
+def feedback_choice_page(
+    base_url: str, course: str, assignment: str, files: list[str], language: str = SOURCE_LANGUAGE
+) -> str:
+    _ = translator(language)
     rows = [
         (
             name.rsplit("/", 1)[-1].removesuffix(".html"),
@@ -226,4 +229,5 @@ def feedback_choice_page(base_url: str, course: str, assignment: str, files: lis
         )
         for name in files
     ]
-    return document(f"Feedback: {assignment}", links_html("Notebooks", rows))
+    title = _("Feedback: {assignment}").format(assignment=assignment)
+    return document(title, links_html(_("Notebooks"), rows), language=language)
