@@ -1,8 +1,9 @@
 """A learner chooses French once, in Chromium on the real hub, and everything follows.
 
-- On My courses (``/learn``) the learner presses *Français*: JupyterLab then opens in
-  French (its *Fichier* menu), and still does after their server is stopped and started
-  again (the choice is JupyterLab's own setting, in the learner's home).
+- On My courses (``/learn``) the learner presses *Français*: My courses is in French,
+  JupyterLab opens in French (its *Fichier* menu), and both still are after their
+  server is stopped and started again (the choice is JupyterLab's own setting, in the
+  learner's home).
 - An app opened from My courses shows French labels and French numbers.
 - A choice made in JupyterLab's own Settings → Language menu shows on My courses; a
   language Isoko does not have is refused with a message naming the ones it has.
@@ -125,6 +126,9 @@ def test_french_chosen_once_on_my_courses_is_jupyterlabs_language_even_after_a_r
     open_learn(page, hub, name)
     expect(chosen(page)).to_have_text("Français")
     expect(page.get_by_role("heading", name="Mes cours")).to_be_visible()
+    # What a step says is French too.
+    page.get_by_role("button", name="Récupérer").first.click()
+    expect(page.locator("#note")).to_contain_text("est maintenant dans votre dossier")
     open_lab(page, hub, name)
     expect(menu(page, "Fichier")).to_be_visible(timeout=60_000)
     page.screenshot(path=artifacts_dir / "e2e-lang-lab-french-after-restart.png")
