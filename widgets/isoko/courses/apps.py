@@ -31,12 +31,12 @@ def app_source(entry: SimEntry, language: str | None = None) -> str:
 
 
 def app_notebook_text(
-    entry: SimEntry, language: str | None = None, header_markdown: str = ""
+    entry: SimEntry, language: str | None = None, header_markdown: str = "", title: str = ""
 ) -> str:
     """The app notebook as committed: nbformat 4.5's layout (one-space indent, sorted keys).
 
     ``header_markdown``, when given, is a Markdown cell above the app (the gallery's
-    language switch)."""
+    language switch); ``title``, the page's title (default: the catalog's)."""
     cells = []
     if header_markdown:
         cells.append(
@@ -66,7 +66,7 @@ def app_notebook_text(
                 "name": "python3",
             },
             "language_info": {"name": "python"},
-            "title": entry.title,
+            "title": title or entry.title,
         },
         "nbformat": 4,
         "nbformat_minor": 5,

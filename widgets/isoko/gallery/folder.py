@@ -71,10 +71,10 @@ def write_gallery(
         shutil.rmtree(stale, ignore_errors=True)
     notebooks = []
     for language in languages:
+        _ = messages.translator(language)
         for entry in entries:
-            text = app_notebook_text(
-                entry, language, header_markdown=language_switch(entry, language, languages)
-            )
+            header = language_switch(entry, language, languages)
+            text = app_notebook_text(entry, language, header, title=_(entry.title))
             notebooks.append(_write(apps_dir(folder) / language / f"{entry.id}.ipynb", text))
             picture = pictures_dir(folder) / language / f"{entry.id}.html"
             _write(picture, picture_html(entry, language))
