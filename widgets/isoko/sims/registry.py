@@ -69,7 +69,9 @@ SIMULATORS: tuple[SimEntry, ...] = (
         id="price-and-profit",
         course="pricing",
         title=N_("Price and profit"),
-        question=N_("What price maximises my profit after commission, payment fees and exchange rate?"),
+        question=N_(
+            "What price maximises my profit after commission, payment fees and exchange rate?"
+        ),
         target="isoko.sims.pricing:PriceProfitSimulator",
         app_variable="simulator",
     ),
@@ -98,7 +100,9 @@ SIMULATORS: tuple[SimEntry, ...] = (
         id="storefront-and-ads",
         course="selling-online",
         title=N_("Storefront and ads"),
-        question=N_("How much can I pay to win a customer, and does my shop make money each month?"),
+        question=N_(
+            "How much can I pay to win a customer, and does my shop make money each month?"
+        ),
         target="isoko.sims.storefront:StorefrontAdsSimulator",
     ),
     SimEntry(
