@@ -94,6 +94,9 @@ class AppHandler(TornadoVoilaHandler):
             path = f"{language}/{app_id}"
             self.finish(pages.busy_page(gallery.base_url, language, gallery.languages, path))
             return
+        # Voilà's page stops its kernel when it unloads, with a request that carries the
+        # _xsrf cookie's value: set the cookie, or every closed page's kernel stays.
+        self.xsrf_token  # noqa: B018 (reading it sets the cookie)
         try:
             async for html in self.get_generator(path=f"{language}/{app_id}.ipynb"):
                 self.write(html)
@@ -142,7 +145,11 @@ class GalleryApp(Voila):
 def gallery_config(base_url: str, port: int, preheated_per_app: int, max_kernels: int) -> Config:
     """Voilà's configuration for the gallery (the traitlets it reads)."""
     shared = voila_settings(base_url)
-    tornado_settings = dict(shared["ServerApp"]["tornado_settings"])
+    tornado_settings = {
+        **shared["ServerApp"]["tornado_settings"],
+        # The gallery's own cookie, not sent to the hub or to learners' servers.
+        "xsrf_cookie_kwargs": {"path": base_url, "samesite": "Lax"},
+    }
     return Config(
         {
             "Voila": {
