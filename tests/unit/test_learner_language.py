@@ -190,12 +190,21 @@ def test_my_courses_is_in_the_chosen_language():
     assert "<title>Mes cours</title>" in french and "<h1>Mes cours</h1>" in french
     assert "<h3>Leçons</h3>" in french and "<h3>Applications</h3>" in french
     assert ">Récupérer</button>" in french and "Prêt à récupérer." in french
-    assert "Se déconnecter" in french and "price and profit" in french
+    assert "Se déconnecter" in french
+    # An app is named by the catalog's title, in French; a course's own lesson stays.
+    assert ">Prix et bénéfice</a>" in french and ">Lesson 1</a>" in french
     assert not re.search(r">(My courses|Lessons|Apps|Fetch|Log out)<", french)
 
     english = home_page("/user/amina/", "tok", "amina", [course], None, "en", ("en", "fr"))
     assert '<html lang="en">' in english and "<h1>My courses</h1>" in english
     assert ">Fetch</button>" in english and "Mes cours" not in english
+    assert ">Price and profit</a>" in english
+
+
+def test_an_app_of_no_catalog_entry_keeps_its_notebooks_title():
+    course = CourseState("pricing", apps=[Item("my own app", "pricing/apps/mine.ipynb")])
+    page = home_page("/user/amina/", "tok", "amina", [course], None, "fr", ("en", "fr"))
+    assert ">my own app</a>" in page
 
 
 class FakeAssignmentList:

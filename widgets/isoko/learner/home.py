@@ -12,9 +12,10 @@ from html import escape
 from urllib.parse import quote
 
 from isoko import i18n
-from isoko.i18n import LANGUAGE_PARAMETER, SOURCE_LANGUAGE, native_name
-from isoko.learner.coursework import AssignmentState, CourseState, Note
+from isoko.i18n import LANGUAGE_PARAMETER, SHARED_DOMAIN, SOURCE_LANGUAGE, native_name
+from isoko.learner.coursework import AssignmentState, CourseState, Item, Note
 from isoko.learner.page import document
+from isoko.sims.registry import catalog
 
 #: The gettext domain of the learner's pages.
 DOMAIN = "isoko-learner"
@@ -110,6 +111,14 @@ def app_url(base_url: str, path: str, language: str) -> str:
     return f"{app}?{LANGUAGE_PARAMETER}={quote(language)}"
 
 
+def app_title(item: Item, language: str) -> str:
+    """The title the catalog gives the app at ``item.path`` (its file is named by the
+    simulator's id), in ``language`` (titles are in the simulators' shared catalogue);
+    an app of no catalog entry keeps the title of its notebook."""
+    entry = next((e for e in catalog() if item.path.endswith(f"/apps/{e.id}.ipynb")), None)
+    return i18n.translator(SHARED_DOMAIN, language)(entry.title) if entry else item.title
+
+
 def course_html(
     base_url: str,
     xsrf: str,
@@ -121,7 +130,9 @@ def course_html(
     lessons = [
         (item.title, _path(base_url, "notebooks", *item.path.split("/"))) for item in course.lessons
     ]
-    apps = [(item.title, app_url(base_url, item.path, language)) for item in course.apps]
+    apps = [
+        (app_title(item, language), app_url(base_url, item.path, language)) for item in course.apps
+    ]
     parts = [f'<h2 id="c-{escape(course.slug)}">{escape(course.title)}</h2>']
     parts.append(links_html(_("Lessons"), lessons))
     parts.append(links_html(_("Apps"), apps))
