@@ -157,9 +157,11 @@ def test_the_hub_starts_the_gallery_as_its_account_in_its_sandbox_below_learners
     command = service["command"]
     assert command[:3] == ["/usr/bin/nice", "-n", "10"]
     assert command[3] == "/usr/bin/bwrap" and "--unshare-pid" in command
-    assert command[
-        command.index("/srv/x/gallery") - 1 : command.index("/srv/x/gallery") + 2
-    ] == ["--ro-bind", "/srv/x/gallery", "/srv/x/gallery"]
+    assert command[command.index("/srv/x/gallery") - 1 : command.index("/srv/x/gallery") + 2] == [
+        "--ro-bind",
+        "/srv/x/gallery",
+        "/srv/x/gallery",
+    ]
     # Nothing private is bound into its sandbox.
     for private in ("/srv/x/homes", "/srv/x/exchange", str(tmp_path), str(REPO)):
         assert private not in command
