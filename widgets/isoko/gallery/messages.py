@@ -10,9 +10,6 @@ from isoko.i18n import N_
 
 DOMAIN = "isoko-gallery"
 
-#: Each language's name in that language, for the language switch.
-LANGUAGE_NAMES = {"en": "English", "fr": "Français", "rw": "Ikinyarwanda", "sw": "Kiswahili"}
-
 #: The courses' short names, as a card shows them.
 COURSE_NAMES = {
     "pricing": N_("Pricing"),
@@ -41,4 +38,5 @@ def translator(language: str) -> Callable[[str], str]:
 
 
 def language_name(language: str) -> str:
-    return LANGUAGE_NAMES.get(language, language)
+    """The language named in itself (``Français``), as My courses names it too."""
+    return i18n.native_name(language)
