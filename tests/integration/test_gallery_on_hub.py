@@ -96,6 +96,9 @@ def test_anyone_opens_the_index_and_every_app_in_english_and_french(gallery_hub)
     for entry in catalog():
         assert entry.title in index.text
         assert f'href="{GALLERY}en/{entry.id}"' in index.text
+    # The hub's login page shows a visitor the way.
+    login = visitor.get(gallery_hub.url + "/hub/login", timeout=30).text
+    assert f'<a href="{GALLERY}">Try the' in login
     french = visitor.get(gallery_hub.url + GALLERY + "fr/", timeout=30)
     assert 'lang="fr"' in french.text and "Avion ou bateau" in french.text
     assert "Ouvrir le simulateur" in french.text
@@ -104,6 +107,7 @@ def test_anyone_opens_the_index_and_every_app_in_english_and_french(gallery_hub)
     # Voilà's page names no charset: read it as the UTF-8 it is.
     page = app.content.decode("utf-8")
     assert "<strong>Français</strong>" in page and ">Tous les simulateurs</a>" in page
+    assert '<html lang="fr">' in page
     assert "application/vnd.jupyter.widget-view+json" in page
     close(gallery_hub, app)
 

@@ -166,3 +166,21 @@ def test_the_hub_starts_the_gallery_as_its_account_in_its_sandbox_below_learners
     for private in ("/srv/x/homes", "/srv/x/exchange", str(tmp_path), str(REPO)):
         assert private not in command
     assert "--port=8100" in command
+
+
+def test_the_login_page_points_visitors_to_the_gallery_only_when_it_runs(tmp_path):
+    from traitlets.config import Config
+
+    from isoko.hub.config import update_course_pages
+
+    def login_link(**environ: str) -> str:
+        s = Settings.from_environ(
+            checkout=REPO, environ={"ISOKO_STATE_DIR": str(tmp_path), **environ}, as_root=False
+        )
+        c = Config()
+        update_course_pages(c, s, [])
+        return c.JupyterHub.template_vars["isoko_gallery_url"]
+
+    assert login_link() == "/services/gallery/"
+    assert login_link(ISOKO_GALLERY="0") == ""
+    assert login_link(ISOKO_DEPLOYMENT="compose", ISOKO_LEARNER_IMAGE="x/learner:1") == ""

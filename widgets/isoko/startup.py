@@ -20,6 +20,7 @@ from isoko.courses.content import publish
 from isoko.courses.exchange import ensure_exchange_root
 from isoko.gallery.folder import write_gallery
 from isoko.hub.config import update_services
+from isoko.hub.gallery import gallery_runs
 from isoko.hub.server_config import write_server_configs
 from isoko.i18n import languages
 from isoko.platform import demo, prepare, unix
@@ -132,10 +133,10 @@ def publish_content(start: Start) -> str:
 def prepare_gallery(start: Start) -> str:
     """The public gallery's apps (every simulator in every language) and its account."""
     s = start.s
-    if not s.gallery_enabled:
+    if not gallery_runs(s):
+        if s.gallery_enabled:
+            return "Gallery: not started in containers (on one machine only, for now)"
         return "Gallery: off (gallery.enabled is false)"
-    if s.in_containers:
-        return "Gallery: not started in containers (run on one machine only, for now)"
     offered = languages()
     apps = write_gallery(s.gallery_dir, offered, s.bin_dir / "python")
     account = ""

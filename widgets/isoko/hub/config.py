@@ -40,8 +40,14 @@ from traitlets.config import Config
 from isoko.courses.catalog import Course, load_courses
 from isoko.hub import deployment
 from isoko.hub.deployment import COMPOSE, KUBERNETES
-from isoko.hub.gallery import gallery_service
-from isoko.names import RESERVED_HUB_NAME_PATTERN, formgrade_group, instructor_group, student_group
+from isoko.hub.gallery import gallery_runs, gallery_service
+from isoko.names import (
+    GALLERY_SERVICE,
+    RESERVED_HUB_NAME_PATTERN,
+    formgrade_group,
+    instructor_group,
+    student_group,
+)
 from isoko.platform.demo import ADMIN
 from isoko.platform.settings import Settings
 
@@ -289,13 +295,11 @@ def update_services(
     roster_token: str | None = None,
     environ: Mapping[str, str] | None = None,
 ) -> None:
-    # The public gallery runs beside the hub on one machine (in containers: not yet).
-    gallery = s.gallery_enabled and not s.in_containers
     c.JupyterHub.services = [
         *grader_services(s, courses, environ),
         idle_culler_service(s),
         *([roster_service(roster_token)] if roster_token else []),
-        *([gallery_service(s)] if gallery else []),
+        *([gallery_service(s)] if gallery_runs(s) else []),
     ]
 
 
@@ -412,7 +416,11 @@ def update_course_pages(c: Config, s: Settings, courses: list[Course]) -> None:
     c.JupyterHub.custom_scopes = CUSTOM_SCOPES
     c.JupyterHub.template_paths = [str(TEMPLATES)]
     titles = {course.slug: course.title for course in courses}
-    c.JupyterHub.template_vars = {"isoko": HomeNotes(titles)}
+    # The login page shows visitors the way to the public gallery, when there is one.
+    c.JupyterHub.template_vars = {
+        "isoko": HomeNotes(titles),
+        "isoko_gallery_url": f"/services/{GALLERY_SERVICE}/" if gallery_runs(s) else "",
+    }
     c.IsokoAuthenticator.enrolment_codes_file = str(s.enrolment_codes_file)
     c.IsokoAuthenticator.course_titles = titles
 

@@ -115,6 +115,12 @@ def server_command(
 GALLERY_NICE = 10
 
 
+def gallery_runs(s: Settings) -> bool:
+    """Whether the hub starts the gallery: when enabled, beside the hub on one machine
+    (in containers it is not started yet)."""
+    return s.gallery_enabled and not s.in_containers
+
+
 def gallery_arguments(port: int, preheated_per_app: int | None, max_kernels: int | None) -> list:
     """``python -m isoko.gallery``'s options; sizes not given are taken from the machine."""
     arguments = [f"--port={port}"]
