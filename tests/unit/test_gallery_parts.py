@@ -133,6 +133,8 @@ def test_the_index_lists_every_simulator_with_its_question_and_one_link(folder):
     for entry in catalog():
         assert f'href="/services/gallery/fr/{entry.id}"' in page
     assert "Quel prix maximise mon bénéfice" in page
+    # Each card also leads to its app in the other language.
+    assert '<a href="/services/gallery/en/air-or-sea" hreflang="en">English</a>' in page
     assert '<a href="/services/gallery/" hreflang="en">English</a>' in page
     # One request, nothing from elsewhere: no script, no link to another origin.
     assert "<script" not in page and not re.search(r'(src|href)="(https?:)?//', page)

@@ -33,6 +33,7 @@ overflow:hidden;display:flex;flex-direction:column}
 a.isoko-open{display:inline-block;margin-top:auto;padding:.55em 1em;border-radius:8px;
 background:#1f4e79;color:#fff;text-decoration:none;font-weight:600;text-align:center}
 a{color:#1f4e79}
+.isoko-also{margin:.5em 0 0;font-size:.9em}
 """
 
 
@@ -68,6 +69,17 @@ def language_links(base_url: str, language: str, languages: Sequence[str], path:
     return f'<nav class="isoko-languages">{"".join(links)}</nav>'
 
 
+def other_languages(base_url: str, language: str, languages: Sequence[str], entry: SimEntry) -> str:
+    """Links to the same app in every other language, each named in itself."""
+    links = [
+        f'<a href="{escape(app_url(base_url, other, entry))}" hreflang="{escape(other)}">'
+        f"{escape(messages.language_name(other))}</a>"
+        for other in languages
+        if other != language
+    ]
+    return f'<p class="isoko-also">{" · ".join(links)}</p>' if links else ""
+
+
 def picture(folder: Path, language: str, entry: SimEntry) -> str:
     path = pictures_dir(folder) / language / f"{entry.id}.html"
     return path.read_text(encoding="utf-8") if path.is_file() else ""
@@ -93,7 +105,8 @@ def index_page(
             f'<div class="isoko-picture" aria-hidden="true">'
             f"{picture(folder, language, entry)}</div>"
             f'<a class="isoko-open" href="{escape(app_url(base_url, language, entry))}">'
-            f"{escape(_(messages.OPEN_APP))}</a></article>"
+            f"{escape(_(messages.OPEN_APP))}</a>"
+            f"{other_languages(base_url, language, languages, entry)}</article>"
         )
     body = (
         f"<header>{language_links(base_url, language, languages)}"
