@@ -18,7 +18,15 @@ from playwright.sync_api import Browser, Page, expect
 
 from isoko.gallery import messages
 from isoko.sims.registry import SimEntry, catalog
-from support.app_page import CHARTS, SIM, assert_fits, charts, main_control, move
+from support.app_page import (
+    CHARTS,
+    SIM,
+    assert_fits,
+    charts,
+    main_control,
+    move,
+    wait_for_new_chart,
+)
 from support.gallery import GalleryServer, running_gallery
 
 pytestmark = pytest.mark.e2e
@@ -119,10 +127,5 @@ def test_each_app_draws_in_its_language_fits_and_redraws(
     assert_fits(page)
     before = charts(page)
     move(main_control(page))
-    page.wait_for_function(
-        """([selector, before]) => [...document.querySelectorAll(selector)]
-            .map(s => s.outerHTML).join("\\n") !== before""",
-        arg=[CHARTS, before],
-        timeout=UPDATE_TIMEOUT_MS,
-    )
+    wait_for_new_chart(page, before, UPDATE_TIMEOUT_MS)
     assert_fits(page)

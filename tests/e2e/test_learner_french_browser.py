@@ -22,6 +22,7 @@ import pytest
 from playwright.sync_api import BrowserContext, Page, expect
 
 from isoko.sims.registry import find
+from support.browser import log_in_learner
 from support.client import signed_in
 from support.hub import running_hub
 
@@ -45,18 +46,6 @@ ENGLISH_THOUSANDS = re.compile(r"\d,\d{3}\b")
 def hub(artifacts_dir) -> Iterator:
     with running_hub(artifacts_dir, "lang-") as hub:
         yield hub
-
-
-def log_in(context: BrowserContext, hub, account: dict) -> Page:
-    """Sign in through the hub's form and wait for the learner's server to answer."""
-    page = context.new_page()
-    page.goto(f"{hub.url}/hub/login")
-    page.fill("#username_input", account["username"])
-    page.fill("#password_input", account["password"])
-    page.click("#login_submit")
-    server = re.compile(rf"^{re.escape(hub.url)}/user/{re.escape(account['username'])}/")
-    page.wait_for_url(server, timeout=SPAWN_TIMEOUT_MS)
-    return page
 
 
 def open_learn(page: Page, hub, name: str) -> None:
@@ -101,7 +90,7 @@ def test_french_chosen_once_on_my_courses_is_jupyterlabs_language_even_after_a_r
 ):
     learner = hub.demo_accounts["learners"][0]
     name = learner["username"]
-    page = log_in(context, hub, learner)
+    page = log_in_learner(context, hub, learner)
     open_learn(page, hub, name)
     expect(chosen(page)).to_have_text("English")
     open_lab(page, hub, name)
@@ -139,7 +128,7 @@ def test_an_app_opened_from_my_courses_shows_french_labels_and_numbers(
 ):
     learner = hub.demo_accounts["learners"][1]
     name = learner["username"]
-    page = log_in(context, hub, learner)
+    page = log_in_learner(context, hub, learner)
     open_learn(page, hub, name)
     page.get_by_role("button", name="Français").click()
     expect(chosen(page)).to_have_text("Français")
@@ -170,7 +159,7 @@ def test_jupyterlabs_own_language_menu_shows_on_my_courses_and_a_bad_language_is
 ):
     learner = hub.demo_accounts["learners"][2]
     name = learner["username"]
-    page = log_in(context, hub, learner)
+    page = log_in_learner(context, hub, learner)
     open_lab(page, hub, name)
     menu(page, "Settings").click()
     page.locator(".lm-Menu-itemLabel", has_text=re.compile(r"^Language$")).click()

@@ -23,6 +23,7 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from isoko.sims.registry import find
+from support.browser import log_in_learner
 from support.client import HubUser, signed_in
 from support.hub import running_hub
 from support.web import static_site
@@ -69,18 +70,6 @@ def app_learner(hub) -> dict:
 def travelling_learner(hub) -> dict:
     """A learner whose JupyterLab workspace starts empty, first on a phone."""
     return hub.demo_accounts["learners"][0]
-
-
-def log_in(context: BrowserContext, hub, account: dict) -> Page:
-    """Sign in through the hub's form and wait for the learner's server to answer."""
-    page = context.new_page()
-    page.goto(f"{hub.url}/hub/login")
-    page.fill("#username_input", account["username"])
-    page.fill("#password_input", account["password"])
-    page.click("#login_submit")
-    server = re.compile(rf"^{re.escape(hub.url)}/user/{re.escape(account['username'])}/")
-    page.wait_for_url(server, timeout=SPAWN_TIMEOUT_MS)
-    return page
 
 
 def open_lab(page: Page, hub, name: str, path: str = "") -> None:
@@ -131,7 +120,7 @@ def test_the_assignment_list_opens_on_the_enrolled_course_and_says_when_no_feedb
     submitted = user.server("POST", "/assignments/submit", data=form)
     assert submitted.ok and submitted.json()["success"], submitted.text
 
-    page = log_in(context, hub, learner)
+    page = log_in_learner(context, hub, learner)
     open_lab(page, hub, name)
     open_assignment_list(page)
     # nbgrader would open on "logistics", the course the learner grades, first by name.
@@ -159,7 +148,7 @@ def test_render_with_voila_shows_the_app_in_jupyterlab_and_no_other_site_can_fra
     context: BrowserContext, hub, app_learner, other_site, artifacts_dir: Path
 ):
     name = app_learner["username"]
-    page = log_in(context, hub, app_learner)
+    page = log_in_learner(context, hub, app_learner)
     open_lab(page, hub, name, APP)
     page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=LOAD_TIMEOUT_MS)
     page.locator(".jp-Toolbar-item.voilaRender button, .voilaRender").first.click()
@@ -197,7 +186,7 @@ def test_a_missing_app_is_a_page_that_leads_back(
     context: BrowserContext, hub, app_learner, artifacts_dir: Path
 ):
     name = app_learner["username"]
-    page = log_in(context, hub, app_learner)
+    page = log_in_learner(context, hub, app_learner)
     reply = page.goto(f"{hub.url}/user/{name}/voila/render/pricing/apps/price-and-proft.ipynb")
     assert reply is not None and reply.status == 404
     expect(page.get_by_role("heading", name="App not found")).to_be_visible()
@@ -232,7 +221,7 @@ def test_a_phones_layout_does_not_follow_the_learner_to_the_laptop(
     phone = browser.new_context(viewport={"width": 360, "height": 740})
     phone.set_default_timeout(60_000)
     try:
-        page = log_in(phone, hub, learner)
+        page = log_in_learner(phone, hub, learner)
         open_lab(page, hub, name)
         # Open a lesson as a learner would; JupyterLab saves the layout in the workspace.
         with page.expect_response(
@@ -252,7 +241,7 @@ def test_a_phones_layout_does_not_follow_the_learner_to_the_laptop(
     laptop = browser.new_context(viewport={"width": 1280, "height": 800})
     laptop.set_default_timeout(60_000)
     try:
-        page = log_in(laptop, hub, learner)
+        page = log_in_learner(laptop, hub, learner)
         open_lab(page, hub, name)
         page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=LOAD_TIMEOUT_MS)
         page.wait_for_timeout(2_000)

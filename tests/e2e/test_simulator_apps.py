@@ -32,6 +32,7 @@ from support.app_page import (
     charts,
     main_control,
     move,
+    wait_for_new_chart,
 )
 
 pytestmark = pytest.mark.e2e
@@ -148,12 +149,7 @@ def test_app_draws_fits_and_redraws_its_chart(
         before = charts(page)
         assert "<svg" in before
         move(main_control(page))
-        page.wait_for_function(
-            """([selector, before]) => [...document.querySelectorAll(selector)]
-                .map(s => s.outerHTML).join("\\n") !== before""",
-            arg=[CHARTS, before],
-            timeout=UPDATE_TIMEOUT_MS,
-        )
+        wait_for_new_chart(page, before, UPDATE_TIMEOUT_MS)
         wait_until_still(page)
         assert charts(page) != before
         assert_fits(page)  # the new chart fits too

@@ -19,7 +19,7 @@ import requests
 
 from isoko.platform.settings import Settings
 from isoko.sims.registry import catalog
-from support.hub import REPO, Hub, running_hub
+from support.hub import REPO, Hub, processes_run_by, running_hub
 
 pytestmark = pytest.mark.integration
 
@@ -60,20 +60,12 @@ def settings_of(hub: Hub) -> Settings:
 
 
 def processes_of(account: str, marker: str) -> list[int]:
-    uid = pwd.getpwnam(account).pw_uid
-    found = []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            if entry.stat().st_uid != uid:
-                continue
-            command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
-        except (FileNotFoundError, PermissionError, ProcessLookupError):
-            continue
-        if marker in command and "bwrap" not in command.split(" ", 1)[0]:
-            found.append(int(entry.name))
-    return found
+    """The processes themselves, not the bubblewrap that started them."""
+    return [
+        pid
+        for pid, command in processes_run_by(account, marker)
+        if not command.startswith("/usr/bin/bwrap ")
+    ]
 
 
 def server_of(hub: Hub) -> int:

@@ -81,3 +81,13 @@ def assert_fits(page: Page) -> None:
     assert widths["scroll"] <= widths["inner"] + 1, widths
     assert widths["sim"] <= widths["inner"] + 1, widths
     assert widths["cells"] <= 1, widths
+
+
+def wait_for_new_chart(page: Page, before: str, timeout_ms: int = 30_000) -> None:
+    """Wait until the page's charts differ from ``before`` (what ``charts`` gave)."""
+    page.wait_for_function(
+        """([selector, before]) => [...document.querySelectorAll(selector)]
+            .map(s => s.outerHTML).join("\\n") !== before""",
+        arg=[CHARTS, before],
+        timeout=timeout_ms,
+    )

@@ -17,3 +17,22 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+
+
+#: A learner's first server start on 2 cores, under a loaded test run.
+SPAWN_TIMEOUT_MS = 180_000
+
+
+def log_in_learner(context, hub, account: dict):
+    """Sign in through the hub's form in a new page of ``context`` and wait for the
+    learner's server to answer; the page."""
+    import re
+
+    page = context.new_page()
+    page.goto(f"{hub.url}/hub/login")
+    page.fill("#username_input", account["username"])
+    page.fill("#password_input", account["password"])
+    page.click("#login_submit")
+    server = re.compile(rf"^{re.escape(hub.url)}/user/{re.escape(account['username'])}/")
+    page.wait_for_url(server, timeout=SPAWN_TIMEOUT_MS)
+    return page

@@ -8,7 +8,6 @@ free loopback port, and waits until every preheated kernel is ready.
 from __future__ import annotations
 
 import contextlib
-import signal
 import subprocess
 import sys
 import time
@@ -22,6 +21,7 @@ from isoko.gallery.folder import write_gallery
 from isoko.hub.gallery import server_command
 from isoko.platform.ports import free_port
 from isoko.sims.registry import SimEntry, catalog, find
+from support.voila import stop_process
 
 
 @dataclass
@@ -45,13 +45,7 @@ class GalleryServer:
         return self.log.read_text(errors="replace")
 
     def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        stop_process(self.process)
 
 
 def _wait_until_ready(server: GalleryServer, pools: int, timeout: float) -> None:

@@ -172,8 +172,9 @@ class Hub:
             subprocess.run(["groupdel", name], capture_output=True)
 
 
-def servers_run_by(account: str) -> list[tuple[int, str]]:
-    """(pid, command) of every single-user server process running as Unix ``account``."""
+def processes_run_by(account: str, *markers: str) -> list[tuple[int, str]]:
+    """(pid, command) of every process running as Unix ``account`` whose command line
+    holds one of ``markers``."""
     uid = pwd.getpwnam(account).pw_uid
     found = []
     for entry in Path("/proc").iterdir():
@@ -185,9 +186,14 @@ def servers_run_by(account: str) -> list[tuple[int, str]]:
             cmdline = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
         except (FileNotFoundError, PermissionError, ProcessLookupError):
             continue
-        if "jupyterhub-singleuser" in cmdline or "isoko.hub.singleuser" in cmdline:
+        if any(marker in cmdline for marker in markers):
             found.append((int(entry.name), cmdline))
     return found
+
+
+def servers_run_by(account: str) -> list[tuple[int, str]]:
+    """(pid, command) of every single-user server process running as Unix ``account``."""
+    return processes_run_by(account, "jupyterhub-singleuser", "isoko.hub.singleuser")
 
 
 @contextmanager

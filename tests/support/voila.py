@@ -82,6 +82,17 @@ def write_stock_notebook(root: Path) -> Path:
     return path
 
 
+def stop_process(process: subprocess.Popen) -> None:
+    """SIGTERM, as a server's own stop; SIGKILL after 20 s."""
+    if process.poll() is None:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
 @dataclass
 class VoilaServer:
     """A running Voilà server: ``url`` ends with ``/``; ``log`` holds its output."""
@@ -96,13 +107,7 @@ class VoilaServer:
         return f"{self.url}voila/render/{path}"
 
     def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        stop_process(self.process)
 
 
 def isolated_env(workdir: Path, pythonpath: str | None = None) -> dict[str, str]:

@@ -7,6 +7,7 @@ import asyncio
 import datetime
 import json
 import re
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -60,6 +61,7 @@ class FakeKernelManager:
             future.set_result({"kernel_id": kid})
             futures.append(future)
         pending = loop.create_future()  # a pool kernel still starting
+        loop.close()  # the futures are only read
         self._pools = {"en/app.ipynb": [*futures, pending]}
         self.stopped: list[str] = []
 
@@ -92,7 +94,9 @@ def test_kernels_with_no_page_for_a_minute_are_stopped_and_no_others():
         {"warm": old, "gone": old, "open": old, "just-served": recent}, pooled=["warm"]
     )
     manager._kernel_connections["open"] = 1
-    stopped = asyncio.run(KernelCap(manager, 10).stop_abandoned(NOW))
+    # In a thread of its own: the browser tests' session may hold this thread's loop.
+    with ThreadPoolExecutor(1) as thread:
+        stopped = thread.submit(asyncio.run, KernelCap(manager, 10).stop_abandoned(NOW)).result()
     assert stopped == ["gone"]
     assert set(manager.kernels) == {"warm", "open", "just-served"}
 

@@ -117,27 +117,48 @@ def index_page(
     return _page(language, _(messages.GALLERY_TITLE), body)
 
 
-def busy_page(base_url: str, language: str, languages: Sequence[str], path: str) -> str:
-    """Past the cap: a friendly page, in the visitor's language, that retries itself."""
-    _ = messages.translator(language)
-    again = f"{base_url}{path}"
+def _notice_page(
+    language: str,
+    title: str,
+    text: str,
+    action: tuple[str, str],
+    *,
+    header: str = "",
+    more: str = "",
+    busy: bool = False,
+) -> str:
+    """A short page: a heading, a sentence, one button; ``more`` after it. A busy page is
+    marked (``data-isoko-busy``) for the tests and the benchmark."""
+    href, label = action
     body = (
-        f"<header>{language_links(base_url, language, languages, path.partition('/')[2])}"
-        f"<h1>{escape(_(messages.BUSY_TITLE))}</h1></header>"
-        f"<main><p>{escape(_(messages.BUSY_TEXT))}</p>"
-        f'<p><a class="isoko-open" href="{escape(again)}">{escape(_(messages.TRY_AGAIN))}</a></p>'
-        f'<p><a href="{escape(index_url(base_url, language, languages))}">'
-        f"{escape(_(messages.ALL_SIMULATORS))}</a></p></main>"
+        f"<header>{header}<h1>{escape(title)}</h1></header>"
+        f"<main><p>{escape(text)}</p>"
+        f'<p><a class="isoko-open" href="{escape(href)}">{escape(label)}</a></p>'
+        f"{more}</main>"
     )
-    return _page(language, _(messages.BUSY_TITLE), body, " data-isoko-busy")
+    return _page(language, title, body, " data-isoko-busy" if busy else "")
+
+
+def busy_page(base_url: str, language: str, languages: Sequence[str], path: str) -> str:
+    """Past the cap: a friendly page, in the visitor's language, with the way back."""
+    _ = messages.translator(language)
+    index = index_url(base_url, language, languages)
+    return _notice_page(
+        language,
+        _(messages.BUSY_TITLE),
+        _(messages.BUSY_TEXT),
+        (f"{base_url}{path}", _(messages.TRY_AGAIN)),
+        header=language_links(base_url, language, languages, path.partition("/")[2]),
+        more=f'<p><a href="{escape(index)}">{escape(_(messages.ALL_SIMULATORS))}</a></p>',
+        busy=True,
+    )
 
 
 def not_found_page(base_url: str, language: str, languages: Sequence[str]) -> str:
     _ = messages.translator(language)
-    body = (
-        f"<header><h1>{escape(_(messages.NOT_FOUND_TITLE))}</h1></header>"
-        f"<main><p>{escape(_(messages.NOT_FOUND_TEXT))}</p>"
-        f'<p><a class="isoko-open" href="{escape(index_url(base_url, language, languages))}">'
-        f"{escape(_(messages.ALL_SIMULATORS))}</a></p></main>"
+    return _notice_page(
+        language,
+        _(messages.NOT_FOUND_TITLE),
+        _(messages.NOT_FOUND_TEXT),
+        (index_url(base_url, language, languages), _(messages.ALL_SIMULATORS)),
     )
-    return _page(language, _(messages.NOT_FOUND_TITLE), body)
