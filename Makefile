@@ -45,6 +45,8 @@ install: system-packages $(DEPS_STAMP) $(PROXY)
 	@# (whose build compiles the catalogues again, into the copy).
 	$(PIP) install --no-deps --no-build-isolation --force-reinstall . >/dev/null
 	@rm -rf build
+	@# Voila pages' scripts and stylesheets in Brotli, once, at their best quality.
+	$(PY) -m isoko.hub.compression
 
 # For translators: extract the messages from the code, then update the templates
 # (widgets/isoko/locale/*.pot) and every language's catalogues; running it again changes
