@@ -1,10 +1,14 @@
-"""Voilà pages' scripts and stylesheets go out in Brotli when the browser offers it."""
+"""Voilà pages' scripts and stylesheets: Voilà's chunks in one script, in Brotli when the
+browser offers it."""
 
 from __future__ import annotations
 
 import asyncio
 import gzip
 import hashlib
+import json
+import shutil
+import subprocess
 from pathlib import Path
 
 import brotli
@@ -12,7 +16,7 @@ import pytest
 from tornado.httpclient import AsyncHTTPClient
 from tornado.web import Application, RequestHandler, StaticFileHandler
 
-from isoko.hub import compression
+from isoko.hub import compression, voila_bundle
 from isoko.hub.server_config import voila_settings
 
 SCRIPT = b"function draw(){return 'chart'}\n" * 8000  # 256 kB: several static chunks
@@ -109,3 +113,43 @@ def test_precompress_writes_each_static_file_once(tmp_path):
     written = cache / f"{hashlib.sha1(SCRIPT).hexdigest()}.br"
     assert brotli.decompress(written.read_bytes()) == SCRIPT
     assert compression.precompress(share, cache) == (0, 2)
+
+
+def test_voila_chunks_become_one_script_that_registers_each_chunk_in_its_own_scope(tmp_path):
+    share = tmp_path / "share"
+    static = voila_bundle.voila_static(share)
+    static.mkdir(parents=True)
+    first, second = voila_bundle.CHUNKS[:2]
+    for chunk in (first, second):
+        (static / f"{chunk}.voila.js").write_text(
+            f'"use strict";(self.webpackChunk=self.webpackChunk||[]).push([[{chunk}],{{}}]);'
+        )
+    assert voila_bundle.build(share) == (2, len(voila_bundle.CHUNKS) - 2)
+    script = voila_bundle.bundle_path(share).read_text()
+    assert script.count("(function () {") == 2 and f"push([[{second}]" in script
+    # Run it: both chunks land in the list Voila's runtime reads when it starts.
+    node = shutil.which("node")
+    if node:
+        read = "console.log(JSON.stringify(self.webpackChunk.map(c => c[0][0])))"
+        run = subprocess.run(
+            [node, "-e", f"var self = {{}};\n{script}\n{read}"],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        assert json.loads(run.stdout) == [first, second]
+
+
+def test_no_chunk_of_this_voila_found_means_no_bundle_and_pages_as_before(tmp_path):
+    share = tmp_path / "share"
+    voila_bundle.bundle_path(share).parent.mkdir(parents=True)
+    voila_bundle.bundle_path(share).write_text("old")
+    assert voila_bundle.build(share) == (0, len(voila_bundle.CHUNKS))
+    assert not voila_bundle.bundle_path(share).exists()
+
+
+def test_pages_load_the_bundle_only_when_it_is_installed(tmp_path, monkeypatch):
+    monkeypatch.setattr(voila_bundle, "bundle_path", lambda: tmp_path / "isoko-preload.js")
+    assert voila_settings()["VoilaConfiguration"]["resources"] == {"isoko_preload": False}
+    (tmp_path / "isoko-preload.js").write_text("")
+    assert voila_settings()["VoilaConfiguration"]["resources"] == {"isoko_preload": True}

@@ -23,6 +23,8 @@ from pathlib import Path
 from tornado import httputil
 from tornado.web import GZipContentEncoding, OutputTransform
 
+from isoko.hub import voila_bundle
+
 #: Brotli forms of the installed static files, by the SHA-1 of their content.
 CACHE_DIR = Path(sys.prefix) / "share" / "isoko" / "brotli"
 #: What Voilà pages load: Voilà's templates, the lab template's CSS, the widget extensions.
@@ -142,6 +144,8 @@ def precompress(share: Path, cache_dir: Path = CACHE_DIR) -> tuple[int, int]:
 
 def main() -> int:
     share = Path(sys.prefix) / "share" / "jupyter"
+    chunks, missing = voila_bundle.build(share)
+    print(f"Voila's chunks in one script: {chunks} ({missing} not in this Voila)")
     written, kept = precompress(share)
     print(f"Brotli forms of Voila's static files: {written} written, {kept} already there")
     return 0

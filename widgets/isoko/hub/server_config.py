@@ -12,6 +12,7 @@ from pathlib import Path
 
 from isoko.courses.exchange_volume import STEPS as CONTAINER_EXCHANGE_STEPS
 from isoko.grading.config import grading_config
+from isoko.hub import voila_bundle
 from isoko.hub.compression import TRANSFORMS
 from isoko.platform.settings import Settings
 
@@ -202,6 +203,8 @@ def voila_settings(base_url: str = "/") -> dict:
             "extension_allowlist": list(VOILA_EXTENSIONS),
             # Voilà's default, said here because code cells would add weight and noise.
             "strip_sources": True,
+            # The page template loads Voilà's chunks as one script, if it is installed.
+            "resources": {"isoko_preload": voila_bundle.bundle_path().is_file()},
         },
     }
 
