@@ -200,15 +200,18 @@ async def browser_visitor(browser: Any, url: str, timeout_s: float) -> VisitorRe
         await context.close()
 
 
-async def watch(urls: list[str], stop: asyncio.Event, tally: dict[str, list[int]]) -> None:
-    """Ask each URL every second until ``stop``: answers and failures (5xx, no answer)."""
+async def watch(
+    urls: dict[str, dict[str, str]], stop: asyncio.Event, tally: dict[str, list[int]]
+) -> None:
+    """Ask each URL (with its headers) every second until ``stop``: answers and failures
+    (5xx, no answer)."""
     from tornado.httpclient import AsyncHTTPClient, HTTPClientError
 
     client = AsyncHTTPClient()
     while not stop.is_set():
-        for url in urls:
+        for url, headers in urls.items():
             try:
-                await client.fetch(url, request_timeout=10, follow_redirects=False)
+                await client.fetch(url, headers=headers, request_timeout=10, follow_redirects=False)
                 tally[url][0] += 1
             except HTTPClientError as error:
                 # A redirect or 4xx (login) is an answer; a 5xx or no answer (599) is not.
@@ -225,7 +228,7 @@ async def _burst(
     visitors: int,
     browsers: int,
     timeout_s: float,
-    watch_urls: list[str],
+    watch_urls: dict[str, dict[str, str]],
     chromium: Callable[[], Any] | None,
 ) -> tuple[list[VisitorResult], dict[str, tuple[int, int]]]:
     from tornado.httpclient import AsyncHTTPClient
@@ -263,14 +266,18 @@ def burst(
     *,
     browsers: int = 5,
     timeout_s: float = 120,
-    watch_urls: list[str] = (),
+    watch_urls: list[str] | dict[str, dict[str, str]] = (),
     chromium: Callable[[], Any] | None = None,
     where: str = "the gallery alone",
 ) -> BurstResult:
-    """``visitors`` visitors at once on ``app_urls`` (round robin), ``browsers`` in Chromium."""
+    """``visitors`` visitors at once on ``app_urls`` (round robin), ``browsers`` in Chromium.
+
+    ``watch_urls`` (a list, or URLs with the headers to send) are asked during the burst.
+    """
+    watched_urls = watch_urls if isinstance(watch_urls, dict) else dict.fromkeys(watch_urls, {})
     started = time.monotonic()
     results, watched = asyncio.run(
-        _burst(list(app_urls), visitors, browsers, timeout_s, list(watch_urls), chromium)
+        _burst(list(app_urls), visitors, browsers, timeout_s, watched_urls, chromium)
     )
     return BurstResult(visitors, results, time.monotonic() - started, watched, where)
 
