@@ -37,6 +37,13 @@ class Hub:
     hub_port: int = field(default_factory=free_port)
     proxy_api_port: int = field(default_factory=free_port)
     service_port_base: int = field(default_factory=lambda: free_port_run(4))
+    #: The public gallery preheats a kernel per app and language at start, which costs a
+    #: hub start on 2 cores several seconds of CPU: only the gallery's tests turn it on.
+    gallery: bool = False
+    gallery_port: int = field(default_factory=free_port)
+    #: The gallery's sizes (``None``: from the machine, as ``make hub``).
+    gallery_preheated_per_app: int | None = None
+    gallery_max_kernels: int | None = None
     checkout: Path = REPO
     #: Run the hub as this Unix account instead of the current one (a trial as non-root).
     account: str | None = None
@@ -75,6 +82,18 @@ class Hub:
             "ISOKO_HUB_PORT": str(self.hub_port),
             "ISOKO_PROXY_API_PORT": str(self.proxy_api_port),
             "ISOKO_SERVICE_PORT_BASE": str(self.service_port_base),
+            "ISOKO_GALLERY": "1" if self.gallery else "0",
+            "ISOKO_GALLERY_PORT": str(self.gallery_port),
+            **(
+                {"ISOKO_GALLERY_PREHEATED": str(self.gallery_preheated_per_app)}
+                if self.gallery_preheated_per_app is not None
+                else {}
+            ),
+            **(
+                {"ISOKO_GALLERY_MAX_KERNELS": str(self.gallery_max_kernels)}
+                if self.gallery_max_kernels is not None
+                else {}
+            ),
             **({"HOME": str(self.root / "home"), "USER": self.account} if self.account else {}),
         }
 

@@ -341,6 +341,6 @@ def test_every_service_carries_the_mark_of_its_hubs_state(courses):
     s = settings(True, ISOKO_STATE_DIR="/var/lib/isoko-a")
     c = Config()
     hubconfig.update_services(c, s, courses)
-    assert len(c.JupyterHub.services) == len(courses) + 1
+    assert len(c.JupyterHub.services) == len(courses) + 2  # the graders, the culler, the gallery
     for service in c.JupyterHub.services:
         assert service["environment"]["ISOKO_SERVICE_OF"] == "/var/lib/isoko-a", service["name"]

@@ -84,7 +84,11 @@ def test_a_fresh_compile_of_the_catalogues_translates_own_and_shared_labels(loca
     # a simulator's own wording of a shared label wins over the shared translation
     assert pricing("Exchange rate (RWF per USD)") == "Taux de change (RWF pour 1\u00a0USD)"
     assert freight("Exchange rate (RWF per USD)") == "Taux de change (RWF pour 1 USD)"
-    assert pricing("Air or sea") == "Air or sea"  # another simulator's label: not here
+    # another simulator's label: not here
+    assert pricing("Packs in one carton") == "Packs in one carton"
+    assert freight("Packs in one carton") == "Paquets par carton"
+    # titles are shared: the gallery's index shows them all
+    assert pricing("Air or sea") == freight("Air or sea") == "Avion ou bateau"
 
 
 def test_english_needs_no_catalogue_and_unknown_languages_are_refused():
@@ -172,13 +176,13 @@ def test_a_new_language_is_only_new_catalogues(locale_copy):
     po = locale_copy / "rw" / "LC_MESSAGES" / "isoko-pricing.po"
     with po.open("rb") as source:
         catalogue = read_po(source, locale="rw")
-    catalogue["Price and profit"].string = "Igiciro n'inyungu"
+    catalogue["Packs sold at the reference price"].string = "Amapaki agurishwa ku giciro fatizo"
     with po.open("wb") as target:
         write_po(target, catalogue)
     compile_catalogues(locale_copy)
     assert i18n.languages(locale_copy) == ("en", "fr", "rw")
     _ = i18n.translator("isoko-pricing", "rw", locale_copy)
-    assert _("Price and profit") == "Igiciro n'inyungu"
+    assert _("Packs sold at the reference price") == "Amapaki agurishwa ku giciro fatizo"
     assert _("assumption") == "assumption"  # not translated yet: English
 
 

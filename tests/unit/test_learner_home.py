@@ -49,7 +49,7 @@ def test_each_assignment_offers_the_next_steps_only():
     ]
     assert 'href="/user/amina/notebooks/pricing/a02/nb.ipynb"' in page
     assert 'href="/user/amina/notebooks/pricing/lessons/01-keep.ipynb"' in page
-    assert 'href="/user/amina/voila/render/pricing/apps/price-and-profit.ipynb"' in page
+    assert 'href="/user/amina/voila/render/pricing/apps/price-and-profit.ipynb?lang=en"' in page
     assert 'href="/user/amina/lab"' in page
 
 

@@ -141,7 +141,20 @@ REACHES = {
         "postgresql+psycopg://isoko@db:5432/gradebook_{course}",
         lambda s, c: course_gradebook(s, s.system_dir).replace("pricing", "{course}"),
     ),
+    "gallery.enabled": (False, lambda s, c: "gallery" in services(c)),
+    "gallery.port": (9123, lambda s, c: int(services(c)["gallery"]["url"].rsplit(":", 1)[1])),
+    "gallery.preheated_per_app": (3, lambda s, c: gallery_option(c, "--preheated-per-app")),
+    "gallery.max_kernels": (40, lambda s, c: gallery_option(c, "--max-kernels")),
 }
+
+
+def gallery_option(c, option: str) -> int | None:
+    """The value of one of the gallery command's options, or None when not given."""
+    for argument in services(c)["gallery"]["command"]:
+        if argument.startswith(f"{option}="):
+            return int(argument.split("=", 1)[1])
+    return None
+
 
 #: What a key needs beside it in the file to reach the hub's configuration.
 TOGETHER = {

@@ -73,3 +73,7 @@ def gradebook_url(course: str, course_dir, template: str | None = None) -> str:
         return f"sqlite:///{course_dir}/{GRADEBOOK_FILE}"
     # Not str.format: a password may hold braces.
     return with_driver(template.replace("{course}", course))
+
+
+#: The public gallery's hub service (``/services/gallery/``), on a port of its own.
+GALLERY_SERVICE = "gallery"

@@ -18,9 +18,11 @@ from traitlets.config import Config
 from isoko.courses.catalog import Course, load_courses
 from isoko.courses.content import publish
 from isoko.courses.exchange import ensure_exchange_root
+from isoko.gallery.folder import write_gallery
 from isoko.hub.config import update_services
 from isoko.hub.server_config import write_server_configs
-from isoko.platform import demo, prepare
+from isoko.i18n import languages
+from isoko.platform import demo, prepare, unix
 from isoko.platform.databases import ensure_database
 from isoko.platform.enrolment import ensure_codes
 from isoko.platform.graders import prepare_graders
@@ -127,6 +129,25 @@ def publish_content(start: Start) -> str:
     return f"Lessons and apps published to {start.s.content_dir}"
 
 
+def prepare_gallery(start: Start) -> str:
+    """The public gallery's apps (every simulator in every language) and its account."""
+    s = start.s
+    if not s.gallery_enabled:
+        return "Gallery: off (gallery.enabled is false)"
+    if s.in_containers:
+        return "Gallery: not started in containers (run on one machine only, for now)"
+    offered = languages()
+    apps = write_gallery(s.gallery_dir, offered, s.bin_dir / "python")
+    account = ""
+    if s.as_root:
+        unix.ensure_system_account(s.gallery_unix_name, "Isoko public gallery")
+        account = f", run as {s.gallery_unix_name}"
+    return (
+        f"Gallery: {len(apps)} apps ({', '.join(offered)}) in {s.gallery_dir}{account}, "
+        f"public at /services/gallery/"
+    )
+
+
 def prepare_sandbox(start: Start) -> str:
     s = start.s
     if s.in_containers:
@@ -155,6 +176,7 @@ def steps() -> list[Callable[[Start], str]]:
         make_system_folders,
         write_servers_config,
         publish_content,
+        prepare_gallery,
         prepare_sandbox,
         prepare_grading,
     ]

@@ -17,31 +17,48 @@ from isoko.sims.registry import SimEntry, catalog
 FIX_COMMAND = "isoko apps"
 
 
-def app_source(entry: SimEntry) -> str:
-    """The app's one cell: import the simulator's class and show its view."""
+def app_source(entry: SimEntry, language: str | None = None) -> str:
+    """The app's one cell: import the simulator's class and show its view, in
+    ``language`` when one is given (the gallery's apps), else the simulator's default."""
     name = entry.class_name
     lines = [f"from {entry.module} import {name}", ""]
+    made = f"{name}(language={language!r})" if language else f"{name}()"
     if entry.app_variable:
-        lines += [f"{entry.app_variable} = {name}()", f"{entry.app_variable}.view"]
+        lines += [f"{entry.app_variable} = {made}", f"{entry.app_variable}.view"]
     else:
-        lines.append(f"{name}().view")
+        lines.append(f"{made}.view")
     return "\n".join(lines)
 
 
-def app_notebook_text(entry: SimEntry) -> str:
-    """The app notebook as committed: nbformat 4.5's layout (one-space indent, sorted keys)."""
-    source = app_source(entry).splitlines(keepends=True)
-    notebook = {
-        "cells": [
+def app_notebook_text(
+    entry: SimEntry, language: str | None = None, header_markdown: str = "", title: str = ""
+) -> str:
+    """The app notebook as committed: nbformat 4.5's layout (one-space indent, sorted keys).
+
+    ``header_markdown``, when given, is a Markdown cell above the app (the gallery's
+    language switch); ``title``, the page's title (default: the catalog's)."""
+    cells = []
+    if header_markdown:
+        cells.append(
             {
-                "cell_type": "code",
-                "execution_count": None,
-                "id": f"{entry.id}-00",
+                "cell_type": "markdown",
+                "id": f"{entry.id}-header",
                 "metadata": {},
-                "outputs": [],
-                "source": source,
+                "source": header_markdown.splitlines(keepends=True),
             }
-        ],
+        )
+    cells.append(
+        {
+            "cell_type": "code",
+            "execution_count": None,
+            "id": f"{entry.id}-00",
+            "metadata": {},
+            "outputs": [],
+            "source": app_source(entry, language).splitlines(keepends=True),
+        }
+    )
+    notebook = {
+        "cells": cells,
         "metadata": {
             "kernelspec": {
                 "display_name": "Python 3 (ipykernel)",
@@ -49,7 +66,7 @@ def app_notebook_text(entry: SimEntry) -> str:
                 "name": "python3",
             },
             "language_info": {"name": "python"},
-            "title": entry.title,
+            "title": title or entry.title,
         },
         "nbformat": 4,
         "nbformat_minor": 5,

@@ -40,6 +40,7 @@ from traitlets.config import Config
 from isoko.courses.catalog import Course, load_courses
 from isoko.hub import deployment
 from isoko.hub.deployment import COMPOSE, KUBERNETES
+from isoko.hub.gallery import gallery_service
 from isoko.names import RESERVED_HUB_NAME_PATTERN, formgrade_group, instructor_group, student_group
 from isoko.platform.demo import ADMIN
 from isoko.platform.settings import Settings
@@ -288,10 +289,13 @@ def update_services(
     roster_token: str | None = None,
     environ: Mapping[str, str] | None = None,
 ) -> None:
+    # The public gallery runs beside the hub on one machine (in containers: not yet).
+    gallery = s.gallery_enabled and not s.in_containers
     c.JupyterHub.services = [
         *grader_services(s, courses, environ),
         idle_culler_service(s),
         *([roster_service(roster_token)] if roster_token else []),
+        *([gallery_service(s)] if gallery else []),
     ]
 
 

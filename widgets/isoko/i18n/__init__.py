@@ -15,13 +15,20 @@ into what is installed. The languages offered are English (the message ids) and 
 language with catalogues: adding one is adding its catalogues.
 
 Numbers and money are written with Babel's locale data: see :mod:`isoko.i18n.numbers`.
+
+An app follows the language named in its URL (``?lang=fr``): Voilà puts the request's
+query string in the kernel's environment, where :func:`requested_language` reads it.
 """
 
 from __future__ import annotations
 
 import gettext
-from collections.abc import Callable
+import os
+from collections.abc import Callable, Mapping
 from pathlib import Path
+from urllib.parse import parse_qs
+
+from babel import Locale, UnknownLocaleError
 
 LOCALE_DIR = Path(__file__).resolve().parent.parent / "locale"
 
@@ -30,6 +37,9 @@ SHARED_DOMAIN = "isoko"
 
 #: The language of the message ids in the code; it needs no catalogue.
 SOURCE_LANGUAGE = "en"
+
+#: The query parameter of an app's URL that names its language (``?lang=fr``).
+LANGUAGE_PARAMETER = "lang"
 
 
 def N_(message: str) -> str:
@@ -42,6 +52,35 @@ def languages(locale_dir: Path = LOCALE_DIR) -> tuple[str, ...]:
     """English, then every language with at least one catalogue in ``locale_dir``."""
     found = {po.parent.parent.name for po in locale_dir.glob("*/LC_MESSAGES/*.po")}
     return (SOURCE_LANGUAGE, *sorted(found - {SOURCE_LANGUAGE}))
+
+
+def native_name(language: str) -> str:
+    """``language`` named in itself, as a language switch shows it: ``English``,
+    ``Français``, ``Ikinyarwanda`` (Babel's locale data); the code itself if Babel has
+    no name for it."""
+    try:
+        name = Locale.parse(language).get_display_name(language) or language
+    except (UnknownLocaleError, ValueError, TypeError):
+        return language
+    return name[:1].upper() + name[1:]
+
+
+def language_in_query(query: str, locale_dir: Path = LOCALE_DIR) -> str:
+    """The language that ``lang=`` names in a URL's query string (``"lang=fr"``), if
+    Isoko offers it; English when the query names none, or one without catalogues:
+    a mistyped link still opens the app."""
+    named = parse_qs(query.lstrip("?")).get(LANGUAGE_PARAMETER, [])
+    language = named[-1].strip() if named else ""
+    return language if language in languages(locale_dir) else SOURCE_LANGUAGE
+
+
+def requested_language(
+    environ: Mapping[str, str] = os.environ, locale_dir: Path = LOCALE_DIR
+) -> str:
+    """The language of the app page this kernel runs for. Voilà (without preheated
+    kernels) starts each page's kernel with the request's query string in
+    ``QUERY_STRING``; anywhere else (a notebook, a test) there is none: English."""
+    return language_in_query(environ.get("QUERY_STRING", ""), locale_dir)
 
 
 def translator(

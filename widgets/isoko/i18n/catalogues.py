@@ -35,6 +35,14 @@ from isoko.i18n import LOCALE_DIR, SHARED_DOMAIN
 
 #: Where the translated messages are.
 SOURCE_DIR = Path(__file__).resolve().parent.parent / "sims"
+#: Other packages with messages, each all in one domain of its own: the gallery, and the
+#: learner's home (``/learn``).
+OTHER_SOURCES = {
+    Path(__file__).resolve().parent.parent / "gallery": "isoko-gallery",
+    Path(__file__).resolve().parent.parent / "learner": "isoko-learner",
+}
+#: What a domain's catalogue holds, for its header (the simulators' labels if not here).
+CONTENTS = {"isoko-learner": "the learner's pages"}
 
 #: The extraction keywords: ``_`` translates, ``N_`` only marks (see ``isoko.i18n.N_``).
 KEYWORDS: dict[str, None] = {"_": None, "N_": None}
@@ -68,12 +76,18 @@ def own_domain(path: Path) -> str:
     return f"isoko-{path.stem}" if is_simulator_module(path) else SHARED_DOMAIN
 
 
-def extract(source_dir: Path = SOURCE_DIR) -> dict[str, Catalog]:
-    """Domain -> template of the messages marked in ``source_dir``'s Python files."""
+def extract(
+    source_dir: Path = SOURCE_DIR, other_sources: dict[Path, str] | None = None
+) -> dict[str, Catalog]:
+    """Domain -> template of the messages marked in ``source_dir``'s Python files (the
+    simulators), and in each of ``other_sources`` (a folder -> its one domain)."""
+    other_sources = OTHER_SOURCES if other_sources is None else other_sources
     found: dict[str, list[tuple[str, str, list[str]]]] = {}  # msgid -> (domain, file, notes)
-    for path in sorted(source_dir.rglob("*.py")):
+    files = [(path, own_domain(path)) for path in sorted(source_dir.rglob("*.py"))]
+    for folder, fixed in other_sources.items():
+        files += [(path, fixed) for path in sorted(folder.rglob("*.py"))]
+    for path, domain in files:
         where = path.relative_to(source_dir.parent.parent).as_posix()
-        domain = own_domain(path)
         for _line, message, comments, _context in extract_from_file(
             "python", path, keywords=KEYWORDS, comment_tags=COMMENT_TAGS, strip_comment_tags=True
         ):
@@ -94,12 +108,13 @@ def extract(source_dir: Path = SOURCE_DIR) -> dict[str, Catalog]:
 
 
 def _new_catalogue(domain: str, language: str | None) -> Catalog:
+    contents = CONTENTS.get(domain, "the simulators' labels")
     return Catalog(
         locale=language,
         domain=domain,
         project="Isoko",
         version="1",
-        header_comment=f"# Isoko: the simulators' labels ({domain}).",
+        header_comment=f"# Isoko: {contents} ({domain}).",
         fuzzy=False,
     )
 
@@ -179,8 +194,9 @@ def update_language(
 
 def update(locale_dir: Path = LOCALE_DIR, source_dir: Path = SOURCE_DIR) -> list[Path]:
     """Extract, write the templates, update every language's catalogues; the files
-    written (none when everything was already up to date)."""
-    templates = extract(source_dir)
+    written (none when everything was already up to date). Another ``source_dir`` than
+    the simulators' is taken alone."""
+    templates = extract(source_dir, None if source_dir == SOURCE_DIR else {})
     written = [
         locale_dir / f"{domain}.pot"
         for domain, template in templates.items()

@@ -11,6 +11,7 @@ sentence a learner understands.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -122,12 +123,18 @@ def assignment_states(course: str, listed: list[dict], root: Path) -> list[Assig
 
 
 class Coursework:
-    """The learner's courses, over nbgrader's assignment list of this server."""
+    """The learner's courses, over nbgrader's assignment list of this server.
 
-    def __init__(self, manager, root: Path, log):
+    ``_`` translates what the notes say (gettext, the learner pages' domain); English
+    by default. Messages are formatted after translation, never inside an f-string:
+    the extraction of the catalogues reads no f-string.
+    """
+
+    def __init__(self, manager, root: Path, log, _: Callable[[str], str] = str):
         self.manager = manager
         self.root = root
         self.log = log
+        self._ = _
 
     def course_ids(self) -> list[str]:
         """The courses the hub's groups put this learner in (nbgrader's own answer)."""
@@ -151,7 +158,7 @@ class Coursework:
             state.assignments = assignment_states(slug, listed["value"], self.root)
         else:
             self.log.error("Listing %s assignments failed: %s", slug, listed.get("value"))
-            state.problem = "The course's assignments cannot be listed right now."
+            state.problem = self._("The course's assignments cannot be listed right now.")
         return state
 
     def assignment(self, course: str, assignment: str) -> AssignmentState | None:
@@ -163,79 +170,81 @@ class Coursework:
     # Actions: each returns the note to show.
 
     def fetch(self, course: str, assignment: str) -> Note:
+        _ = self._
         state = self.assignment(course, assignment)
         if state is None:
-            return Note("bad", f"There is no assignment {assignment} in {course} to fetch.")
+            there_is_none = _("There is no assignment {assignment} in {course} to fetch.")
+            return Note("bad", there_is_none.format(assignment=assignment, course=course))
         if state.fetched:
-            return Note("info", f"{assignment} is already in your folder.", ["Open it below."])
+            already = _("{assignment} is already in your folder.").format(assignment=assignment)
+            return Note("info", already, [_("Open it below.")])
         result = self.manager.fetch_assignment(course, assignment)
         if not result.get("success"):
-            return Note("bad", f"{assignment} could not be fetched.", [last_line(result["value"])])
-        return Note(
-            "good", f"{assignment} is in your folder now.", ["Open it, work it, then Validate."]
-        )
+            failed = _("{assignment} could not be fetched.").format(assignment=assignment)
+            return Note("bad", failed, [last_line(result["value"])])
+        fetched = _("{assignment} is in your folder now.").format(assignment=assignment)
+        return Note("good", fetched, [_("Open it, work it, then Validate.")])
 
     def submit(self, course: str, assignment: str) -> Note:
+        _ = self._
         state = self.assignment(course, assignment)
         if state is None or not state.fetched:
-            return Note("bad", f"Fetch {assignment} and work it before you submit it.")
+            first = _("Fetch {assignment} and work it before you submit it.")
+            return Note("bad", first.format(assignment=assignment))
         result = self.manager.submit_assignment(course, assignment)
         if not result.get("success"):
-            return Note("bad", f"{assignment} was not submitted.", [last_line(result["value"])])
+            failed = _("{assignment} was not submitted.").format(assignment=assignment)
+            return Note("bad", failed, [last_line(result["value"])])
         state = self.assignment(course, assignment)
         when = state.submitted_at if state else ""
+        received = _("Received at {when}.").format(when=when) if when else _("Received.")
         return Note(
             "good",
-            f"{assignment} is submitted.",
-            [
-                f"Received at {when}." if when else "Received.",
-                "You may submit again; the last one counts.",
-            ],
+            _("{assignment} is submitted.").format(assignment=assignment),
+            [received, _("You may submit again; the last one counts.")],
         )
 
     def fetch_feedback(self, course: str, assignment: str) -> tuple[Note, AssignmentState | None]:
         """Bring the released feedback home; say why there is none when there is none."""
+        _ = self._
         state = self.assignment(course, assignment)
         if state is None or state.status != "submitted":
-            return Note(
-                "info", f"You have not submitted {assignment} yet, so it has no feedback."
-            ), None
+            not_yet = _("You have not submitted {assignment} yet, so it has no feedback.")
+            return Note("info", not_yet.format(assignment=assignment)), None
         if not state.feedback_released and not state.feedback_files:
-            return (
-                Note(
-                    "info",
-                    f"No feedback for {assignment} yet.",
-                    [
-                        f"Your teacher has not released feedback for your submission of "
-                        f"{state.submitted_at}. Come back after they have graded it."
-                    ],
-                ),
-                None,
+            why = _(
+                "Your teacher has not released feedback for your submission of {when}. "
+                "Come back after they have graded it."
             )
+            title = _("No feedback for {assignment} yet.").format(assignment=assignment)
+            return Note("info", title, [why.format(when=state.submitted_at)]), None
         if state.feedback_released:
             result = self.manager.fetch_feedback(course, assignment)
             if not result.get("success"):
-                return Note(
-                    "bad", "Your feedback could not be fetched.", [last_line(result["value"])]
-                ), None
+                failed = _("Your feedback could not be fetched.")
+                return Note("bad", failed, [last_line(result["value"])]), None
             state = self.assignment(course, assignment)
         if state is None or not state.feedback_files:
-            return Note("bad", f"The feedback for {assignment} did not arrive. Try again."), None
-        return Note("good", f"Feedback for {assignment}."), state
+            lost = _("The feedback for {assignment} did not arrive. Try again.")
+            return Note("bad", lost.format(assignment=assignment)), None
+        return Note("good", _("Feedback for {assignment}.").format(assignment=assignment)), state
 
     def validate(self, course: str, assignment: str) -> Note:
+        _ = self._
         state = self.assignment(course, assignment)
         if state is None or not state.fetched:
-            return Note("bad", f"Fetch {assignment} before you validate it.")
+            first = _("Fetch {assignment} before you validate it.")
+            return Note("bad", first.format(assignment=assignment))
         problems: list[str] = []
         for path in state.notebooks:
             problems.extend(self.validate_notebook(self.root / path))
         if problems:
-            return Note("bad", f"{assignment}: fix these, then Validate again.", problems)
+            fix = _("{assignment}: fix these, then Validate again.").format(assignment=assignment)
+            return Note("bad", fix, problems)
         return Note(
             "good",
-            f"{assignment} passes every test you can see.",
-            ["Your teacher has more tests. Submit when you are ready."],
+            _("{assignment} passes every test you can see.").format(assignment=assignment),
+            [_("Your teacher has more tests. Submit when you are ready.")],
         )
 
     def validate_notebook(self, path: Path) -> list[str]:

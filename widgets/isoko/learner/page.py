@@ -49,6 +49,9 @@ padding:.5rem;margin:.3rem 0;font:13px/1.4 ui-monospace,Menlo,Consolas,monospace
 .msg{color:#8a1c16}
 .small{font-size:.85rem;color:#555}
 details summary{cursor:pointer;color:#1d5fa8}
+.languages{font-size:.9rem;margin-top:.3rem}
+.languages button{font:inherit;background:none;border:0;color:#fff;padding:.2rem 0;
+text-decoration:underline;cursor:pointer}
 """
 
 
@@ -67,10 +70,11 @@ CSP = (
 )
 
 
-def document(title: str, body: str, header: str = "") -> str:
-    """A whole page: ``title`` is text (escaped here), ``body`` and ``header`` are HTML."""
+def document(title: str, body: str, header: str = "", language: str = "en") -> str:
+    """A whole page: ``title`` is text (escaped here), ``body`` and ``header`` are HTML;
+    ``language`` is the page's (its ``lang``, which screen readers and fonts follow)."""
     return (
-        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+        f'<!DOCTYPE html>\n<html lang="{escape(language)}"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<title>{escape(title)}</title><style>{STYLE}</style></head><body>"
         f"<header>{header or f'<h1>{escape(title)}</h1>'}</header>"

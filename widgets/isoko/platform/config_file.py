@@ -76,6 +76,10 @@ KEYS = (
     Key("deployment.docker_network", "docker_network", "ISOKO_DOCKER_NETWORK"),
     Key("database.hub_url", "hub_db_url", "ISOKO_DB_URL"),
     Key("database.gradebook_url", "gradebook_db_url", "ISOKO_GRADEBOOK_DB_URL"),
+    Key("gallery.enabled", "gallery_enabled", "ISOKO_GALLERY"),
+    Key("gallery.port", "gallery_port", "ISOKO_GALLERY_PORT"),
+    Key("gallery.preheated_per_app", "gallery_preheated_per_app", "ISOKO_GALLERY_PREHEATED"),
+    Key("gallery.max_kernels", "gallery_max_kernels", "ISOKO_GALLERY_MAX_KERNELS"),
 )
 KEYS_BY_PATH = {key.dotted: key for key in KEYS}
 

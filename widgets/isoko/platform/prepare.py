@@ -16,6 +16,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 from isoko.grading.sandbox import BWRAP, SUDO, sudoers_rule
+from isoko.names import GALLERY_SERVICE
 from isoko.platform import unix
 from isoko.platform.checkout import CheckoutExposedError, inside, make_private
 from isoko.platform.settings import Settings
@@ -192,7 +193,10 @@ def check_service_ports(services: list[dict]) -> None:
             f"another program ({holders or 'not visible to this account'})"
         )
     if problems:
+        # The gallery has a port of its own; the formgraders take consecutive ones.
+        graders = [service for service in listening if service["name"] != GALLERY_SERVICE]
         raise SetupError(
             "\n".join(problems) + "\nStop that program, or set ISOKO_SERVICE_PORT_BASE to the "
-            f"first of {len(listening)} consecutive free ports."
+            f"first of {len(graders)} consecutive free ports (ISOKO_GALLERY_PORT: the "
+            "gallery's port)."
         )

@@ -106,6 +106,13 @@ class Settings:
     #: Every course's gradebook, a URL with ``{course}`` in it; ``None``: the SQLite
     #: ``gradebook.db`` in each course folder, nbgrader's default.
     gradebook_db_url: str | None = None
+    #: The public gallery of simulator apps, at /services/gallery/ with no login
+    #: (``isoko.gallery``), served on this loopback port; how many kernels it keeps
+    #: warm per app and allows at once (``None``: sized from the machine).
+    gallery_enabled: bool = True
+    gallery_port: int = 8100
+    gallery_preheated_per_app: int | None = None
+    gallery_max_kernels: int | None = None
     #: Where each value set by the file or a variable came from, by dotted key.
     origins: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
 
@@ -191,6 +198,8 @@ class Settings:
             # Empty when not set: the hub then reads the file's value (or the default).
             "ISOKO_DB_URL": self.hub_db_url or "",
             "ISOKO_GRADEBOOK_DB_URL": self.gradebook_db_url or "",
+            "ISOKO_GALLERY": "1" if self.gallery_enabled else "0",
+            "ISOKO_GALLERY_PORT": str(self.gallery_port),
         }
 
     def origin(self, key: str) -> str:
@@ -345,6 +354,16 @@ class Settings:
 
     def grader_unix_name(self, course: str) -> str:
         return unix_account_name(self.unix_prefix, f"grader-{course}")
+
+    @property
+    def gallery_dir(self) -> Path:
+        """The gallery's apps, pictures and kernel (``isoko.gallery.folder``)."""
+        return self.system_dir / "gallery"
+
+    @property
+    def gallery_unix_name(self) -> str:
+        """The account the public gallery runs as (when the hub runs as root)."""
+        return f"{self.unix_prefix}gallery"
 
     @property
     def sandbox_unix_name(self) -> str:

@@ -53,14 +53,13 @@ def ensure_account(name: str, home: Path) -> pwd.struct_passwd:
     return entry
 
 
-def ensure_system_account(name: str) -> pwd.struct_passwd:
+def ensure_system_account(name: str, comment: str = "Isoko grading sandbox") -> pwd.struct_passwd:
     """Create ``name`` as a system account with no home, no shell and no password.
 
-    Used for the grading sandbox: an account that owns nothing and can log in nowhere.
+    Used for the grading sandbox and the public gallery: accounts that own nothing and
+    can log in nowhere.
     """
-    return _add_account(
-        name, "/nonexistent", "/usr/sbin/nologin", "Isoko grading sandbox", "--system"
-    )
+    return _add_account(name, "/nonexistent", "/usr/sbin/nologin", comment, "--system")
 
 
 def _add_account(name: str, home: str, shell: str, comment: str, *flags: str):

@@ -244,6 +244,10 @@ class Simulator(traitlets.HasTraits, Generic[ResultT], metaclass=DeclaredInputs)
 
     When the model refuses the values of the controls (a ``ValueError``), the readout
     says why and the last good result and charts stay.
+
+    ``language`` picks the labels and how numbers are written (``"en"``, ``"fr"``; a
+    language without catalogues is a ``ValueError``). Left out, it is the language of
+    the app's URL (``?lang=fr``, see :func:`isoko.i18n.requested_language`), else English.
     """
 
     #: gettext domain of the labels (``locale/<lang>/LC_MESSAGES/<domain>.po``).
@@ -259,8 +263,10 @@ class Simulator(traitlets.HasTraits, Generic[ResultT], metaclass=DeclaredInputs)
     #: The readout; messages about impossible values are shown in it.
     _figure: widgets.HTML
 
-    def __init__(self, *, language: str = "en", **keywords: Any) -> None:
+    def __init__(self, *, language: str | None = None, **keywords: Any) -> None:
         super().__init__()
+        # Without ``language=``, an app follows its URL (``?lang=fr``), English elsewhere.
+        language = i18n.requested_language() if language is None else language
         self._ = i18n.translator(self.domain, language)
         self.language = language
         self._outputs: list[tuple[widgets.HTML, Callable[[ResultT], str]]] = []

@@ -78,5 +78,7 @@ class DeclaredInputs(traitlets.MetaHasTraits):
             for s in cls.inputs
         ]
         parameters += [*cls.extra_parameters]
-        parameters.append(inspect.Parameter("language", keyword, default="en", annotation="str"))
+        parameters.append(
+            inspect.Parameter("language", keyword, default=None, annotation="str | None")
+        )
         cls.__signature__ = inspect.Signature(parameters)

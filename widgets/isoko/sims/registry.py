@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from importlib import import_module
 from typing import Any
 
+from isoko.i18n import N_
+
 __all__ = ["SIMULATORS", "SimEntry", "catalog", "find"]
 
 
@@ -28,7 +30,8 @@ class SimEntry:
 
     ``target`` is where its class lives, ``"package.module:ClassName"``.
     ``app_variable``, when set, is the name the app notebook binds the simulator to
-    before showing its view (otherwise the app shows ``ClassName().view``).
+    before showing its view (otherwise the app shows ``ClassName().view``). ``title``
+    and ``question`` are English, translated where shown (the gallery's index).
     """
 
     id: str
@@ -65,44 +68,48 @@ SIMULATORS: tuple[SimEntry, ...] = (
     SimEntry(
         id="price-and-profit",
         course="pricing",
-        title="Price and profit",
-        question="What price maximises my profit after commission, payment fees and exchange rate?",
+        title=N_("Price and profit"),
+        question=N_(
+            "What price maximises my profit after commission, payment fees and exchange rate?"
+        ),
         target="isoko.sims.pricing:PriceProfitSimulator",
         app_variable="simulator",
     ),
     SimEntry(
         id="air-or-sea",
         course="logistics",
-        title="Air or sea",
-        question="Air via Kigali or sea via Dar es Salaam: what lands cheaper, and when?",
+        title=N_("Air or sea"),
+        question=N_("Air via Kigali or sea via Dar es Salaam: what lands cheaper, and when?"),
         target="isoko.sims.freight:AirOrSeaSimulator",
     ),
     SimEntry(
         id="stock-and-reorder",
         course="logistics",
-        title="Stock and reorder",
-        question="When should I reorder, and how much, so I rarely run out?",
+        title=N_("Stock and reorder"),
+        question=N_("When should I reorder, and how much, so I rarely run out?"),
         target="isoko.sims.stock:StockReorderSimulator",
     ),
     SimEntry(
         id="livestream-sale",
         course="selling-online",
-        title="Livestream sale",
-        question="How much stock should I prepare for a livestream or flash sale?",
+        title=N_("Livestream sale"),
+        question=N_("How much stock should I prepare for a livestream or flash sale?"),
         target="isoko.sims.livestream:LivestreamSaleSimulator",
     ),
     SimEntry(
         id="storefront-and-ads",
         course="selling-online",
-        title="Storefront and ads",
-        question="How much can I pay to win a customer, and does my shop make money each month?",
+        title=N_("Storefront and ads"),
+        question=N_(
+            "How much can I pay to win a customer, and does my shop make money each month?"
+        ),
         target="isoko.sims.storefront:StorefrontAdsSimulator",
     ),
     SimEntry(
         id="mobile-money-cash-flow",
         course="selling-online",
-        title="Mobile-money cash flow",
-        question="With mobile-money fees and slow payouts, on which day does my cash run out?",
+        title=N_("Mobile-money cash flow"),
+        question=N_("With mobile-money fees and slow payouts, on which day does my cash run out?"),
         target="isoko.sims.cashflow:CashFlowSimulator",
     ),
 )

@@ -1,0 +1,127 @@
+"""The public gallery in a real browser, on a phone (360x740) and on a laptop (1280x800).
+
+One gallery for the module, run alone the way the hub runs it (in its sandbox, every
+app in English and French, one warm kernel each). The index in both languages, and
+every app in both: nothing scrolls sideways, the app is in its language, its main
+control moves its chart, and no request leaves the machine.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+from isoko.gallery import messages
+from isoko.sims.registry import SimEntry, catalog
+from support.app_page import CHARTS, SIM, assert_fits, charts, main_control, move
+from support.gallery import GalleryServer, running_gallery
+
+pytestmark = pytest.mark.e2e
+
+VIEWPORTS = {"360": {"width": 360, "height": 740}, "desktop": {"width": 1280, "height": 800}}
+LANGUAGES = ("en", "fr")
+#: A warm kernel draws at once; a cold one (its pool refilling) takes a few seconds.
+RENDER_TIMEOUT_MS = 120_000
+UPDATE_TIMEOUT_MS = 30_000
+
+
+@pytest.fixture(scope="module")
+def gallery(artifacts_dir: Path, tmp_path_factory) -> Iterator[GalleryServer]:
+    workdir = tmp_path_factory.mktemp("gallery")
+    with running_gallery(workdir, languages=LANGUAGES, max_kernels=16) as server:
+        try:
+            yield server
+        finally:
+            shutil.copy(server.log, artifacts_dir / "gallery.log")
+
+
+@pytest.fixture
+def page(browser: Browser, gallery: GalleryServer, request) -> Iterator[Page]:
+    viewport = request.node.callspec.params["viewport"]
+    context = browser.new_context(viewport=VIEWPORTS[viewport])
+    context.set_default_timeout(UPDATE_TIMEOUT_MS)
+    page = context.new_page()
+    elsewhere: list[str] = []
+    page.on(
+        "request",
+        lambda r: (
+            None if r.url.startswith((gallery.url, "data:", "blob:")) else elsewhere.append(r.url)
+        ),
+    )
+    page.elsewhere = elsewhere  # type: ignore[attr-defined]
+    try:
+        yield page
+    finally:
+        # Leaving the page, as a visitor does: Voilà's page asks the gallery to stop its
+        # kernel as it unloads (else the cap fills up with kernels nobody uses).
+        page.goto("about:blank")
+        page.wait_for_timeout(300)
+        context.close()
+    assert not elsewhere, f"requests that left the machine: {elsewhere}"
+
+
+def no_sideways_scroll(page: Page) -> None:
+    widths = page.evaluate(
+        "() => ({scroll: document.documentElement.scrollWidth, inner: window.innerWidth})"
+    )
+    assert widths["scroll"] <= widths["inner"] + 1, widths
+
+
+@pytest.mark.parametrize("viewport", list(VIEWPORTS))
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_index_shows_every_simulator_and_leads_to_it(
+    page: Page, gallery: GalleryServer, language: str, viewport: str
+):
+    _ = messages.translator(language)
+    reply = page.goto(gallery.index_url(language))
+    assert reply is not None and reply.status == 200
+    expect(page.locator("h1")).to_have_text(_(messages.GALLERY_TITLE))
+    cards = page.locator(".isoko-card")
+    expect(cards).to_have_count(len(catalog()))
+    for entry in catalog():
+        card = page.locator(f'.isoko-card[data-sim="{entry.id}"]')
+        expect(card.locator("h2")).to_have_text(_(entry.title))
+        expect(card.locator(".isoko-question")).to_have_text(_(entry.question))
+    assert page.locator(".isoko-picture svg").count() >= len(catalog()) - 1
+    no_sideways_scroll(page)
+    # The other language is one tap away, and so is each app.
+    other = next(code for code in LANGUAGES if code != language)
+    page.locator(f'nav.isoko-languages a[hreflang="{other}"]').click()
+    expect(page.locator("html")).to_have_attribute("lang", other)
+    page.go_back()
+    page.locator(".isoko-card a.isoko-open").first.click()
+    page.locator(CHARTS).first.wait_for(state="visible", timeout=RENDER_TIMEOUT_MS)
+    assert page.url == f"{gallery.url}{language}/{catalog()[0].id}"
+
+
+@pytest.mark.parametrize("viewport", list(VIEWPORTS))
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("entry", catalog(), ids=[entry.id for entry in catalog()])
+def test_each_app_draws_in_its_language_fits_and_redraws(
+    page: Page, gallery: GalleryServer, entry: SimEntry, language: str, viewport: str
+):
+    _ = messages.translator(language)
+    reply = page.goto(gallery.app_url(entry.id, language), wait_until="domcontentloaded")
+    assert reply is not None and reply.status == 200
+    page.locator(CHARTS).first.wait_for(state="visible", timeout=RENDER_TIMEOUT_MS)
+    expect(page.locator(SIM)).to_contain_text(_(entry.title))
+    # The language switch above the app, and the language's numbers in the app.
+    expect(page.locator(".jp-RenderedMarkdown strong")).to_have_text(
+        messages.language_name(language)
+    )
+    if language == "fr":  # French groups thousands with a narrow no-break space
+        expect(page.locator(SIM)).to_contain_text("\u202f")
+    assert_fits(page)
+    before = charts(page)
+    move(main_control(page))
+    page.wait_for_function(
+        """([selector, before]) => [...document.querySelectorAll(selector)]
+            .map(s => s.outerHTML).join("\\n") !== before""",
+        arg=[CHARTS, before],
+        timeout=UPDATE_TIMEOUT_MS,
+    )
+    assert_fits(page)
