@@ -17,7 +17,7 @@ from tornado.httpclient import AsyncHTTPClient
 from tornado.web import Application, RequestHandler, StaticFileHandler
 
 from isoko.hub import compression, voila_bundle
-from isoko.hub.server_config import voila_settings
+from isoko.hub.server_config import apply_transforms, standalone_tornado_settings, voila_settings
 
 SCRIPT = b"function draw(){return 'chart'}\n" * 8000  # 256 kB: several static chunks
 PAGE = b"<html><body>" + b"<div>cell</div>" * 500 + b"</body></html>"
@@ -153,3 +153,23 @@ def test_pages_load_the_bundle_only_when_it_is_installed(tmp_path, monkeypatch):
     assert voila_settings()["VoilaConfiguration"]["resources"] == {"isoko_preload": False}
     (tmp_path / "isoko-preload.js").write_text("")
     assert voila_settings()["VoilaConfiguration"]["resources"] == {"isoko_preload": True}
+
+
+def test_the_gallery_compresses_and_caches_as_learners_servers_do():
+    from isoko.gallery.app import gallery_config
+
+    config = gallery_config("/services/gallery/", 8000, 1, 8)
+    tornado = config.Voila.tornado_settings
+    assert tornado["transforms"] == compression.TRANSFORMS
+    assert tornado["static_immutable_cache"] == ["/services/gallery/voila/labextensions/"]
+    assert tornado["websocket_compression_options"] == {}
+    assert (
+        config.VoilaConfiguration.resources == voila_settings()["VoilaConfiguration"]["resources"]
+    )
+
+
+def test_transforms_are_set_on_an_application_built_without_them():
+    application = Application([])  # as Voila alone builds it, before reading its settings
+    assert application.transforms == []
+    apply_transforms(application, standalone_tornado_settings("/"))
+    assert application.transforms == compression.TRANSFORMS

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
+from typing import Any
 
 from isoko.courses.exchange_volume import STEPS as CONTAINER_EXCHANGE_STEPS
 from isoko.grading.config import grading_config
@@ -207,6 +208,28 @@ def voila_settings(base_url: str = "/") -> dict:
             "resources": {"isoko_preload": voila_bundle.bundle_path().is_file()},
         },
     }
+
+
+def standalone_tornado_settings(base_url: str = "/") -> dict:
+    """:func:`voila_settings`' server part as Tornado settings, for Voilà run alone (the
+    gallery), which has no Jupyter ``ServerApp`` to read its ``static_immutable_cache``
+    and ``websocket_compression_options``.
+
+    Voilà alone builds its Tornado application before it reads these settings, so their
+    ``transforms`` (Brotli, gzip) must also be set on the application
+    (:func:`apply_transforms`), or its pages go out uncompressed.
+    """
+    server = voila_settings(base_url)["ServerApp"]
+    return {
+        **server["tornado_settings"],
+        "static_immutable_cache": server["static_immutable_cache"],
+        "websocket_compression_options": server["websocket_compression_options"],
+    }
+
+
+def apply_transforms(application: Any, tornado_settings: dict) -> None:
+    """Compress an already built Tornado application's responses as ``tornado_settings`` say."""
+    application.transforms = list(tornado_settings["transforms"])
 
 
 def _json_tornado_settings() -> dict:
