@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import os
 import shutil
 import statistics
 import sys
@@ -254,6 +255,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-gallery", action="store_true", help="skip the gallery")
     parser.add_argument("--no-burst", action="store_true", help="skip the visitor burst")
     parser.add_argument(
+        "--burst-alone", action="store_true", help="the burst on the gallery alone, no hub"
+    )
+    parser.add_argument(
         "--list-requests", action="store_true", help="list every request of each first load"
     )
     parser.add_argument("--courses", type=Path, help="the courses folder (default ./courses)")
@@ -284,7 +288,9 @@ def main(argv: list[str] | None = None) -> int:
     if not args.no_burst and not args.no_gallery and gallery_server() is not None:
         from burst import run_burst
 
-        burst = run_burst(gallery_server(), args.visitors, courses)
+        burst = run_burst(
+            gallery_server(), args.visitors, behind_hub=os.geteuid() == 0 and not args.burst_alone
+        )
     targets.print_targets(targets.check(rows, burst))
     return 1 if any(r.failed for r in results) else 0
 

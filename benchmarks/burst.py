@@ -324,18 +324,92 @@ def print_burst(result: BurstResult) -> None:
         print(f"  during the burst, {url}: {answers} answers, {failures} failures")
 
 
-def run_burst(running_gallery: Callable[..., Any], visitors: int, courses: Any) -> BurstResult:
-    """The burst against the gallery run alone (every app of the catalog, in English)."""
+def run_burst(
+    running_gallery: Callable[..., Any], visitors: int, *, behind_hub: bool
+) -> BurstResult:
+    """The burst on every app of the catalog (in English): behind a real hub started as
+    ``make hub`` starts it (as root), watching the hub and a learner's server; or on the
+    gallery run alone."""
     import tempfile
     from pathlib import Path
 
     from isoko.sims import catalog
 
-    with (
-        tempfile.TemporaryDirectory(prefix="isoko-burst-") as tmp,
-        running_gallery(Path(tmp)) as gallery,
-    ):
-        urls = [gallery.app_url(entry.id) for entry in catalog()]
-        result = burst(urls, visitors, chromium=launch_chromium(), watch_urls=[gallery.url])
+    ids = [entry.id for entry in catalog()]
+    if behind_hub:
+        with hub_with_gallery() as (hub, learner_url, token):
+            urls = [f"{hub.url}/services/gallery/en/{app}" for app in ids]
+            watched = {
+                f"{hub.url}/hub/api/": {},
+                learner_url: {"Authorization": f"token {token}"},
+            }
+            result = burst(
+                urls, visitors, chromium=launch_chromium(), watch_urls=watched,
+                where="the gallery behind the hub",
+            )  # fmt: skip
+    else:
+        with (
+            tempfile.TemporaryDirectory(prefix="isoko-burst-") as tmp,
+            running_gallery(Path(tmp)) as gallery,
+        ):
+            urls = [gallery.app_url(app) for app in ids]
+            result = burst(urls, visitors, chromium=launch_chromium(), watch_urls=[gallery.url])
     print_burst(result)
     return result
+
+
+def gallery_kernels(account: str) -> int:
+    """Kernel processes of the gallery's account (its preheated pools)."""
+    import pwd
+    from pathlib import Path
+
+    uid = pwd.getpwnam(account).pw_uid
+    count = 0
+    for entry in Path("/proc").iterdir():
+        try:
+            if entry.name.isdigit() and entry.stat().st_uid == uid:
+                count += b"ipykernel_launcher" in (entry / "cmdline").read_bytes()
+        except OSError:
+            continue
+    return count
+
+
+@contextlib.contextmanager
+def hub_with_gallery(timeout_s: float = 300):
+    """The real hub with its gallery (sizes from the machine, as ``make hub``), its pools
+    filled; a demo learner's server started. Yields (hub, learner status URL, token)."""
+    from pathlib import Path
+
+    import requests
+
+    from isoko.platform.settings import Settings
+    from support.client import signed_in
+    from support.hub import REPO, running_hub
+
+    artifacts = REPO / "test-artifacts"
+    artifacts.mkdir(exist_ok=True)
+
+    def with_gallery(hub: Any) -> None:
+        hub.gallery = True
+
+    with running_hub(artifacts, "bench-burst-", before_start=with_gallery) as hub:
+        account = Settings.from_environ(
+            checkout=Path(REPO), environ=hub.environ(), as_root=True
+        ).gallery_unix_name
+        deadline, last, since = time.monotonic() + timeout_s, -1, time.monotonic()
+        while time.monotonic() < deadline:
+            try:
+                up = requests.get(f"{hub.url}/services/gallery/", timeout=5).ok
+                count = gallery_kernels(account) if up else 0
+            except (requests.RequestException, KeyError):
+                count = 0
+            if count != last:
+                last, since = count, time.monotonic()
+            elif count and time.monotonic() - since > 15:
+                break  # the pools are full: no new kernel for 15 s
+            time.sleep(1)
+        learner = signed_in(hub.url, hub.demo_accounts["learners"][0])
+        name = learner.username
+        token = learner.hub_api("POST", f"/users/{name}/tokens", json={"note": "bench"})
+        token.raise_for_status()
+        yield hub, f"{hub.url}/user/{name}/api/status", token.json()["token"]
