@@ -110,7 +110,10 @@ format:
 # Benchmarks live beside the package, not in it; they share helpers with the tests.
 BENCH := PYTHONPATH=$(CURDIR)/tests $(PY)
 
-# Benchmarks: simulator recompute times, and Voila page weight against stock Voila.
+# Benchmarks: simulator recompute times; one app from the gallery, stock Voila and a
+# learner's server side by side (weight, first chart, control -> chart, repeat visit, on
+# loopback and a slow link); 50 visitors at once on the gallery, behind a real hub as
+# root. Takes the whole machine for about ten minutes.
 .PHONY: bench
 bench: install browser
 	$(BENCH) benchmarks/bench.py
