@@ -27,8 +27,14 @@ from isoko.hub import voila_bundle
 
 #: Brotli forms of the installed static files, by the SHA-1 of their content.
 CACHE_DIR = Path(sys.prefix) / "share" / "isoko" / "brotli"
-#: What Voilà pages load: Voilà's templates, the lab template's CSS, the widget extensions.
-STATIC_DIRS = ("voila/templates", "nbconvert/templates/lab/static", "labextensions")
+#: What Voilà pages load: Voilà's templates and its widget manager, the lab template's CSS,
+#: the widget extensions.
+STATIC_DIRS = (
+    "voila/templates",
+    "voila/labextensions",
+    "nbconvert/templates/lab/static",
+    "labextensions",
+)
 TYPES = {"application/javascript", "text/javascript", "text/css", "image/svg+xml"}
 SUFFIXES = {".js", ".css", ".svg"}
 #: Install-time quality (best, slow) and on-the-fly quality (fast).
