@@ -232,7 +232,7 @@ def run_pages(entry: SimEntry, courses: Path, args: argparse.Namespace) -> list[
         if args.list_requests:
             for row in rows:
                 if row.link == "loopback" and row.visit is not None:
-                    pages.print_requests(row.server, row.visit.cold, urls[row.server])
+                    pages.print_requests(row.server, row.visit.cold)
         if running_gallery is None:
             print("  gallery: not measured (no support.gallery in this checkout)")
     return rows

@@ -21,6 +21,7 @@ import statistics
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlsplit
 
 from retry import Outcome, with_retries
 
@@ -350,13 +351,18 @@ def print_ratios(rows: list[Row], subject: str, others: list[str]) -> None:
             )
 
 
-def print_requests(name: str, load: PageLoad, base_url: str) -> None:
+def print_requests(name: str, load: PageLoad) -> None:
     """Every request of a first load: type, bytes on the wire and decoded, largest first."""
     print()
-    print(f"  Every request of the first load, {name}: {load.requests} requests, ")
-    print(f"  {load.bytes / 1000:,.0f} kB on the wire, {load.body_bytes / 1000:,.0f} kB decoded")
-    print(f"  {'type':<11} {'wire B':>8} {'body B':>8}  url")
+    print(
+        f"  Every request of the first load, {name}: {load.requests} requests, "
+        f"{load.bytes / 1000:,.0f} kB on the wire, {load.body_bytes / 1000:,.0f} kB decoded"
+    )
+    print(f"  {'type':<11} {'wire B':>8} {'body B':>8}  path")
     for request in sorted(load.detail, key=lambda r: -r.wire_bytes):
-        url = request.url.replace(base_url, "/").split("?")[0]
+        parts = urlsplit(request.url)
+        where = parts.path if parts.hostname == "127.0.0.1" else request.url
         flag = "  FAILED" if request.failed else ""
-        print(f"  {request.kind:<11} {request.wire_bytes:8d} {request.body_bytes:8d}  {url}{flag}")
+        print(
+            f"  {request.kind:<11} {request.wire_bytes:8d} {request.body_bytes:8d}  {where}{flag}"
+        )

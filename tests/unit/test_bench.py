@@ -205,3 +205,26 @@ def test_percentile_interpolates_between_ranks():
     assert pages.percentile(values, 50) == statistics.median(values)
     assert pages.percentile(values, 95) == pytest.approx(28.55)
     assert pages.percentile([7.0], 95) == 7.0
+
+
+def test_every_request_of_a_first_load_is_listed_largest_first_with_both_sizes(capsys):
+    detail = (
+        voila.Request("http://127.0.0.1:9/voila/static/voila.js", "Script", 5_000, 19_000),
+        voila.Request("http://127.0.0.1:9/voila/templates/isoko/static/isoko-preload.js?v=1",
+                      "Script", 760_000, 3_550_000),
+        voila.Request("https://cdn.example/fa.css", "Stylesheet", 0, 0, failed=True),
+    )  # fmt: skip
+    load = voila.PageLoad("u", 3, 765_000, 1, 0, 900.0, detail=detail)
+    assert load.body_bytes == 3_569_000
+    pages.print_requests("gallery", load)
+    lines = capsys.readouterr().out.splitlines()
+    assert "3 requests, 765 kB on the wire, 3,569 kB decoded" in lines[1]
+    rows = lines[3:]
+    assert rows[0].split() == [
+        "Script",
+        "760000",
+        "3550000",
+        "/voila/templates/isoko/static/isoko-preload.js",
+    ]
+    assert rows[1].endswith("/voila/static/voila.js")
+    assert rows[2].endswith("https://cdn.example/fa.css  FAILED")  # another host: said in full
