@@ -73,7 +73,10 @@ def check(rows: list[Row], burst: Any | None, subject: str = "gallery") -> list[
             Target(
                 f"errors in the {burst.visitors}-visitor burst",
                 f"{BURST_ERRORS}",
-                f"{burst.errors}",
+                f"{burst.errors}"
+                + {None: "", True: "; others answered", False: "; others FAILED"}[
+                    burst.still_answering
+                ],
                 burst.errors <= BURST_ERRORS and burst.still_answering is not False,
             )
         )

@@ -131,3 +131,18 @@ def test_burst_result_counts_and_says_whether_watched_urls_answered():
     down = burst.BurstResult(3, results, 10.0, {"http://hub/": (9, 1)})
     assert down.still_answering is False
     assert burst.BurstResult(3, results, 10.0).still_answering is None
+
+
+def test_the_burst_target_needs_no_error_and_the_hub_still_answering():
+    import targets
+
+    charts = [burst.VisitorResult("http", "u", "chart", 1.0)] * 3
+    calm = burst.BurstResult(3, charts, 5.0, {"http://hub/hub/api/": (5, 0)})
+    (found,) = [t for t in targets.check([], calm) if "burst" in t.what]
+    assert found.met is True and found.measured == "0; others answered"
+    hub_down = burst.BurstResult(3, charts, 5.0, {"http://hub/hub/api/": (3, 2)})
+    (found,) = [t for t in targets.check([], hub_down) if "burst" in t.what]
+    assert found.met is False and "FAILED" in found.measured
+    failing = burst.BurstResult(3, [*charts[:2], burst.VisitorResult("http", "u", "error", 1)], 5)
+    (found,) = [t for t in targets.check([], failing) if "burst" in t.what]
+    assert found.met is False and found.measured == "1"
