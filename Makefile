@@ -45,6 +45,8 @@ install: system-packages $(DEPS_STAMP) $(PROXY)
 	@# (whose build compiles the catalogues again, into the copy).
 	$(PIP) install --no-deps --no-build-isolation --force-reinstall . >/dev/null
 	@rm -rf build
+	@# Voila pages' scripts and stylesheets in Brotli, once, at their best quality.
+	$(PY) -m isoko.hub.compression
 
 # For translators: extract the messages from the code, then update the templates
 # (widgets/isoko/locale/*.pot) and every language's catalogues; running it again changes
@@ -108,7 +110,10 @@ format:
 # Benchmarks live beside the package, not in it; they share helpers with the tests.
 BENCH := PYTHONPATH=$(CURDIR)/tests $(PY)
 
-# Benchmarks: simulator recompute times, and Voila page weight against stock Voila.
+# Benchmarks: simulator recompute times; one app from the gallery, stock Voila and a
+# learner's server side by side (weight, first chart, control -> chart, repeat visit, on
+# loopback and a slow link); 50 visitors at once on the gallery, behind a real hub as
+# root. Takes the whole machine for about ten minutes.
 .PHONY: bench
 bench: install browser
 	$(BENCH) benchmarks/bench.py

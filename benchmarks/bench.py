@@ -1,4 +1,4 @@
-"""Benchmarks: how fast the simulators answer, and how light their Voilà pages are.
+"""Benchmarks: how fast the simulators answer, and how an app page does in a browser.
 
 ``make bench`` (or, from the checkout, ``PYTHONPATH=tests python benchmarks/bench.py``)
 prints, in one run:
@@ -6,14 +6,16 @@ prints, in one run:
 1. for every simulator in :func:`isoko.sims.catalog`, the median time of one
    recomputation after its main control changes (model and view, no browser);
 2. the inventory Monte Carlo (10,000 paths x 180 days);
-3. for every app, opened in Debian's Chromium against a Voilà server on 127.0.0.1
-   with Isoko's Voilà configuration (:func:`isoko.hub.server_config.voila_settings`,
-   as on the hub): requests, bytes over the wire and the time until the first chart is
-   drawn; the same for a stock Voilà page (a plain slider-and-chart notebook served by
-   ``voila`` with its default configuration), both servers running side by side; and
-   the Isoko/stock ratios.
+3. one app (price and profit) in Debian's Chromium at 360x740, served side by side by
+   the gallery (preheated kernels), by stock Voilà and by Voilà inside a Jupyter server
+   with Isoko's configuration (a learner's server today), on loopback and on an emulated
+   slow link: requests, bytes, time to the first chart, control -> chart latency, a
+   repeat visit, and the ratios (:mod:`pages`);
+4. a burst of 50 visitors opening gallery apps at once (:mod:`burst`);
+5. the issue's targets, met or not (:mod:`targets`).
 
-Timings depend on the machine and its load; request counts and bytes do not.
+Timings depend on the machine and its load; request counts and bytes do not. Every page
+load has a timeout and a stuck one is made again, counted and reported (:mod:`retry`).
 
 The Voilà servers and page loads (:mod:`support.voila`, with the tests' other helpers)
 are also what the browser tests start and measure.
@@ -22,6 +24,8 @@ are also what the browser tests start and measure.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import os
 import shutil
 import statistics
 import sys
@@ -32,18 +36,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import pages
+import targets
+
 from isoko.sims import SimEntry, catalog
 from support.browser import CHROMIUM, CHROMIUM_ARGS
-from support.voila import (
-    SLOW_LINK,
-    STOCK_APP,
-    PageLoad,
-    VoilaServer,
-    fresh_load,
-    isoko_voila,
-    stock_voila,
-    write_stock_notebook,
-)
+from support.voila import isoko_voila, stock_voila
 
 #: The CSS class of every simulator's main control.
 MAIN_CONTROL_CLASS = "isoko-main-control"
@@ -155,47 +153,6 @@ def bench_inventory(paths: int = 10_000, days: int = 180, repeat: int = 5) -> fl
     return statistics.median(times)
 
 
-# --- 3. Voilà pages ----------------------------------------------------------------------
-
-
-@dataclass
-class PageBench:
-    """A page measured cold (fresh browser profile), on a slow link, and on a repeat visit."""
-
-    name: str
-    server: str
-    cold: PageLoad
-    cold_ms: list[float]
-    slow: PageLoad | None
-    repeat: PageLoad
-
-
-def bench_page(
-    browser: Any, name: str, server: VoilaServer, path: str, repeat: int, slow_link: bool
-) -> PageBench:
-    url = server.app_url(path)
-    cold, again = fresh_load(browser, url, again=True)
-    assert again is not None
-    loads = [cold] + [fresh_load(browser, url)[0] for _ in range(max(repeat, 1) - 1)]
-    slow = fresh_load(browser, url, slow_link=True)[0] if slow_link else None
-    return PageBench(name, server.name, cold, [load.first_chart_ms for load in loads], slow, again)
-
-
-def courses_dir() -> Path:
-    """The courses folder: ``./courses``, or the one of the checkout these benchmarks are in."""
-    for candidate in (Path.cwd() / "courses", Path(__file__).resolve().parents[1] / "courses"):
-        if candidate.is_dir():
-            return candidate
-    raise FileNotFoundError("no courses/ folder here: run from the repository, or pass --courses")
-
-
-# --- printing ---------------------------------------------------------------------------
-
-
-def _ratio(isoko_value: float, stock_value: float) -> str:
-    return f"{isoko_value / stock_value:.2f}x" if stock_value else "-"
-
-
 def print_recompute(results: list[RecomputeResult], changes: int) -> None:
     print(f"Recompute after one change of the main control (median of {changes})")
     print("  model and view update, no browser")
@@ -208,112 +165,77 @@ def print_recompute(results: list[RecomputeResult], changes: int) -> None:
             print(f"  {r.entry.id:<{width}}  {why}")
 
 
-def print_pages(benches: list[PageBench], stock: PageBench, repeat: int, slow_link: bool) -> None:
-    print()
-    print("Voila pages in Chromium at 360x740, cold (a fresh browser profile each time)")
-    print("  bytes: encoded bytes over the wire, headers included (CDP Network.loadingFinished")
-    print("  encodedDataLength); first chart: performance.now() when `.isoko-chart svg` is drawn;")
-    print(f"  loopback time: median of {repeat}; repeat visit: the same page again, cache kept;")
-    print("  ws deflate: the kernel's WebSocket (widget messages, new charts) is compressed;")
-    if slow_link:
-        print(
-            f"  slow link: Chromium emulating {SLOW_LINK['down_kbit'] / 1000:g} Mbit/s down, "
-            f"{SLOW_LINK['up_kbit']} kbit/s up, {SLOW_LINK['latency_ms']} ms latency."
-        )
-    header = (
-        f"  {'page':<24} {'server':<12} {'requests':>8} {'failed':>6} {'KB':>7} "
-        f"{'1st chart ms':>12} {'slow link s':>11}   {'repeat: req':>11} {'KB':>6}  ws deflate"
-    )
-    print(header)
-    print("  " + "-" * (len(header) - 2))
-    rows = [stock, *benches]
-    for b in rows:
-        slow = f"{b.slow.first_chart_ms / 1000:11.1f}" if b.slow else f"{'-':>11}"
-        print(
-            f"  {b.name:<24} {b.server.replace(' Voila', ''):<12} {b.cold.requests:8d} "
-            f"{b.cold.failed:6d} {b.cold.bytes / 1000:7.0f} "
-            f"{statistics.median(b.cold_ms):12.0f} {slow}   "
-            f"{b.repeat.requests:11d} {b.repeat.bytes / 1000:6.0f}  "
-            f"{'yes' if b.cold.websocket_compressed else 'no'}"
-        )
-    print()
-    print(f"  Isoko / stock (each Isoko page against `{stock.name}` on stock Voila)")
-    print(
-        f"  {'page':<24} {'requests':>8} {'bytes':>7} {'1st chart':>10} {'slow link':>10} "
-        f"{'repeat bytes':>13}"
-    )
-    for b in benches:
-        slow = (
-            _ratio(b.slow.first_chart_ms, stock.slow.first_chart_ms)
-            if b.slow and stock.slow
-            else "-"
-        )
-        print(
-            f"  {b.name:<24} {_ratio(b.cold.requests, stock.cold.requests):>8} "
-            f"{_ratio(b.cold.bytes, stock.cold.bytes):>7} "
-            f"{_ratio(statistics.median(b.cold_ms), statistics.median(stock.cold_ms)):>10} "
-            f"{slow:>10} {_ratio(b.repeat.bytes, stock.repeat.bytes):>13}"
-        )
-    failed = sorted({url for b in rows for url in b.cold.failed_urls})
-    if failed:
-        print()
-        print("  Requests that got no answer (no internet here):")
-        for url in failed:
-            print(f"    {url}")
+# --- 3. one app served three ways ------------------------------------------------------
 
 
-def run_pages(
-    entries: list[SimEntry], runnable: set[str], courses: Path, repeat: int, slow_link: bool
-) -> list[str]:
-    """Measure the stock page and every runnable app; return lines about skipped apps."""
+def courses_dir() -> Path:
+    """The courses folder: ``./courses``, or the one of the checkout these benchmarks are in."""
+    for candidate in (Path.cwd() / "courses", Path(__file__).resolve().parents[1] / "courses"):
+        if candidate.is_dir():
+            return candidate
+    raise FileNotFoundError("no courses/ folder here: run from the repository, or pass --courses")
+
+
+def gallery_server() -> Callable[..., Any] | None:
+    """``running_gallery`` of the tests' helpers, if this checkout has the gallery."""
+    try:
+        from support.gallery import running_gallery
+    except ImportError:
+        return None
+    return running_gallery
+
+
+def run_pages(entry: SimEntry, courses: Path, args: argparse.Namespace) -> list[pages.Row]:
+    """Serve ``entry``'s app three ways side by side and measure each; print the rows."""
     from playwright.sync_api import sync_playwright
 
     if not CHROMIUM.is_file():
         raise SystemExit(f"the page benchmark needs Debian's chromium at {CHROMIUM} (make browser)")
-    skipped = []
-    apps = []
-    for entry in entries:
-        if entry.id not in runnable:
-            skipped.append(f"  {entry.id}: skipped (its simulator is not importable yet)")
-        elif not (courses.parent / entry.app).is_file():
-            skipped.append(f"  {entry.id}: skipped (no app notebook at {entry.app} yet)")
-        else:
-            apps.append(entry)
-    with tempfile.TemporaryDirectory(prefix="isoko-bench-") as tmp:
+    app = entry.app.removeprefix("courses/")
+    running_gallery = gallery_server()
+    with tempfile.TemporaryDirectory(prefix="isoko-bench-") as tmp, contextlib.ExitStack() as stack:
         work = Path(tmp)
-        # Isoko's server serves a copy of the courses and the stock notebook (to show the
-        # configuration alone at work); the stock server serves the stock notebook.
-        isoko_root, stock_root = work / "isoko-root", work / "stock-root"
+        # Both Voila servers serve the same copy of the courses; the gallery its own.
+        root = work / "root"
         shutil.copytree(
             courses,
-            isoko_root / "courses",
+            root / "courses",
             ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"),
         )
-        write_stock_notebook(isoko_root)
-        write_stock_notebook(stock_root)
-        with (
-            stock_voila(stock_root, work / "stock") as stock_server,
-            isoko_voila(isoko_root, work / "isoko") as isoko_server,
-            sync_playwright() as playwright,
-        ):
-            browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-            try:
-                stock = bench_page(
-                    browser, "slider-and-chart", stock_server, STOCK_APP, repeat, slow_link
-                )
-                benches = [
-                    bench_page(
-                        browser, "slider-and-chart", isoko_server, STOCK_APP, repeat, slow_link
-                    )
-                ]
-                for entry in apps:
-                    benches.append(
-                        bench_page(browser, entry.id, isoko_server, entry.app, repeat, slow_link)
-                    )
-            finally:
-                browser.close()
-        print_pages(benches, stock, repeat, slow_link)
-    return skipped
+        urls: dict[str, str] = {}
+        if running_gallery is not None and not args.no_gallery:
+            gallery = stack.enter_context(
+                running_gallery(work / "gallery", pool_per_app=2, apps=[entry.id])
+            )
+            urls["gallery"] = gallery.app_url(entry.id)
+        stock = stack.enter_context(stock_voila(root, work / "stock", same_isoko=True))
+        urls["stock"] = stock.app_url(f"courses/{app}")
+        isoko = stack.enter_context(isoko_voila(root, work / "isoko"))
+        urls["in-server"] = isoko.app_url(f"courses/{app}")
+        playwright = stack.enter_context(sync_playwright())
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        stack.callback(browser.close)
+        rows: list[pages.Row] = []
+        for server, url in urls.items():
+            rows += pages.bench_server(
+                browser,
+                server,
+                url,
+                loads=args.repeat,
+                moves=args.moves,
+                slow_link=not args.no_slow_link,
+            )
+            sys.stdout.flush()
+        pages.print_rows(rows, moves=args.moves, loads=args.repeat)
+        subject = "gallery" if "gallery" in urls else "in-server"
+        pages.print_ratios(rows, subject, [s for s in urls if s != subject])
+        if args.list_requests:
+            for row in rows:
+                if row.link == "loopback" and row.visit is not None:
+                    pages.print_requests(row.server, row.visit.cold)
+        if running_gallery is None:
+            print("  gallery: not measured (no support.gallery in this checkout)")
+    return rows
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -323,16 +245,30 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--changes", type=int, default=30, help="control changes per simulator (30)"
     )
-    parser.add_argument("--repeat", type=int, default=3, help="cold loads per page (3)")
     parser.add_argument("--sim", action="append", help="only this simulator id (repeatable)")
-    parser.add_argument("--no-browser", action="store_true", help="skip the Voila pages")
-    parser.add_argument("--no-slow-link", action="store_true", help="skip the slow-link loads")
+    parser.add_argument("--app", default="price-and-profit", help="the app of the page parts")
+    parser.add_argument("--repeat", type=int, default=3, help="cold loads per page (3)")
+    parser.add_argument("--moves", type=int, default=30, help="moves of the main control (30)")
+    parser.add_argument("--visitors", type=int, default=50, help="visitors of the burst (50)")
+    parser.add_argument("--no-browser", action="store_true", help="skip the pages and the burst")
+    parser.add_argument("--no-slow-link", action="store_true", help="skip the slow-link visits")
+    parser.add_argument("--no-gallery", action="store_true", help="skip the gallery")
+    parser.add_argument("--no-burst", action="store_true", help="skip the visitor burst")
+    parser.add_argument(
+        "--burst-alone", action="store_true", help="the burst on the gallery alone, no hub"
+    )
+    parser.add_argument(
+        "--list-requests", action="store_true", help="list every request of each first load"
+    )
     parser.add_argument("--courses", type=Path, help="the courses folder (default ./courses)")
     args = parser.parse_args(argv)
 
     entries = [e for e in catalog() if not args.sim or e.id in args.sim]
     if args.sim and len(entries) != len(set(args.sim)):
         parser.error(f"unknown simulator id; have {[e.id for e in catalog()]}")
+    app = next((e for e in catalog() if e.id == args.app), None)
+    if app is None:
+        parser.error(f"unknown app {args.app!r}; have {[e.id for e in catalog()]}")
 
     results = bench_recompute(entries, args.changes)
     print_recompute(results, args.changes)
@@ -344,11 +280,18 @@ def main(argv: list[str] | None = None) -> int:
         print(f"Inventory Monte Carlo, 10,000 paths x 180 days: {inventory}")
     sys.stdout.flush()
 
-    if not args.no_browser:
-        courses = (args.courses or courses_dir()).resolve()
-        runnable = {r.entry.id for r in results if r.median_ms is not None}
-        for line in run_pages(entries, runnable, courses, args.repeat, not args.no_slow_link):
-            print(line)
+    if args.no_browser:
+        return 1 if any(r.failed for r in results) else 0
+    courses = (args.courses or courses_dir()).resolve()
+    rows = run_pages(app, courses, args)
+    burst = None
+    if not args.no_burst and not args.no_gallery and gallery_server() is not None:
+        from burst import run_burst
+
+        burst = run_burst(
+            gallery_server(), args.visitors, behind_hub=os.geteuid() == 0 and not args.burst_alone
+        )
+    targets.print_targets(targets.check(rows, burst))
     return 1 if any(r.failed for r in results) else 0
 
 

@@ -19,7 +19,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -208,10 +208,13 @@ def isoko_voila(root: Path, workdir: Path) -> Iterator[VoilaServer]:
 
 
 @contextlib.contextmanager
-def stock_voila(root: Path, workdir: Path) -> Iterator[VoilaServer]:
-    """Plain ``voila`` with its default configuration, serving ``root``."""
+def stock_voila(root: Path, workdir: Path, *, same_isoko: bool = False) -> Iterator[VoilaServer]:
+    """Plain ``voila`` with its default configuration, serving ``root``.
+
+    With ``same_isoko`` its kernels import this ``isoko`` (to serve Isoko's own apps).
+    """
     port = free_port()
-    env = isolated_env(workdir)
+    env = isolated_env(workdir, _isoko_pythonpath() if same_isoko else None)
     env["JUPYTER_NO_CONFIG"] = "1"  # not even the Python environment's own config
     command = [
         sys.executable,
@@ -226,6 +229,19 @@ def stock_voila(root: Path, workdir: Path) -> Iterator[VoilaServer]:
     url = f"http://127.0.0.1:{port}/"
     with _server("stock Voila", command, env, workdir, workdir / "stock-voila.log", url) as server:
         yield server
+
+
+@dataclass(frozen=True)
+class Request:
+    """One request of a page load: ``wire_bytes`` as received (headers and body, compressed
+    if the server compressed), ``body_bytes`` the body once decoded; ``kind`` is Chromium's
+    resource type (Document, Script, Stylesheet, Font, Fetch...)."""
+
+    url: str
+    kind: str
+    wire_bytes: int
+    body_bytes: int
+    failed: bool = False
 
 
 @dataclass
@@ -249,6 +265,12 @@ class PageLoad:
     urls: tuple[str, ...] = ()
     failed_urls: tuple[str, ...] = ()
     websocket_compressed: bool | None = None
+    detail: tuple[Request, ...] = ()
+
+    @property
+    def body_bytes(self) -> int:
+        """The decoded size of what came over the network."""
+        return sum(request.body_bytes for request in self.detail)
 
 
 def load_page(
@@ -258,8 +280,13 @@ def load_page(
     slow_link: bool = False,
     timeout_ms: float = 180_000,
     quiet_ms: float = 2_500,
+    then: Callable[[Any], None] | None = None,
 ) -> PageLoad:
-    """Open ``url`` in a new page of ``context``; wait for the first chart, then quiet."""
+    """Open ``url`` in a new page of ``context``; wait for the first chart, then quiet.
+
+    ``then(page)``, if given, runs once the page is loaded and quiet, before it closes
+    (what the requests of the load do not count: the kernel's WebSocket is not counted).
+    """
     page = context.new_page()
     cdp = context.new_cdp_session(page)
     cdp.send("Network.enable")
@@ -281,7 +308,13 @@ def load_page(
         last_event[0] = time.monotonic()
         if event["request"]["url"].startswith(("data:", "blob:")):
             return
-        item = {"url": event["request"]["url"], "bytes": 0, "done": False}
+        item = {
+            "url": event["request"]["url"],
+            "kind": event.get("type", "Other"),
+            "bytes": 0,
+            "body": 0,
+            "done": False,
+        }
         items.append(item)
         by_id[event["requestId"]] = item
 
@@ -300,6 +333,10 @@ def load_page(
             response.get("fromDiskCache") or response.get("fromPrefetchCache")
         ):
             item["cache"] = True
+
+    def on_data(event: dict) -> None:
+        if (item := entry(event)) is not None:
+            item["body"] += int(event.get("dataLength", 0))
 
     def on_finished(event: dict) -> None:
         if (item := entry(event)) is not None:
@@ -320,6 +357,7 @@ def load_page(
     cdp.on("Network.requestWillBeSent", on_request)
     cdp.on("Network.requestServedFromCache", on_cache)
     cdp.on("Network.responseReceived", on_response)
+    cdp.on("Network.dataReceived", on_data)
     cdp.on("Network.loadingFinished", on_finished)
     cdp.on("Network.loadingFailed", on_failed)
     cdp.on("Network.webSocketHandshakeResponseReceived", on_handshake)
@@ -343,9 +381,12 @@ def load_page(
             busy = any(not item["done"] for item in items)
             if not busy and (time.monotonic() - last_event[0]) * 1000 > quiet_ms:
                 break
+        network_done = [dict(item) for item in items]
+        if then is not None:
+            then(page)
     finally:
         page.close()
-    network = [item for item in items if not item.get("cache")]
+    network = [item for item in network_done if not item.get("cache")]
     failed = [item for item in network if item.get("failed")]
     return PageLoad(
         url=url,
@@ -357,6 +398,12 @@ def load_page(
         urls=tuple(item["url"] for item in network),
         failed_urls=tuple(item["url"] for item in failed),
         websocket_compressed=websocket.get("compressed"),
+        detail=tuple(
+            Request(
+                item["url"], item["kind"], item["bytes"], item["body"], bool(item.get("failed"))
+            )
+            for item in network
+        ),
     )
 
 

@@ -1,10 +1,16 @@
 """The benchmark's part without a browser runs, and finds and moves main controls."""
 
+import statistics
+import threading
+import time
 from types import SimpleNamespace
 
 import ipywidgets as widgets
 import nbformat
+import pages
 import pytest
+import retry
+import targets
 
 import bench
 from isoko.sims import catalog
@@ -108,3 +114,117 @@ def test_servers_read_no_jupyter_config_of_the_machine(tmp_path, monkeypatch):
     assert env["HOME"] == str(tmp_path / "home")
     assert env["JUPYTER_CONFIG_DIR"] == str(tmp_path / "jupyter-config")
     assert env["PYTHONPATH"] == "/code"
+
+
+# --- the benchmark always finishes: bounded retries of pages that hang ------------------
+
+
+class PlaywrightLikeTimeout(Exception):
+    """Playwright's timeout is its own class named TimeoutError, not the built-in one."""
+
+
+PlaywrightLikeTimeout.__name__ = "TimeoutError"
+
+
+class HangingPage:
+    """A fake page loader: the first ``hangs`` loads hang until their timeout runs out
+    (and then give up, as Playwright's waits do), the next ones load."""
+
+    def __init__(self, hangs: int, error: type[Exception] = PlaywrightLikeTimeout):
+        self.hangs, self.error, self.calls = hangs, error, 0
+
+    def __call__(self, timeout_s: float) -> str:
+        self.calls += 1
+        if self.calls <= self.hangs:
+            threading.Event().wait(timeout_s)  # nothing comes: the page hangs
+            raise self.error(f"Timeout {timeout_s * 1000:.0f}ms exceeded")
+        return "chart"
+
+
+def test_a_page_that_always_hangs_is_retried_a_bounded_number_of_times_then_reported():
+    page, said = HangingPage(hangs=10**6), []
+    started = time.monotonic()
+    outcome = retry.with_retries(
+        "stock, loopback", page, timeout_s=0.05, attempts=3, log=said.append
+    )
+    assert time.monotonic() - started < 5  # three timeouts, not forever
+    assert page.calls == 3
+    assert not outcome.ok and outcome.value is None
+    assert outcome.stuck == 3 and outcome.errors == []
+    assert "3 stuck" in outcome.note() and "gave up after 3" in outcome.note()
+    assert len(said) == 3 and "giving up" in said[-1] and "stock, loopback" in said[0]
+
+
+def test_a_page_stuck_twice_in_a_row_still_gets_measured_and_counted():
+    page = HangingPage(hangs=2)
+    outcome = retry.with_retries("stock", page, timeout_s=0.01, attempts=3, log=lambda _: None)
+    assert outcome.ok and outcome.value == "chart"
+    assert outcome.attempts == 3 and outcome.stuck == 2 and outcome.retried == 2
+    assert outcome.note() == "2 stuck"
+
+
+def test_other_failures_are_retried_and_counted_apart_from_hangs():
+    page = HangingPage(hangs=1, error=ConnectionResetError)
+    outcome = retry.with_retries("gallery", page, timeout_s=0.01, log=lambda _: None)
+    assert outcome.ok and outcome.stuck == 0
+    assert outcome.errors and outcome.errors[0].startswith("ConnectionResetError")
+    assert retry.is_timeout(TimeoutError()) and not retry.is_timeout(ValueError())
+
+
+def test_first_try_that_works_leaves_no_note():
+    outcome = retry.with_retries("x", lambda t: 1, timeout_s=1, log=lambda _: None)
+    assert outcome.ok and outcome.attempts == 1 and outcome.note() == ""
+
+
+def test_a_server_whose_pages_always_hang_gives_rows_a_table_and_unmet_targets(capsys):
+    hanging = HangingPage(hangs=10**6)
+
+    def visit(browser, url, *, slow_link, moves, timeout_s):
+        return hanging(0.001)
+
+    def cold(browser, url, *, timeout_s):
+        return hanging(0.001)
+
+    rows = pages.bench_server(
+        None, "stock", "http://x/", loads=2, moves=30, slow_link=True, attempts=2,
+        visit_fn=visit, cold_fn=cold,
+    )  # fmt: skip
+    assert hanging.calls == 2 * 3  # full visit and one more cold load on loopback; slow link
+    assert [row.link for row in rows] == ["loopback", "slow link"]
+    assert all(row.visit is None and row.stuck == row.full.attempts + sum(
+        o.attempts for o in row.extra) for row in rows)  # fmt: skip
+    pages.print_rows(rows, moves=30, loads=2)
+    out = capsys.readouterr().out
+    assert out.count("no chart") == 2 and "2 stuck, gave up after 2" in out
+    found = targets.check(rows, None, subject="stock")
+    assert [t.met for t in found] == [None] * 5  # nothing measured, nothing claimed
+
+
+def test_percentile_interpolates_between_ranks():
+    values = [float(v) for v in range(1, 31)]  # 30 moves: 1..30 ms
+    assert pages.percentile(values, 50) == statistics.median(values)
+    assert pages.percentile(values, 95) == pytest.approx(28.55)
+    assert pages.percentile([7.0], 95) == 7.0
+
+
+def test_every_request_of_a_first_load_is_listed_largest_first_with_both_sizes(capsys):
+    detail = (
+        voila.Request("http://127.0.0.1:9/voila/static/voila.js", "Script", 5_000, 19_000),
+        voila.Request("http://127.0.0.1:9/voila/templates/isoko/static/isoko-preload.js?v=1",
+                      "Script", 760_000, 3_550_000),
+        voila.Request("https://cdn.example/fa.css", "Stylesheet", 0, 0, failed=True),
+    )  # fmt: skip
+    load = voila.PageLoad("u", 3, 765_000, 1, 0, 900.0, detail=detail)
+    assert load.body_bytes == 3_569_000
+    pages.print_requests("gallery", load)
+    lines = capsys.readouterr().out.splitlines()
+    assert "3 requests, 765 kB on the wire, 3,569 kB decoded" in lines[1]
+    rows = lines[3:]
+    assert rows[0].split() == [
+        "Script",
+        "760000",
+        "3550000",
+        "/voila/templates/isoko/static/isoko-preload.js",
+    ]
+    assert rows[1].endswith("/voila/static/voila.js")
+    assert rows[2].endswith("https://cdn.example/fa.css  FAILED")  # another host: said in full

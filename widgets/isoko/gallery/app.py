@@ -23,7 +23,7 @@ from voila.tornado.treehandler import TornadoVoilaTreeHandler
 from isoko.gallery import pages
 from isoko.gallery.folder import apps_dir, jupyter_dir
 from isoko.gallery.kernels import IDLE_AFTER_SECONDS, KernelCap
-from isoko.hub.server_config import voila_settings
+from isoko.hub.server_config import apply_transforms, standalone_tornado_settings, voila_settings
 from isoko.sims.registry import SimEntry
 
 #: Seconds between two looks for kernels whose page has gone.
@@ -115,6 +115,9 @@ class GalleryApp(Voila):
     gallery: GalleryContext | None = None
 
     def init_handlers(self) -> list:
+        # Voilà built its application before reading its Tornado settings: compression
+        # (Brotli, gzip) is set on it here, or every page would go out uncompressed.
+        apply_transforms(self.app, self.tornado_settings)
         removed = (TornadoVoilaTreeHandler, TornadoVoilaHandler, VoilaContentsHandler)
         handlers = [h for h in super().init_handlers() if h[1] not in removed]
         assert self.gallery is not None
@@ -150,7 +153,7 @@ def gallery_config(base_url: str, port: int, preheated_per_app: int, max_kernels
     """Voilà's configuration for the gallery (the traitlets it reads)."""
     shared = voila_settings(base_url)
     tornado_settings = {
-        **shared["ServerApp"]["tornado_settings"],
+        **standalone_tornado_settings(base_url),
         # The gallery's own cookie, not sent to the hub or to learners' servers.
         "xsrf_cookie_kwargs": {"path": base_url, "samesite": "Lax"},
     }
