@@ -316,3 +316,19 @@ def test_a_learner_server_starts_even_without_course_content(tmp_path):
     assert started.returncode == 0
     assert "no course content" in started.stderr
     assert "server: --SingleUserNotebookApp.debug=True" in started.stdout
+
+
+def test_the_learner_image_runs_what_make_install_runs_after_pip():
+    """``make install`` compresses Voilà's pages once (Brotli, one script of its chunks);
+    an image without that step would serve heavier pages than `make hub` does."""
+    import re
+
+    makefile = (REPO / "Makefile").read_text()
+    install = makefile.split("\ninstall:", 1)[1].split("\n\n", 1)[0]
+    modules = re.findall(r"\$\(PY\) -m (isoko\.[\w.]+)", install)
+    assert "isoko.hub.compression" in modules
+    learner = (REPO / "docker" / "learner" / "Dockerfile").read_text()
+    for module in modules:
+        if module == "isoko.i18n":  # the package build compiles the catalogues itself
+            continue
+        assert f"python -m {module}" in learner, module
