@@ -8,6 +8,7 @@ busy page while the hub keeps answering.
 
 from __future__ import annotations
 
+import contextlib
 import pwd
 import re
 import subprocess
@@ -20,6 +21,7 @@ import requests
 from isoko.platform.settings import Settings
 from isoko.sims.registry import catalog
 from support.hub import REPO, Hub, processes_run_by, running_hub
+from support.kernels import Kernel
 
 pytestmark = pytest.mark.integration
 
@@ -226,3 +228,27 @@ def test_past_the_cap_a_visitor_gets_the_busy_page_and_the_hub_still_answers(gal
     again = requests.get(base + f"fr/{apps[CAP]}", timeout=120)
     assert again.status_code == 200
     close(gallery_hub, again)
+
+
+def test_a_visitor_cannot_run_code_in_a_gallery_kernel(gallery_hub):
+    """The page's kernel is reachable by anyone who opens the page: its WebSocket passes
+    widget messages, never code to execute."""
+    page = requests.get(gallery_hub.url + GALLERY + "en/price-and-profit", timeout=120)
+    channels = f"{gallery_hub.url}{GALLERY}api/kernels/{kernel_id(page.content.decode())}/channels"
+    kernel = Kernel(channels, origin=gallery_hub.url)
+    try:
+        # The connection works: an allowed request gets its answer...
+        info = kernel.reply_to(kernel.request("kernel_info_request", {}))
+        assert info["msg_type"] == "kernel_info_reply"
+        # ...but code sent to run never runs.
+        owned = "/tmp/visitor-was-here"
+        run = kernel.send(f"open({owned!r}, 'w').write('x'); print('ran the code')")
+        # An idle kernel runs that at once, if it may; no answer: the message was dropped.
+        with contextlib.suppress(TimeoutError):
+            kernel.wait(run, timeout=15)
+        assert "ran the code" not in run.stdout
+        root = Path(f"/proc/{server_of(gallery_hub)}/root")
+        assert not (root / owned.lstrip("/")).exists()
+    finally:
+        kernel.close()
+        close(gallery_hub, page)

@@ -23,55 +23,89 @@ class Run:
 
 
 class Kernel:
-    """One kernel of ``user``'s server, reached through the hub's proxy with their cookies."""
+    """One kernel reached over its WebSocket (``channels_url``, http or https), as
+    JupyterLab or a Voilà page reaches it: ``user``'s, with their cookies, or anyone's."""
 
-    def __init__(self, user: HubUser, kernel_id: str):
+    def __init__(
+        self,
+        channels_url: str,
+        origin: str,
+        cookies: str = "",
+        username: str = "visitor",
+        user: HubUser | None = None,
+    ):
         self.user = user
-        self.id = kernel_id
+        self.username = username
+        self.id = channels_url.rstrip("/").split("/")[-2]
         self.session = uuid.uuid4().hex
+        self.ws = websocket.create_connection(
+            channels_url.replace("http", "ws", 1), cookie=cookies, origin=origin, timeout=30
+        )
+
+    @classmethod
+    def of(cls, user: HubUser, kernel_id: str) -> Kernel:
+        """A kernel of ``user``'s server, reached through the hub's proxy with their cookies."""
         url = user.url(f"/user/{user.username}/api/kernels/{kernel_id}/channels")
         cookies = "; ".join(f"{c.name}={c.value}" for c in user.session.cookies)
-        self.ws = websocket.create_connection(
-            url.replace("http", "ws", 1), cookie=cookies, origin=user.base_url, timeout=30
-        )
+        return cls(url, user.base_url, cookies, user.username, user)
 
     @classmethod
     def start(cls, user: HubUser) -> Kernel:
         reply = user.server("POST", "/api/kernels", json={"name": "python3"}, timeout=120)
         if reply.status_code != 201:
             raise RuntimeError(f"kernel refused: {reply.status_code} {reply.text}")
-        return cls(user, reply.json()["id"])
+        return cls.of(user, reply.json()["id"])
 
-    def send(self, code: str) -> Run:
-        """Start running ``code``; read its output with :meth:`wait`."""
+    def request(self, msg_type: str, content: dict) -> str:
+        """Send a request on the shell channel; its message id."""
         msg_id = uuid.uuid4().hex
         self.ws.send(
             json.dumps(
                 {
                     "header": {
                         "msg_id": msg_id,
-                        "msg_type": "execute_request",
+                        "msg_type": msg_type,
                         "session": self.session,
-                        "username": self.user.username,
+                        "username": self.username,
                         "version": "5.3",
                         "date": "",
                     },
                     "parent_header": {},
                     "metadata": {},
-                    "content": {
-                        "code": code,
-                        "silent": False,
-                        "store_history": False,
-                        "user_expressions": {},
-                        "allow_stdin": False,
-                        "stop_on_error": True,
-                    },
+                    "content": content,
                     "channel": "shell",
                     "buffers": [],
                 }
             )
         )
-        return Run(msg_id=msg_id)
+        return msg_id
+
+    def reply_to(self, msg_id: str, timeout: float = 30) -> dict:
+        """The reply to the request ``msg_id`` (a TimeoutError if none comes)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            self.ws.settimeout(max(0.1, deadline - time.monotonic()))
+            try:
+                msg = json.loads(self.ws.recv())
+            except websocket.WebSocketTimeoutException:
+                break
+            if msg.get("parent_header", {}).get("msg_id") == msg_id and msg.get(
+                "msg_type", ""
+            ).endswith("_reply"):
+                return msg
+        raise TimeoutError(f"no reply to {msg_id} within {timeout} s")
+
+    def send(self, code: str) -> Run:
+        """Start running ``code``; read its output with :meth:`wait`."""
+        content = {
+            "code": code,
+            "silent": False,
+            "store_history": False,
+            "user_expressions": {},
+            "allow_stdin": False,
+            "stop_on_error": True,
+        }
+        return Run(msg_id=self.request("execute_request", content))
 
     def wait(self, run: Run, timeout: float = 120, until: str | None = None) -> Run:
         """Read messages until ``run`` is done, or until its output contains ``until``."""
@@ -105,4 +139,5 @@ class Kernel:
 
     def shutdown(self) -> None:
         self.close()
-        self.user.server("DELETE", f"/api/kernels/{self.id}")
+        if self.user is not None:
+            self.user.server("DELETE", f"/api/kernels/{self.id}")
