@@ -25,7 +25,7 @@ from urllib.parse import urlsplit
 
 from retry import Outcome, with_retries
 
-from support.voila import CHART_SVG, PHONE, SLOW_LINK, PageLoad, load_page
+from support.voila import CHART_SVG, PHONE, PREVIEW_SVG, SLOW_LINK, PageLoad, load_page
 
 #: The main control of every simulator.
 MAIN_CONTROL = ".isoko-sim .isoko-main-control"
@@ -270,6 +270,11 @@ def median_or_none(values: list[float]) -> float | None:
     return statistics.median(values) if values else None
 
 
+#: A picture drawn this much before the chart is the gallery's, not the chart itself
+#: measured twice.
+PICTURE_AHEAD_MS = 100
+
+
 def print_rows(rows: list[Row], *, moves: int, loads: int) -> None:
     print()
     print("One app in Chromium at 360x740: gallery, stock Voila, in-server app (Isoko's config)")
@@ -310,6 +315,17 @@ def print_rows(rows: list[Row], *, moves: int, loads: int) -> None:
             f"{lat:>22} {rep.requests if rep else '-':>11} {_kb(rep.bytes if rep else None):>5} "
             f"{_s(rep.first_chart_ms if rep else None):>11}  {retries}"
         )
+    pictures = [
+        f"{row.server} {row.link} {_s(row.visit.cold.first_picture_ms)} s"
+        for row in rows
+        # Only pages with a picture: elsewhere the first picture is the chart itself.
+        if row.visit
+        and row.visit.cold.first_picture_ms is not None
+        and row.visit.cold.first_chart_ms - row.visit.cold.first_picture_ms > PICTURE_AHEAD_MS
+    ]
+    if pictures:
+        print("  First picture (the app's chart drawn by the server, shown while the scripts")
+        print(f"  come; `{PREVIEW_SVG}`), first cold load: {'; '.join(pictures)}")
     failed = sorted({u for r in rows if r.visit for u in r.visit.cold.failed_urls})
     if failed:
         print("  Requests that got no answer:")

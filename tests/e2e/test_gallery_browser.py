@@ -124,8 +124,36 @@ def test_each_app_draws_in_its_language_fits_and_redraws(
     )
     if language == "fr":  # French groups thousands with a (narrow) no-break space
         expect(page.locator(SIM)).to_contain_text(re.compile(r"\d[\u00a0\u202f]\d{3}"))
+    # The picture that stood in for the app while its scripts came is gone.
+    expect(page.locator(".isoko-preview")).to_have_count(0)
     assert_fits(page)
     before = charts(page)
     move(main_control(page))
     wait_for_new_chart(page, before, UPDATE_TIMEOUT_MS)
     assert_fits(page)
+
+
+@pytest.mark.parametrize("viewport", list(VIEWPORTS))
+def test_before_any_script_a_visitor_already_sees_the_apps_chart(
+    browser: Browser, gallery: GalleryServer, viewport: str
+):
+    """On a slow phone the page's scripts take seconds: the app's chart at its starting
+    values is in the page itself. With no script at all, it is what the visitor sees."""
+    context = browser.new_context(viewport=VIEWPORTS[viewport], java_script_enabled=False)
+    page = context.new_page()
+    try:
+        page.goto(gallery.app_url("price-and-profit", "fr"))
+        preview = page.locator(".isoko-preview")
+        expect(preview.locator("h2")).to_have_text("Prix et bénéfice")
+        expect(preview.locator("svg")).to_be_visible()
+        expect(preview.locator("svg title")).to_have_text("Bénéfice selon le prix")
+        no_sideways_scroll(page)
+    finally:
+        # No script, so no unload request: stop the page's kernel as the page would.
+        xsrf = next(c["value"] for c in context.cookies() if c["name"] == "_xsrf")
+        kernel = re.search(r'"kernelId": "([0-9a-f-]{36})"', page.content()).group(1)
+        stopped = context.request.post(
+            f"{gallery.url}voila/api/shutdown/{kernel}", form={"_xsrf": xsrf}
+        )
+        assert stopped.status == 204, stopped.status
+        context.close()

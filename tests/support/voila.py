@@ -30,6 +30,8 @@ from isoko.platform.ports import free_port
 
 #: What "the first chart" is, in every simulator and in the stock notebook.
 CHART_SVG = ".isoko-chart svg"
+#: The gallery's picture of an app's chart, in the page until the app is drawn.
+PREVIEW_SVG = ".isoko-preview svg"
 #: A phone on a slow mobile link, emulated by Chromium for one measurement.
 SLOW_LINK = {"down_kbit": 1600, "up_kbit": 750, "latency_ms": 150}
 #: The stock notebook's place under both servers' roots.
@@ -252,7 +254,9 @@ class PageLoad:
     the browser's cache): ``bytes`` is Chromium's ``encodedDataLength`` (headers and
     body as received, compressed if the server compressed). ``failed`` requests got no
     answer (a CDN with no internet, for example). The kernel's WebSocket is not counted.
-    ``first_chart_ms`` is ``performance.now()`` when the first chart had a size on screen.
+    ``first_chart_ms`` is ``performance.now()`` when the first chart had a size on screen;
+    ``first_picture_ms`` when the first chart or the gallery's picture of it (drawn by the
+    server, shown while the scripts come: ``.isoko-preview``) had one.
     ``websocket_compressed`` says whether the kernel's WebSocket agreed on compression.
     """
 
@@ -262,6 +266,7 @@ class PageLoad:
     failed: int
     from_cache: int
     first_chart_ms: float
+    first_picture_ms: float | None = None
     urls: tuple[str, ...] = ()
     failed_urls: tuple[str, ...] = ()
     websocket_compressed: bool | None = None
@@ -363,17 +368,20 @@ def load_page(
     cdp.on("Network.webSocketHandshakeResponseReceived", on_handshake)
     try:
         page.goto(url, wait_until="commit", timeout=timeout_ms)
-        first_chart = page.wait_for_function(
-            """selector => {
-                const svg = document.querySelector(selector);
-                if (!svg) return false;
-                const box = svg.getBoundingClientRect();
-                return box.width > 0 && box.height > 0 ? performance.now() : false;
-            }""",
-            arg=CHART_SVG,
-            polling="raf",
-            timeout=timeout_ms,
-        ).json_value()
+        first_picture, first_chart = (
+            page.wait_for_function(
+                """selector => {
+                    const svg = document.querySelector(selector);
+                    if (!svg) return false;
+                    const box = svg.getBoundingClientRect();
+                    return box.width > 0 && box.height > 0 ? performance.now() : false;
+                }""",
+                arg=selector,
+                polling="raf",
+                timeout=timeout_ms,
+            ).json_value()
+            for selector in (f"{PREVIEW_SVG}, {CHART_SVG}", CHART_SVG)
+        )
         # Pages keep loading what they need lazily: wait until the network is quiet.
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
@@ -395,6 +403,7 @@ def load_page(
         failed=len(failed),
         from_cache=len(items) - len(network),
         first_chart_ms=float(first_chart),
+        first_picture_ms=float(first_picture),
         urls=tuple(item["url"] for item in network),
         failed_urls=tuple(item["url"] for item in failed),
         websocket_compressed=websocket.get("compressed"),

@@ -190,3 +190,16 @@ def test_the_login_page_points_visitors_to_the_gallery_only_when_it_runs(tmp_pat
     assert login_link() == "/services/gallery/"
     assert login_link(ISOKO_GALLERY="0") == ""
     assert login_link(ISOKO_DEPLOYMENT="compose", ISOKO_LEARNER_IMAGE="x/learner:1") == ""
+
+
+def test_the_app_page_says_its_language_and_holds_the_chart_until_the_app_is_drawn(folder):
+    preview = pages.preview(folder, "fr", find("price-and-profit"))
+    assert "<h2" in preview and "Prix et bénéfice" in preview and "<svg" in preview
+    edits = pages.app_page_edits("fr", preview)
+    # Voilà streams its page in chunks: each edit is made once, in whichever chunk has it.
+    first, edits = pages.edit_once('<html lang="en">\n<head>', edits)
+    second, edits = pages.edit_once('<body><div id="loading" style="display: flex;">', edits)
+    third, edits = pages.edit_once('<div id="loading" style="display: flex;">', edits)
+    assert first.startswith('<html lang="fr">')
+    assert second.count("isoko-preview") >= 1 and "Prix et bénéfice" in second
+    assert third == '<div id="loading" style="display: flex;">' and edits == []

@@ -97,12 +97,11 @@ class AppHandler(TornadoVoilaHandler):
         # Voilà's page stops its kernel when it unloads, with a request that carries the
         # _xsrf cookie's value: set the cookie, or every closed page's kernel stays.
         self.xsrf_token  # noqa: B018 (reading it sets the cookie)
-        # Voilà's template writes <html lang="en"> whatever the notebook: say the page's.
-        opening = '<html lang="en">'
+        picture = pages.preview(gallery.folder, language, gallery.entries[app_id])
+        edits = pages.app_page_edits(language, picture)
         try:
             async for html in self.get_generator(path=f"{language}/{app_id}.ipynb"):
-                if opening and opening in html:
-                    html, opening = html.replace(opening, f'<html lang="{language}">', 1), ""
+                html, edits = pages.edit_once(html, edits)
                 self.write(html)
                 self.flush()
         finally:

@@ -162,3 +162,51 @@ def not_found_page(base_url: str, language: str, languages: Sequence[str]) -> st
         _(messages.NOT_FOUND_TEXT),
         (index_url(base_url, language, languages), _(messages.ALL_SIMULATORS)),
     )
+
+
+#: Voilà's "loading" block, shown until its scripts have loaded the page's theme and
+#: show the cells (then removed).
+LOADING_BLOCK = '<div id="loading" style="display: flex;">'
+#: Voilà's template writes this whatever the notebook's language.
+VOILA_HTML_OPENING = '<html lang="en">'
+#: The picture stands in for Voilà's spinner while the scripts come.
+PREVIEW_STYLE = (
+    "<style>.isoko-preview{width:100%;max-width:720px;padding:0 8px}"
+    ".isoko-preview svg{max-width:100%;height:auto}"
+    ".isoko-preview p{color:#55606e;font-size:.9em;margin:.3em 0}"
+    "#loading:has(.isoko-preview){justify-content:flex-start;height:auto}"
+    "#loading:has(.isoko-preview) .spinner-container,"
+    "#loading:has(.isoko-preview) #loading_text{display:none}</style>"
+)
+
+
+def preview(folder: Path, language: str, entry: SimEntry) -> str:
+    """The app's chart at its starting values, shown in place of Voilà's spinner while a
+    slow phone fetches the page's scripts (about 1 MB): the chart a visitor first sees is
+    the app's own, drawn by the server; it goes when Voilà shows the app."""
+    _ = messages.translator(language)
+    return (
+        f'{PREVIEW_STYLE}<div class="isoko-preview">'
+        f'<h2 style="font-size:1.2em;margin:.4em 0">{escape(_(entry.title))}</h2>'
+        f"{picture(folder, language, entry)}<p>{escape(_(messages.PREVIEW_NOTE))}</p></div>"
+    )
+
+
+def app_page_edits(language: str, preview_html: str) -> list[tuple[str, str]]:
+    """What the gallery changes in Voilà's page, each once: the page's language, and the
+    picture in the loading block."""
+    return [
+        (VOILA_HTML_OPENING, f'<html lang="{escape(language)}">'),
+        (LOADING_BLOCK, LOADING_BLOCK + preview_html),
+    ]
+
+
+def edit_once(html: str, edits: list[tuple[str, str]]) -> tuple[str, list[tuple[str, str]]]:
+    """Apply each edit whose text is in ``html`` (once); the edits not applied yet."""
+    left = []
+    for old, new in edits:
+        if old in html:
+            html = html.replace(old, new, 1)
+        else:
+            left.append((old, new))
+    return html, left
