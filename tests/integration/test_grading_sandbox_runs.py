@@ -122,7 +122,9 @@ def test_huge_output_is_cut_off(tmp_path, sandbox_account):
     flood = reply["cells"][1]["outputs"][0]["text"]
     assert flood.startswith("x" * 100 + "\n")
     assert "more bytes of output were cut" in flood.splitlines()[-1]
-    assert reply["cells"][2]["outputs"][0]["text"] == "after\n"
+    # Under load the kernel may send one print in two stream messages: read them together.
+    after = reply["cells"][2]["outputs"]
+    assert "".join(o.get("text", "") for o in after if o.get("name") == "stdout") == "after\n"
     assert len(json.dumps(reply)) <= 1_000_000
 
 

@@ -418,11 +418,13 @@ def load_page(
 
 #: A page that has drawn no chart by then is stuck: now and then Voilà starts a kernel
 #: and never finishes running the notebook (voila-dashboards/voila#1395), whatever the
-#: configuration; stock Voilà does it too. Such a load is made again, once.
+#: configuration; stock Voilà does it too, and has done it twice in a row here. Such a
+#: load is made again, up to ``LOAD_ATTEMPTS`` loads in all.
 STUCK_MS = 60_000
 #: On the emulated slow link a stock page takes about 30 s.
 STUCK_SLOW_MS = 300_000
 PHONE = {"width": 360, "height": 740}
+LOAD_ATTEMPTS = 3
 
 
 def fresh_load(
@@ -436,13 +438,13 @@ def fresh_load(
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
     kwargs.setdefault("timeout_ms", STUCK_SLOW_MS if kwargs.get("slow_link") else STUCK_MS)
-    for attempt in (1, 2):
+    for attempt in range(1, LOAD_ATTEMPTS + 1):
         context = browser.new_context(viewport=viewport or PHONE)
         try:
             try:
                 first = load_page(context, url, **kwargs)
             except PlaywrightTimeout:
-                if attempt == 2:
+                if attempt == LOAD_ATTEMPTS:
                     raise
                 print(f"  (stuck page, loading it again: {url})", file=sys.stderr)
                 continue

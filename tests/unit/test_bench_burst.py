@@ -10,6 +10,8 @@ import burst
 from tornado.web import Application, RequestHandler
 from tornado.websocket import WebSocketHandler
 
+from support.aio import run_alone
+
 CHART_STATE = {
     "model_name": "HTMLModel",
     "state": {"_dom_classes": ["isoko-chart"], "value": "<svg viewBox='0 0 1 1'></svg>"},
@@ -94,7 +96,7 @@ async def visit_all(paths: list[str], timeout_s: float) -> list[burst.VisitorRes
 
 def test_http_visitors_count_charts_busy_pages_and_errors():
     paths = ["app", "busy", "overloaded", "broken", "no-kernel", "no-chart", "silent"]
-    results = asyncio.run(visit_all(paths, timeout_s=2))
+    results = run_alone(visit_all(paths, timeout_s=2))
     outcome = {path: r.outcome for path, r in zip(paths, results, strict=True)}
     assert outcome == {
         "app": "chart",

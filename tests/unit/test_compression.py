@@ -3,7 +3,6 @@ browser offers it."""
 
 from __future__ import annotations
 
-import asyncio
 import gzip
 import hashlib
 import json
@@ -18,6 +17,7 @@ from tornado.web import Application, RequestHandler, StaticFileHandler
 
 from isoko.hub import compression, voila_bundle
 from isoko.hub.server_config import apply_transforms, standalone_tornado_settings, voila_settings
+from support.aio import run_alone
 
 SCRIPT = b"function draw(){return 'chart'}\n" * 8000  # 256 kB: several static chunks
 PAGE = b"<html><body>" + b"<div>cell</div>" * 500 + b"</body></html>"
@@ -68,7 +68,7 @@ def static_root(tmp_path: Path) -> Path:
 
 
 def test_scripts_and_styles_go_out_in_brotli_when_offered(static_root):
-    replies = asyncio.run(fetch_all(static_root, "gzip, deflate, br, zstd"))
+    replies = run_alone(fetch_all(static_root, "gzip, deflate, br, zstd"))
     headers, body = replies["/static/app.js"]
     assert headers["Content-Encoding"] == "br"
     assert brotli.decompress(body) == SCRIPT
@@ -85,7 +85,7 @@ def test_scripts_and_styles_go_out_in_brotli_when_offered(static_root):
 
 def test_browsers_that_do_not_offer_brotli_get_gzip(static_root):
     # Browsers offer Brotli to HTTPS and loopback only: a classroom on plain HTTP.
-    replies = asyncio.run(fetch_all(static_root, "gzip, deflate"))
+    replies = run_alone(fetch_all(static_root, "gzip, deflate"))
     headers, body = replies["/static/app.js"]
     assert headers["Content-Encoding"] == "gzip"
     assert gzip.decompress(body) == SCRIPT

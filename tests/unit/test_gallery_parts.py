@@ -7,7 +7,6 @@ import asyncio
 import datetime
 import json
 import re
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -18,6 +17,7 @@ from isoko.gallery.kernels import ABANDONED_AFTER_SECONDS, KernelCap
 from isoko.hub.gallery import gallery_service
 from isoko.platform.settings import Settings
 from isoko.sims.registry import catalog, find
+from support.aio import run_alone
 
 REPO = Path(__file__).resolve().parents[2]
 NOW = datetime.datetime(2026, 12, 3, 9, 0, tzinfo=datetime.UTC)
@@ -94,9 +94,7 @@ def test_kernels_with_no_page_for_a_minute_are_stopped_and_no_others():
         {"warm": old, "gone": old, "open": old, "just-served": recent}, pooled=["warm"]
     )
     manager._kernel_connections["open"] = 1
-    # In a thread of its own: the browser tests' session may hold this thread's loop.
-    with ThreadPoolExecutor(1) as thread:
-        stopped = thread.submit(asyncio.run, KernelCap(manager, 10).stop_abandoned(NOW)).result()
+    stopped = run_alone(KernelCap(manager, 10).stop_abandoned(NOW))
     assert stopped == ["gone"]
     assert set(manager.kernels) == {"warm", "open", "just-served"}
 

@@ -7,7 +7,6 @@ import os
 import resource
 import subprocess
 import sys
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -21,17 +20,11 @@ from isoko.hub.limits import (
     prepare_learner_cgroup,
     rlimits,
 )
+from support.aio import run_alone
 
 WIDGETS = Path(__file__).resolve().parents[2] / "widgets"
 GIB = 2**30
 LIMITS = LearnerLimits(memory_bytes=3 * GIB, process_memory_bytes=2 * GIB, processes=256, nice=5)
-
-
-def run_alone(coroutine):
-    """Run ``coroutine`` on a loop of its own: the browser tests, run earlier in the same
-    session, keep an event loop running in the main thread."""
-    with ThreadPoolExecutor(1) as pool:
-        return pool.submit(asyncio.run, coroutine).result()
 
 
 def test_each_process_gets_a_memory_and_a_process_cap_and_no_core_dumps():
