@@ -39,14 +39,17 @@ class GalleryContext:
         folder: Path,
         languages: Sequence[str],
         entries: Sequence[SimEntry],
-        cap: KernelCap,
+        max_kernels: int,
     ) -> None:
         self.base_url = base_url
         self.folder = folder
         self.languages = list(languages)
         self.entries = {entry.id: entry for entry in entries}
-        self.cap = cap
+        self.max_kernels = max_kernels
+        #: Made with Voilà's kernel manager, once the application has one.
+        self.cap: KernelCap | None = None
         self.index_cache: dict[str, str] = {}
+        self.preview_cache: dict[tuple[str, str], str] = {}
 
     def index(self, language: str) -> str:
         if language not in self.index_cache:
@@ -54,6 +57,14 @@ class GalleryContext:
                 self.base_url, language, self.languages, list(self.entries.values()), self.folder
             )
         return self.index_cache[language]
+
+    def preview(self, language: str, app_id: str) -> str:
+        """The app's picture for its page: read once, like the index (the folder changes
+        only when the hub restarts the gallery)."""
+        key = (language, app_id)
+        if key not in self.preview_cache:
+            self.preview_cache[key] = pages.preview(self.folder, language, self.entries[app_id])
+        return self.preview_cache[key]
 
 
 class IndexHandler(tornado.web.RequestHandler):
@@ -97,8 +108,7 @@ class AppHandler(TornadoVoilaHandler):
         # Voilà's page stops its kernel when it unloads, with a request that carries the
         # _xsrf cookie's value: set the cookie, or every closed page's kernel stays.
         self.xsrf_token  # noqa: B018 (reading it sets the cookie)
-        picture = pages.preview(gallery.folder, language, gallery.entries[app_id])
-        edits = pages.app_page_edits(language, picture)
+        edits = pages.app_page_edits(language, gallery.preview(language, app_id))
         try:
             async for html in self.get_generator(path=f"{language}/{app_id}.ipynb"):
                 html, edits = pages.edit_once(html, edits)
@@ -120,7 +130,7 @@ class GalleryApp(Voila):
         removed = (TornadoVoilaTreeHandler, TornadoVoilaHandler, VoilaContentsHandler)
         handlers = [h for h in super().init_handlers() if h[1] not in removed]
         assert self.gallery is not None
-        self.gallery.cap = KernelCap(self.kernel_manager, self.gallery.cap.max_kernels)
+        self.gallery.cap = KernelCap(self.kernel_manager, self.gallery.max_kernels)
         voila = {
             "template_paths": self.template_paths,
             "config": self.config,
@@ -204,6 +214,6 @@ def run(
         os.environ.pop(name, None)
     os.environ["JUPYTER_PATH"] = str(jupyter_dir(folder))
     app = GalleryApp(config=gallery_config(base_url, port, preheated_per_app, max_kernels))
-    app.gallery = GalleryContext(base_url, folder, languages, entries, KernelCap(None, max_kernels))
+    app.gallery = GalleryContext(base_url, folder, languages, entries, max_kernels)
     app.initialize([str(apps_dir(folder))])
     app.start()
