@@ -221,3 +221,26 @@ def test_a_page_whose_kernel_is_gone_says_so_in_its_language(
         no_sideways_scroll(page)
     finally:
         context.close()
+
+
+def test_french_sliders_show_and_read_french_numbers(browser: Browser, gallery: GalleryServer):
+    """The apps' own text says 13 466 800 RWF and 10,00 USD in French: the sliders'
+    readouts do too, and a price typed the French way into one is read as meant."""
+    context = browser.new_context(viewport=VIEWPORTS["360"])
+    try:
+        page = context.new_page()
+        page.goto(gallery.app_url("price-and-profit", "fr"))
+        page.locator(CHARTS).first.wait_for(state="visible", timeout=RENDER_TIMEOUT_MS)
+        readouts = page.locator(".widget-readout")
+        expect(readouts.first).to_have_text("10,00")
+        expect(readouts.filter(has_text=re.compile(r"^5,0\s%$"))).to_have_count(1)
+        before = charts(page)
+        readouts.first.click()
+        page.keyboard.press("Control+A")
+        page.keyboard.type("12,50")
+        page.keyboard.press("Enter")
+        expect(readouts.first).to_have_text("12,50")
+        wait_for_new_chart(page, before, UPDATE_TIMEOUT_MS)
+        expect(page.locator(SIM)).to_contain_text("12,50 USD")
+    finally:
+        context.close()

@@ -13,6 +13,7 @@ import * as controls from "@jupyter-widgets/controls";
 import { ServerConnection } from "@jupyterlab/services";
 import { KernelConnection } from "@jupyterlab/services/lib/kernel/default";
 import { Widget } from "@lumino/widgets";
+import { formatDefaultLocale } from "d3-format";
 
 import "@jupyter-widgets/base/css/index.css";
 import "@jupyter-widgets/controls/css/widgets.css";
@@ -23,8 +24,60 @@ const CELL_OUTPUT = 'script[type="application/vnd.voila.cell-output+json"]';
 const WIDGET_TARGET = "jupyter.widget";
 // A warm kernel draws in well under a second, a cold start on a busy machine in seconds.
 const START_SECONDS = 60;
+
+// Numbers in the page's language (French: 10,00 and 7 000), as the apps' own text has
+// them: the sliders' readouts are formatted with d3-format's default locale, and a number
+// typed into a readout is read the same way.
+function numberSymbols(language) {
+  const part = (parts, type, fallback) => parts.find((p) => p.type === type)?.value ?? fallback;
+  const plain = new Intl.NumberFormat(language).formatToParts(12345.6);
+  const percent = new Intl.NumberFormat(language, { style: "percent" }).formatToParts(0.5);
+  const sign = percent.findIndex((p) => p.type === "percentSign");
+  const beforeSign = sign > 0 && percent[sign - 1].type === "literal" ? percent[sign - 1].value : "";
+  return {
+    decimal: part(plain, "decimal", "."),
+    thousands: part(plain, "group", ","),
+    percent: beforeSign + part(percent, "percentSign", "%"),
+  };
+}
+
+const NUMBERS = numberSymbols(document.documentElement.lang || "en");
+formatDefaultLocale({
+  decimal: NUMBERS.decimal,
+  thousands: NUMBERS.thousands,
+  grouping: [3],
+  currency: ["", ""],
+  percent: NUMBERS.percent,
+});
+
+function plainNumber(text) {
+  return text
+    .split(NUMBERS.thousands)
+    .join("")
+    .split(NUMBERS.decimal)
+    .join(".")
+    .replace(/\u2212/g, "-");
+}
+
+function readingLocalNumbers(View) {
+  return class extends View {
+    stringToValue(text) {
+      return super.stringToValue(text === null ? null : plainNumber(text));
+    }
+  };
+}
+
+const LOCAL_VIEWS = Object.fromEntries(
+  ["IntSliderView", "FloatSliderView", "IntRangeSliderView", "FloatRangeSliderView"].map(
+    (name) => [name, readingLocalNumbers(controls[name])],
+  ),
+);
+
 // The widget classes an app may use; any other is reported, not fetched from elsewhere.
-const MODULES = { "@jupyter-widgets/base": base, "@jupyter-widgets/controls": controls };
+const MODULES = {
+  "@jupyter-widgets/base": base,
+  "@jupyter-widgets/controls": { ...controls, ...LOCAL_VIEWS },
+};
 
 class AppWidgetManager extends ManagerBase {
   constructor(kernel) {
