@@ -46,8 +46,8 @@ install: system-packages $(DEPS_STAMP) $(PROXY)
 	@# (whose build compiles the catalogues again, into the copy).
 	$(PIP) install --no-deps --no-build-isolation --force-reinstall . >/dev/null
 	@rm -rf build
-	@# The gallery's app page script and stylesheet (isoko.gallery.page_script).
-	node_modules/.bin/esbuild widgets/isoko/gallery/frontend/app.js --bundle --minify \
+	@# The app page's script and stylesheet (isoko.hub.app_page).
+	node_modules/.bin/esbuild widgets/isoko/voila_templates/isoko-app/frontend/app.js --bundle --minify \
 	  --format=iife --target=es2020 --legal-comments=none --log-level=warning \
 	  --outfile=$(GALLERY_PAGE)/isoko-app.js
 	chmod -R a+rX $(GALLERY_PAGE)

@@ -22,7 +22,7 @@ def test_a_gallery_app_is_three_requests_under_the_first_load_target_and_cached(
     with running_gallery(tmp_path, apps=["price-and-profit"]) as gallery:
         first, again = fresh_load(browser, gallery.app_url("price-and-profit"), again=True)
     assert again is not None
-    # The gallery's own front end (isoko.gallery.page_script): the page, one script and
+    # The gallery's own front end (isoko.hub.app_page): the page, one script and
     # one stylesheet, none of Voilà's JupyterLab front end, which is 760 kB on its own.
     assert first.requests <= 4, first.urls
     assert [url for url in first.urls if "/isoko-app/static/isoko-app.js" in url], first.urls

@@ -20,9 +20,10 @@ from voila.tornado.contentshandler import VoilaContentsHandler
 from voila.tornado.handler import TornadoVoilaHandler
 from voila.tornado.treehandler import TornadoVoilaTreeHandler
 
-from isoko.gallery import page_script, pages
+from isoko.gallery import pages
 from isoko.gallery.folder import apps_dir, jupyter_dir
 from isoko.gallery.kernels import IDLE_AFTER_SECONDS, KernelCap
+from isoko.hub import app_page
 from isoko.hub.server_config import apply_transforms, standalone_tornado_settings, voila_settings
 from isoko.sims.registry import SimEntry
 
@@ -178,9 +179,9 @@ def gallery_config(base_url: str, port: int, preheated_per_app: int, max_kernels
             },
             "VoilaConfiguration": {
                 **shared["VoilaConfiguration"],
-                # The gallery's own front end (a tenth of Voilà's weight), when built.
-                "template": page_script.TEMPLATE
-                if page_script.installed()
+                # Isoko's own app page (a quarter of the bytes), where it was built.
+                "template": app_page.TEMPLATE
+                if app_page.installed()
                 else shared["VoilaConfiguration"]["template"],
                 "preheat_kernel": True,
                 "default_pool_size": preheated_per_app,

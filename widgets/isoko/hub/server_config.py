@@ -199,7 +199,8 @@ def voila_settings(base_url: str = "/") -> dict:
             "websocket_compression_options": {},
         },
         "VoilaConfiguration": {
-            # Voila's lab page without the stylesheets it links from a CDN.
+            # Voila's lab page without the stylesheets it links from a CDN. (The gallery,
+            # which shows only apps, uses Isoko's own app page: isoko.hub.app_page.)
             "template": VOILA_TEMPLATE,
             "extension_allowlist": list(VOILA_EXTENSIONS),
             # Voilà's default, said here because code cells would add weight and noise.

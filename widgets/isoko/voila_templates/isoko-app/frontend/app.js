@@ -1,10 +1,11 @@
-// The gallery's own front end for a Voilà app page: the app's widgets and nothing else.
+// Isoko's front end for the gallery's Voilà app pages: the app's widgets and nothing else
+// (no maths, no Output widget: learners' servers, which render any notebook, keep Voilà's).
 //
 // Voilà's front end is a JupyterLab application: it brings the notebook, the code editor
 // and the console whatever the page shows, about 760 kB compressed of a 1,080 kB first
-// load. A gallery page only ever shows an app's outputs, so this script does only what
-// that needs: connect to the kernel Voilà started for the page, fetch the widgets' state
-// over one control comm, and draw each widget output where Voilà's page left it.
+// load. An app page only ever shows an app's outputs, so this script does only what that
+// needs: connect to the kernel Voilà started for the page, fetch the widgets' state over
+// one control comm, and draw each widget output where Voilà's page left it.
 // Built at install (`make install`) with esbuild into the `isoko-app` page template.
 
 import * as base from "@jupyter-widgets/base";
@@ -140,8 +141,8 @@ function connect(config) {
   return { kernel, baseUrl };
 }
 
-// Voilà stops the page's kernel when asked; without it the kernel waits for the
-// gallery's sweep of abandoned kernels, holding a place under the cap.
+// Voilà stops the page's kernel when asked; without it the kernel waits for a sweep of
+// abandoned kernels (the gallery's, a minute), holding memory and a place under the cap.
 function stopKernelOnLeave(baseUrl, kernelId) {
   window.addEventListener("pagehide", () => {
     fetch(`${baseUrl}voila/api/shutdown/${kernelId}`, {
@@ -160,7 +161,8 @@ async function drawOutput(manager, output, host) {
     const view = await manager.create_view(model);
     Widget.attach(view.luminoWidget, host);
   } else if (data["text/html"]) {
-    // The gallery's own app notebooks, executed by the gallery: not a visitor's content.
+    // The course's app notebook's own output (Voilà ran it for this page): trusted as
+    // Voilà's page trusts it.
     host.innerHTML = data["text/html"];
   } else if (output.output_type === "stream" || data["text/plain"]) {
     const text = document.createElement("pre");
@@ -178,6 +180,7 @@ function showApp() {
 }
 
 // Said in the page's language (the gallery writes it on <html>), above the picture.
+const FAILED = "This simulator could not start. Reload the page to try again.";
 function showFailure(error) {
   console.error("The app could not start:", error);
   if (document.body.hasAttribute("data-isoko-app-failed")) {
@@ -187,7 +190,7 @@ function showFailure(error) {
   const notice = document.createElement("p");
   notice.className = "isoko-failed";
   notice.setAttribute("role", "alert");
-  notice.textContent = document.documentElement.dataset.isokoFailed || String(error);
+  notice.textContent = document.documentElement.dataset.isokoFailed || FAILED;
   const loading = document.getElementById("loading");
   (loading || document.body).prepend(notice);
 }
