@@ -7,7 +7,7 @@ import pytest
 
 from isoko.econ import capacity, fx
 from isoko.econ.capacity import (
-    KIGALI_SEASONS,
+    DEFAULT_SEASONS,
     Season,
     best_price_in_season,
     best_single_price,
@@ -74,7 +74,7 @@ def test_peak_season_raises_the_price_until_the_places_just_fill():
     assert best.profit_rwf == pytest.approx(48_000_000)
 
 
-@pytest.mark.parametrize("season", [LOW, PEAK, *KIGALI_SEASONS])
+@pytest.mark.parametrize("season", [LOW, PEAK, *DEFAULT_SEASONS])
 def test_no_other_price_earns_more_in_a_season(season):
     best = best_price_in_season(season, PLACES, COST, COMMISSION)
     for step in range(1, 400):
@@ -126,18 +126,18 @@ def test_best_single_price_hand_worked():
 
 @pytest.mark.parametrize("places", [2, 5, 8, 12, 30])
 def test_single_price_never_beats_the_seasonal_plan_and_is_the_best_single(places):
-    single = best_single_price(KIGALI_SEASONS, places, COST, capacity.BOOKING_COMMISSION)
-    plan = plan_year(KIGALI_SEASONS, places, COST, capacity.BOOKING_COMMISSION)
+    single = best_single_price(DEFAULT_SEASONS, places, COST, capacity.BOOKING_COMMISSION)
+    plan = plan_year(DEFAULT_SEASONS, places, COST, capacity.BOOKING_COMMISSION)
     assert single.profit_rwf <= sum(item.profit_rwf for item in plan) + 1e-6
 
     def year(price):
         return sum(
             outcome_at_price(s, price, places, COST, capacity.BOOKING_COMMISSION).profit_rwf
-            for s in KIGALI_SEASONS
+            for s in DEFAULT_SEASONS
         )
 
-    # a brute-force search over a wide range finds nothing better
-    brute = max(year(20_000 + 50 * i) for i in range(4_000))
+    # a brute-force search from RWF 20,000 to 420,000 finds nothing better
+    brute = max(year(20_000 + 100 * i) for i in range(4_000))
     assert single.profit_rwf >= brute - 1e-6
     assert single.profit_rwf == pytest.approx(year(single.price_rwf))
 
@@ -149,25 +149,25 @@ def test_one_season_single_price_is_the_seasonal_price():
     assert single.full is True
 
 
-def test_the_kigali_year_switches_between_empty_and_full():
-    assert sum(season.days for season in KIGALI_SEASONS) == 365
-    assert KIGALI_SEASONS[0].reference_price_rwf == 40 * fx.RWF_PER_USD_MID_2026
-    plan = plan_year(
-        KIGALI_SEASONS,
-        capacity.DEFAULT_PLACES_PER_DAY,
-        capacity.DEFAULT_COST_PER_GUEST_RWF,
-        capacity.AIRBNB_EXPERIENCES_COMMISSION,
-    )
-    full = {item.season: item.full for item in plan}
-    assert full == {
-        "long dry (Jun-mid Sep)": True,
-        "short rains (mid Sep-mid Dec)": False,
-        "short dry (mid Dec-Feb)": True,
-        "long rains (Mar-May)": False,
-    }
-    # the rains sell at the unconstrained price 20,000 / 0.8 x 2.5 / 1.5 = 41,666.67
-    assert plan[1].price_rwf == pytest.approx(41_666.67, abs=0.01)
-    assert plan[0].price_rwf > plan[2].price_rwf > plan[1].price_rwf
+def test_the_default_year_fills_six_places_and_leaves_ten_empty_in_the_rains():
+    assert sum(season.days for season in DEFAULT_SEASONS) == 365
+    assert DEFAULT_SEASONS[0].reference_price_rwf == 100 * fx.RWF_PER_USD_MID_2026
+    cost, commission = capacity.DEFAULT_COST_PER_GUEST_RWF, capacity.AIRBNB_EXPERIENCES_COMMISSION
+    # unconstrained: 30,000 / 0.8 x 2 = 75,000, where even the long rains ask for
+    # 2.5 x (75,000 / 146,100) ** -2 = 9.49 guests a day
+    six = plan_year(DEFAULT_SEASONS, capacity.DEFAULT_PLACES_PER_DAY, cost, commission)
+    assert all(item.full for item in six)
+    # long dry: 146,100 x (6 / 8) ** -0.5 = 168,701.7; long rains: x (6 / 2.5) ** -0.5
+    assert six[0].price_rwf == pytest.approx(168_701.7, abs=0.1)
+    assert six[3].price_rwf == pytest.approx(146_100 * (6 / 2.5) ** -0.5)
+    ten = {item.season: item for item in plan_year(DEFAULT_SEASONS, 10, cost, commission)}
+    assert [name for name, item in ten.items() if item.full] == [
+        "long dry",
+        "short rains",
+        "short dry",
+    ]
+    assert ten["long rains"].price_rwf == pytest.approx(75_000)
+    assert ten["long rains"].places_sold_per_day == pytest.approx(2.5 * (75_000 / 146_100) ** -2)
 
 
 def test_cancellations_hand_worked():

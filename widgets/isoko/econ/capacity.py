@@ -36,7 +36,7 @@ __all__ = [
     "DEFAULT_COST_PER_GUEST_RWF",
     "DEFAULT_PLACES_PER_DAY",
     "DEFAULT_REFERENCE_PRICE_USD",
-    "KIGALI_SEASONS",
+    "DEFAULT_SEASONS",
     "Season",
     "SeasonPrice",
     "best_price_in_season",
@@ -55,12 +55,13 @@ AIRBNB_EXPERIENCES_COMMISSION = 0.20
 #: programme (hotel industry glossaries and Booking partner pages; read 2026).
 BOOKING_COMMISSION = 0.15
 
-#: ASSUMPTION: a one-day Kigali tour listed at USD 40 a guest.
-DEFAULT_REFERENCE_PRICE_USD = 40.0
-#: ASSUMPTION: one guide and one minibus take 8 guests a day.
-DEFAULT_PLACES_PER_DAY = 8
-#: ASSUMPTION: transport, lunch and entry fees for one guest, RWF.
-DEFAULT_COST_PER_GUEST_RWF = 20_000.0
+#: ASSUMPTION: a gorilla-trek day tour from Musanze (pick-up, drive, guide, lunch; the
+#: visitor's permit is not part of it) at USD 100 a guest.
+DEFAULT_REFERENCE_PRICE_USD = 100.0
+#: ASSUMPTION: the guide's minibus takes 6 guests a day.
+DEFAULT_PLACES_PER_DAY = 6
+#: ASSUMPTION: lunch, water and fuel for one guest, RWF.
+DEFAULT_COST_PER_GUEST_RWF = 30_000.0
 
 _REFERENCE_PRICE_RWF = DEFAULT_REFERENCE_PRICE_USD * fx.RWF_PER_USD_MID_2026
 
@@ -150,17 +151,17 @@ class Season:
             )
 
 
-#: The seasons of a Kigali tour, from the facts the tour operators agree on: the long dry
-#: season (June to mid-September) is the peak; the short dry season (mid-December to
-#: February) is busy; the long rains (March to May) and the short rains (October to
-#: November) are low. ASSUMPTION: the weeks between (late September, early December) are
-#: counted with the short rains, so the year has 365 days; the demand at USD 40 and the
-#: elasticity -2.5 are assumptions a learner can change.
-KIGALI_SEASONS: tuple[Season, ...] = (
-    Season("long dry (Jun-mid Sep)", 107, _REFERENCE_PRICE_RWF, 14.0, -2.5),
-    Season("short rains (mid Sep-mid Dec)", 90, _REFERENCE_PRICE_RWF, 3.0, -2.5),
-    Season("short dry (mid Dec-Feb)", 76, _REFERENCE_PRICE_RWF, 7.0, -2.5),
-    Season("long rains (Mar-May)", 92, _REFERENCE_PRICE_RWF, 2.0, -2.5),
+#: The seasons of the day tour, from the facts the tour operators agree on: the long dry
+#: season (1 June to 15 September) is the peak; the short dry season (16 December to the
+#: end of February) is busy; the short rains (16 September to 15 December) and the long
+#: rains (March to May) are quiet. The exact weeks vary by source; these make a year of
+#: 365 days. ASSUMPTION: guests asking a day at USD 100 (8, 3, 5.5 and 2.5) and an
+#: elasticity of -2 in every season, as in the tourism course's data.
+DEFAULT_SEASONS: tuple[Season, ...] = (
+    Season("long dry", 107, _REFERENCE_PRICE_RWF, 8.0, -2.0),
+    Season("short rains", 91, _REFERENCE_PRICE_RWF, 3.0, -2.0),
+    Season("short dry", 75, _REFERENCE_PRICE_RWF, 5.5, -2.0),
+    Season("long rains", 92, _REFERENCE_PRICE_RWF, 2.5, -2.0),
 )
 
 
