@@ -84,7 +84,7 @@ def test_the_app_shows_its_task_under_the_title_in_the_learner_s_language(sim_id
     # A task is concrete: something to find, with a number.
     assert entry.task.startswith("Find ")
     source = nbformat.read(REPO / entry.app, as_version=4).cells[0].source
-    assert f".with_task({sim_id!r})" in source
+    assert f'.with_task("{sim_id}")' in source
     for language, label in (("en", "Your task:"), ("fr", "Votre tâche :")):
         view = entry.factory(language=language).with_task(sim_id).view
         title, task = view.children[:2]

@@ -24,7 +24,7 @@ def app_source(entry: SimEntry, language: str | None = None) -> str:
     lines = [f"from {entry.module} import {name}", ""]
     made = f"{name}(language={language!r})" if language else f"{name}()"
     if entry.task:  # shown under the app's title
-        made += f".with_task({entry.id!r})"
+        made += f'.with_task("{entry.id}")'
     if entry.app_variable:
         lines += [f"{entry.app_variable} = {made}", f"{entry.app_variable}.view"]
     else:
