@@ -7,6 +7,7 @@ from unittest import mock
 import pytest
 
 from isoko.econ import capacity
+from isoko.sims._svg import Segment, grouped_bar_chart
 from isoko.sims.registry import find
 from isoko.sims.seasons import SeasonPricingSimulator, model
 from support.sims import SVG, texts
@@ -172,3 +173,26 @@ def test_in_french_numbers_and_words_are_french():
     assert "9,5 places vendues sur 10" in html
     assert "Grandes pluies (mars à mai)" in sim.chart_svg
     assert "Un seul prix toute l" in sim.chart_svg
+
+
+def test_grouped_bars_leave_room_for_the_longest_value_and_refuse_bad_data():
+    groups = [Segment("a", [168_702.0, 5.0], "#111"), Segment("b", [0.0, 99.0], "#222")]
+    svg = grouped_bar_chart(
+        ["peak", "rains"], groups, title="t", value_format=lambda v: f"RWF {v:,.0f}"
+    )
+    root = ET.fromstring(svg)
+    width = float(root.get("viewBox").split()[2])
+    values = [t for t in root.iter(f"{SVG}text") if (t.text or "").startswith("RWF")]
+    assert len(values) == 4
+    for text in values:
+        # 0.66 em a character of bold 11 px text, as the chart lays out its legend
+        assert float(text.get("x")) + len(text.text) * 11 * 0.66 <= width
+    # a value above the scale fills its bar and no more
+    capped = grouped_bar_chart(["x"], [Segment("a", [12.0], "#111")], title="t", scale_max=6)
+    full = [r for r in ET.fromstring(capped).iter(f"{SVG}rect") if r.get("data-bar")][0]
+    background = [r for r in ET.fromstring(capped).iter(f"{SVG}rect")][0]
+    assert float(full.get("width")) == pytest.approx(float(background.get("width")))
+    with pytest.raises(ValueError, match="one value per bar"):
+        grouped_bar_chart(["x", "y"], [Segment("a", [1.0], "#111")], title="t")
+    with pytest.raises(ValueError, match="0 or more"):
+        grouped_bar_chart(["x"], [Segment("a", [-1.0], "#111")], title="t")
