@@ -21,6 +21,7 @@ PIP := $(PY) -m pip --disable-pip-version-check --quiet
 DEPS_STAMP := $(ISOKO_ENV)/.isoko-deps-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
 PROXY := node_modules/.bin/configurable-http-proxy
 CHROMIUM := /usr/bin/chromium
+GALLERY_PAGE := $(ISOKO_ENV)/share/jupyter/voila/templates/isoko-app/static
 
 .PHONY: help hub test install lint format system-packages browser postgres translations
 
@@ -45,6 +46,11 @@ install: system-packages $(DEPS_STAMP) $(PROXY)
 	@# (whose build compiles the catalogues again, into the copy).
 	$(PIP) install --no-deps --no-build-isolation --force-reinstall . >/dev/null
 	@rm -rf build
+	@# The gallery's app page script and stylesheet (isoko.gallery.page_script).
+	node_modules/.bin/esbuild widgets/isoko/gallery/frontend/app.js --bundle --minify \
+	  --format=iife --target=es2020 --legal-comments=none --log-level=warning \
+	  --outfile=$(GALLERY_PAGE)/isoko-app.js
+	chmod -R a+rX $(GALLERY_PAGE)
 	@# Voila pages' scripts and stylesheets in Brotli, once, at their best quality.
 	$(PY) -m isoko.hub.compression
 

@@ -157,3 +157,90 @@ def test_before_any_script_a_visitor_already_sees_the_apps_chart(
         )
         assert stopped.status == 204, stopped.status
         context.close()
+
+
+def kernel_of(html: str) -> str:
+    return re.search(r'"kernelId": "([0-9a-f-]{36})"', html).group(1)
+
+
+def kernel_exists(context, gallery: GalleryServer, kernel: str) -> bool:
+    reply = context.request.get(f"{gallery.url}api/kernels/{kernel}")
+    assert reply.status in (200, 404), reply.status
+    return reply.status == 200
+
+
+def test_leaving_an_app_stops_its_kernel_at_once(browser: Browser, gallery: GalleryServer):
+    """The page asks the gallery to stop its kernel as it goes, so the place under the
+    cap is free again at once, not after the minute of the sweep for abandoned ones."""
+    context = browser.new_context(viewport=VIEWPORTS["360"])
+    try:
+        page = context.new_page()
+        page.goto(gallery.app_url("price-and-profit"))
+        page.locator(CHARTS).first.wait_for(state="visible", timeout=RENDER_TIMEOUT_MS)
+        kernel = kernel_of(page.content())
+        assert kernel_exists(context, gallery, kernel)
+        page.goto("about:blank")
+        for _ in range(50):
+            if not kernel_exists(context, gallery, kernel):
+                break
+            page.wait_for_timeout(200)
+        assert not kernel_exists(context, gallery, kernel), "the kernel outlived its page"
+    finally:
+        context.close()
+
+
+def test_a_page_whose_kernel_is_gone_says_so_in_its_language(
+    browser: Browser, gallery: GalleryServer
+):
+    """A page opened again from history, or left open past the idle limit, names a kernel
+    the gallery has stopped: the visitor is told to reload, in the page's language, and
+    the chart's picture stays, instead of a page that waits for ever."""
+    context = browser.new_context(viewport=VIEWPORTS["360"])
+    url = gallery.app_url("stock-and-reorder", "fr")
+
+    def serve_with_its_kernel_stopped(route) -> None:
+        reply = route.fetch()
+        body = reply.text()
+        xsrf = next(c["value"] for c in context.cookies() if c["name"] == "_xsrf")
+        stopped = context.request.post(
+            f"{gallery.url}voila/api/shutdown/{kernel_of(body)}", form={"_xsrf": xsrf}
+        )
+        assert stopped.status == 204, stopped.status
+        route.fulfill(response=reply, body=body)
+
+    try:
+        page = context.new_page()
+        page.route(url, serve_with_its_kernel_stopped)
+        page.goto(url)
+        notice = page.locator(".isoko-failed[role=alert]")
+        expect(notice).to_have_text(
+            "Ce simulateur n'a pas pu démarrer. Rechargez la page pour réessayer."
+        )
+        expect(page.locator(".isoko-preview svg")).to_be_visible()
+        assert page.locator(CHARTS).count() == 0
+        no_sideways_scroll(page)
+    finally:
+        context.close()
+
+
+def test_french_sliders_show_and_read_french_numbers(browser: Browser, gallery: GalleryServer):
+    """The apps' own text says 13 466 800 RWF and 10,00 USD in French: the sliders'
+    readouts do too, and a price typed the French way into one is read as meant."""
+    context = browser.new_context(viewport=VIEWPORTS["360"])
+    try:
+        page = context.new_page()
+        page.goto(gallery.app_url("price-and-profit", "fr"))
+        page.locator(CHARTS).first.wait_for(state="visible", timeout=RENDER_TIMEOUT_MS)
+        readouts = page.locator(".widget-readout")
+        expect(readouts.first).to_have_text("10,00")
+        expect(readouts.filter(has_text=re.compile(r"^5,0\s%$"))).to_have_count(1)
+        before = charts(page)
+        readouts.first.click()
+        page.keyboard.press("Control+A")
+        page.keyboard.type("12,50")
+        page.keyboard.press("Enter")
+        expect(readouts.first).to_have_text("12,50")
+        wait_for_new_chart(page, before, UPDATE_TIMEOUT_MS)
+        expect(page.locator(SIM)).to_contain_text("12,50 USD")
+    finally:
+        context.close()

@@ -1,8 +1,8 @@
-"""The gallery's app pages are as light as a learner's: compressed, few requests, cached.
+"""The gallery's app pages are light: their own front end, compressed, cached.
 
 Voilà run alone builds its web application before it reads its settings, so without
-care the gallery would send its 5 MB of scripts uncompressed and ask for every widget
-extension again on each visit.
+care the gallery would send its scripts uncompressed and ask for them again on each
+visit; and Voilà's own front end alone is more than a phone on a slow link should wait for.
 """
 
 from __future__ import annotations
@@ -16,15 +16,19 @@ from support.voila import fresh_load
 pytestmark = pytest.mark.e2e
 
 
-def test_a_gallery_app_comes_compressed_in_few_requests_and_is_cached(browser: Browser, tmp_path):
+def test_a_gallery_app_is_three_requests_under_the_first_load_target_and_cached(
+    browser: Browser, tmp_path
+):
     with running_gallery(tmp_path, apps=["price-and-profit"]) as gallery:
         first, again = fresh_load(browser, gallery.app_url("price-and-profit"), again=True)
     assert again is not None
-    # About 5 MB of scripts and styles, sent compressed (about a fifth of it).
-    assert first.body_bytes > 4_000_000
-    assert first.bytes < 0.3 * first.body_bytes, (first.bytes, first.body_bytes)
-    # Voila's front-end chunks come as one script, not one request each.
-    assert first.requests < 30, first.urls
-    assert [url for url in first.urls if "isoko-preload.js" in url]
+    # The gallery's own front end (isoko.gallery.page_script): the page, one script and
+    # one stylesheet, none of Voilà's JupyterLab front end, which is 760 kB on its own.
+    assert first.requests <= 4, first.urls
+    assert [url for url in first.urls if "/isoko-app/static/isoko-app.js" in url], first.urls
+    assert not [url for url in first.urls if "/voila/static/" in url or "labextensions" in url]
+    # Issue 12's target for a first visit: at most 1,000 kB on the wire, sent compressed.
+    assert first.bytes <= 1_000_000, first.bytes
+    assert first.bytes < 0.35 * first.body_bytes, (first.bytes, first.body_bytes)
     # A second visit asks for no script or stylesheet again: all cached.
     assert not [url for url in again.urls if url.split("?")[0].endswith((".js", ".css"))]

@@ -203,6 +203,35 @@ def test_the_app_page_says_its_language_and_holds_the_chart_until_the_app_is_dra
     first, edits = pages.edit_once('<html lang="en">\n<head>', edits)
     second, edits = pages.edit_once('<body><div id="loading" style="display: flex;">', edits)
     third, edits = pages.edit_once('<div id="loading" style="display: flex;">', edits)
-    assert first.startswith('<html lang="fr">')
+    assert first.startswith('<html lang="fr" ')
+    # What the page's script says, in the page's language, if the app cannot start.
+    assert 'data-isoko-failed="Ce simulateur n&#x27;a pas pu démarrer.' in first
     assert second.count("isoko-preview") >= 1 and "Prix et bénéfice" in second
     assert third == '<div id="loading" style="display: flex;">' and edits == []
+
+
+def test_the_gallery_uses_its_own_app_page_when_it_is_built(monkeypatch):
+    """The gallery's light front end when ``make install`` built it; Voilà's own page
+    (heavier, still working) in an environment without it."""
+    from isoko.gallery import page_script
+    from isoko.gallery.app import gallery_config
+
+    def template() -> str:
+        config = gallery_config("/services/gallery/", 8100, 1, 16)
+        return config.VoilaConfiguration.template
+
+    monkeypatch.setattr(page_script, "installed", lambda share=None: True)
+    assert template() == "isoko-app"
+    monkeypatch.setattr(page_script, "installed", lambda share=None: False)
+    assert template() == "isoko"
+
+
+def test_the_app_page_script_counts_as_built_only_with_its_stylesheet(tmp_path):
+    from isoko.gallery import page_script
+
+    static = page_script.static_dir(tmp_path)
+    static.mkdir(parents=True)
+    (static / page_script.SCRIPT).write_text("/* built */")
+    assert not page_script.installed(tmp_path)
+    (static / page_script.STYLESHEET).write_text("/* built */")
+    assert page_script.installed(tmp_path)

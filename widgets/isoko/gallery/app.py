@@ -20,7 +20,7 @@ from voila.tornado.contentshandler import VoilaContentsHandler
 from voila.tornado.handler import TornadoVoilaHandler
 from voila.tornado.treehandler import TornadoVoilaTreeHandler
 
-from isoko.gallery import pages
+from isoko.gallery import page_script, pages
 from isoko.gallery.folder import apps_dir, jupyter_dir
 from isoko.gallery.kernels import IDLE_AFTER_SECONDS, KernelCap
 from isoko.hub.server_config import apply_transforms, standalone_tornado_settings, voila_settings
@@ -178,6 +178,10 @@ def gallery_config(base_url: str, port: int, preheated_per_app: int, max_kernels
             },
             "VoilaConfiguration": {
                 **shared["VoilaConfiguration"],
+                # The gallery's own front end (a tenth of Voilà's weight), when built.
+                "template": page_script.TEMPLATE
+                if page_script.installed()
+                else shared["VoilaConfiguration"]["template"],
                 "preheat_kernel": True,
                 "default_pool_size": preheated_per_app,
                 "show_tracebacks": False,

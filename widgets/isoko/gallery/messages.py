@@ -31,6 +31,7 @@ BUSY_TITLE = N_("The simulators are busy")
 BUSY_TEXT = N_("Many people are using the simulators right now. Please try again in a minute.")
 TRY_AGAIN = N_("Try again")
 PREVIEW_NOTE = N_("This is the chart at its starting values; the controls are on their way.")
+APP_FAILED = N_("This simulator could not start. Reload the page to try again.")
 NOT_FOUND_TITLE = N_("No such simulator")
 NOT_FOUND_TEXT = N_("This link does not lead to a simulator. Here are all of them.")
 

@@ -203,10 +203,13 @@ def preview(folder: Path, language: str, entry: SimEntry) -> str:
 
 
 def app_page_edits(language: str, preview_html: str) -> list[tuple[str, str]]:
-    """What the gallery changes in Voilà's page, each once: the page's language, and the
-    picture in the loading block."""
+    """What the gallery changes in Voilà's page, each once: the page's language (and, for
+    the page's script, what to say if the app cannot start), and the picture in the
+    loading block."""
+    _ = messages.translator(language)
+    failed = escape(_(messages.APP_FAILED), quote=True)
     return [
-        (VOILA_HTML_OPENING, f'<html lang="{escape(language)}">'),
+        (VOILA_HTML_OPENING, f'<html lang="{escape(language)}" data-isoko-failed="{failed}">'),
         (LOADING_BLOCK, LOADING_BLOCK + preview_html),
     ]
 
