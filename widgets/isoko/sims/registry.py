@@ -139,6 +139,17 @@ SIMULATORS: tuple[SimEntry, ...] = (
             "(RWF) that keeps her above zero."
         ),
     ),
+    SimEntry(
+        id="season-pricing",
+        course="tourism",
+        title=N_("Tour prices across the seasons"),
+        question=N_("How should I price my tour across the seasons with a fixed number of places?"),
+        target="isoko.sims.seasons:SeasonPricingSimulator",
+        task=N_(
+            "Find how much more profit a year prices by season earn than one price all "
+            "year with 6 places a day, then with 10: does the gap grow or shrink?"
+        ),
+    ),
 )
 
 
