@@ -15,6 +15,7 @@ from isoko.sims.cashflow import CashFlowSimulator
 from isoko.sims.freight import AirOrSeaSimulator
 from isoko.sims.livestream import LivestreamSaleSimulator
 from isoko.sims.pricing import PriceProfitSimulator
+from isoko.sims.seasons import SeasonPricingSimulator
 from isoko.sims.stock import StockReorderSimulator
 from isoko.sims.storefront import StorefrontAdsSimulator
 from support.sims import french, messages_in_code, placeholders, texts
@@ -26,6 +27,7 @@ SIMULATORS = {
     "stock": StockReorderSimulator,
     "storefront": StorefrontAdsSimulator,
     "cashflow": CashFlowSimulator,
+    "seasons": SeasonPricingSimulator,
 }
 
 
@@ -38,7 +40,8 @@ def test_every_message_has_a_french_translation(module):
     in_code = SIMULATORS[module].messages()
     for file in files:
         in_code |= messages_in_code(file)
-    assert len(in_code) > 30
+    # Extraction found the simulator's words (the smallest, season pricing, has 27).
+    assert len(in_code) > 20
     assert code.SOURCES in in_code
     assert sorted(in_code - catalogue.keys()) == []  # untranslated
     for msgid in in_code:

@@ -41,7 +41,8 @@ def differences(before, now, where="result"):
 
 
 def test_every_simulator_of_the_record_is_still_in_the_catalog():
-    assert {entry.id for entry in catalog()} == set(BEFORE)
+    # Simulators added after the record (season-pricing) have their own tests.
+    assert set(BEFORE) <= {entry.id for entry in catalog()}
 
 
 @pytest.mark.parametrize("language", ["en", "fr"])

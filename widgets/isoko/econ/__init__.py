@@ -17,7 +17,9 @@ of its job (exchange rates in :mod:`~isoko.econ.fx`):
 - :mod:`~isoko.econ.freight`: chargeable weight, air and sea costs, comparing modes;
 - :mod:`~isoko.econ.duties`: landed cost, China's duties and VAT;
 - :mod:`~isoko.econ.stock`: EOQ, safety stock, reorder point and the stock Monte Carlo;
-- :mod:`~isoko.econ.newsvendor`: stock for a one-off sale.
+- :mod:`~isoko.econ.newsvendor`: stock for a one-off sale;
+- :mod:`~isoko.econ.capacity`: a fixed number of places priced across seasons, and
+  cancellations with deposits.
 """
 
 from isoko.econ import fx, pricing

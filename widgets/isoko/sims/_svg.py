@@ -35,7 +35,7 @@ from isoko.sims._svg_parts import (
     nice_ticks,
 )
 
-__all__ = ["Marker", "compact_number", "line_chart", "nice_ticks"]
+__all__ = ["Marker", "compact_number", "grouped_bar_chart", "line_chart", "nice_ticks"]
 
 
 def line_chart(
@@ -365,6 +365,83 @@ def stacked_bar_chart(
             f'fill="#222" style="{_FONT}" data-total="{totals[b]:.6g}">'
             f"{escape(value_format(totals[b]))}</text>"
         )
+    legend, _ = _legend(entries, left, bars_h, width - 12)
+    parts.extend(legend)
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def grouped_bar_chart(
+    labels: Sequence[str],
+    groups: Sequence[Segment],
+    *,
+    title: str,
+    value_format: Callable[[float], str] = compact_number,
+    scale_max: float | None = None,
+    width: int = 360,
+) -> str:
+    """Render groups of horizontal bars as an SVG string, ``title`` written on top.
+
+    For each label (top to bottom) one thin bar per group (``groups`` in order, values
+    0 or more), each with its formatted value after it, so two plans read side by side
+    on a phone; a legend of the groups wraps under the bars. All bars share one scale
+    from zero to ``scale_max`` (by default the largest value). Every bar carries
+    ``data-bar``, ``data-group`` and ``data-value`` for tests.
+    """
+    bars = [str(label) for label in labels]
+    if not bars or not groups:
+        raise ValueError("a grouped bar chart needs at least one bar and one group")
+    values = []
+    for group in groups:
+        row = [float(v) for v in group.values]
+        if len(row) != len(bars):
+            raise ValueError(f"group {group.label!r} needs one value per bar")
+        if any(not math.isfinite(v) or v < 0 for v in row):
+            raise ValueError("bar values must be finite numbers, 0 or more")
+        values.append(row)
+    largest = scale_max if scale_max is not None else max(max(row) for row in values)
+    largest = largest or 1.0
+    left, right, top, bar_h, gap = 6, 84, 26, 12, 3
+    row_h = 16 + len(groups) * (bar_h + gap) + 6
+    plot_w = width - left - right
+    entries = [(group.label, group.color, "box") for group in groups]
+    legend_h = 14 * len(_legend_rows([e[0] for e in entries], width - 12))
+    bars_h = top + row_h * len(bars)
+    height = bars_h + legend_h + 6
+    room = width - 2 * left
+    squeeze = (
+        f' textLength="{room}" lengthAdjust="spacingAndGlyphs"'
+        if _text_width(title, 12) > room
+        else ""
+    )
+    parts = _svg_open(width, height, title)
+    parts.append(
+        f'<text x="{left}" y="16" font-size="12" font-weight="bold" fill="#222" '
+        f'style="{_FONT}"{squeeze} data-title="1">{escape(title)}</text>'
+    )
+    for b, label in enumerate(bars):
+        y = top + b * row_h
+        parts.append(
+            f'<text x="{left}" y="{y + 11}" font-size="11" fill="#222" '
+            f'style="{_FONT}">{escape(label)}</text>'
+        )
+        for g, group in enumerate(groups):
+            bar_y = y + 16 + g * (bar_h + gap)
+            value = values[g][b]
+            bar_w = min(value / largest, 1.0) * plot_w
+            parts.append(
+                f'<rect x="{left}" y="{bar_y}" width="{plot_w}" height="{bar_h}" fill="#f1f3f4"/>'
+            )
+            parts.append(
+                f'<rect x="{left}" y="{bar_y}" width="{bar_w:.2f}" height="{bar_h}" '
+                f'fill="{group.color}" data-bar="{escape(label)}" '
+                f'data-group="{escape(group.label)}" data-value="{value:.6g}"/>'
+            )
+            parts.append(
+                f'<text x="{left + plot_w + 4}" y="{bar_y + 10}" font-size="11" '
+                f'font-weight="bold" fill="#222" style="{_FONT}">'
+                f"{escape(value_format(value))}</text>"
+            )
     legend, _ = _legend(entries, left, bars_h, width - 12)
     parts.extend(legend)
     parts.append("</svg>")

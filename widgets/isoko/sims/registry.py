@@ -112,6 +112,13 @@ SIMULATORS: tuple[SimEntry, ...] = (
         question=N_("With mobile-money fees and slow payouts, on which day does my cash run out?"),
         target="isoko.sims.cashflow:CashFlowSimulator",
     ),
+    SimEntry(
+        id="season-pricing",
+        course="tourism",
+        title=N_("Tour prices across the seasons"),
+        question=N_("How should I price my tour across the seasons with a fixed number of places?"),
+        target="isoko.sims.seasons:SeasonPricingSimulator",
+    ),
 )
 
 
