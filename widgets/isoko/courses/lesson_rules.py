@@ -28,12 +28,14 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
+from isoko.courses.catalog import INSTRUCTOR_GUIDE
+
 Report = Callable[[str, str, str], None]
 
 MAX_CODE_LINE = 70
 MIN_EXERCISES = 2
 MIN_OUTCOMES = 2
-GUIDE = "instructor-guide.md"
+GUIDE = INSTRUCTOR_GUIDE
 GUIDE_PARTS = ("### Model answers", "### Rubric", "### Common mistakes")
 OUTCOMES_LINE = "**By the end of this lesson you can:**"
 TITLE = re.compile(r"^# Lesson \d+: \S")
