@@ -3,6 +3,7 @@
 import doctest
 import math
 
+import numpy as np
 import pytest
 
 from isoko.econ import capacity, fx
@@ -215,6 +216,9 @@ def test_bad_input_is_refused_with_a_clear_message():
         expected_payout_with_cancellations(50_000, 10, 0.2, -0.1, 0.2)
     with pytest.raises(ValueError, match="days must be a whole number"):
         Season("none", 0, 50_000, 4, -2)
+    with pytest.raises(ValueError, match="days must be a whole number"):
+        Season("none", 90.5, 50_000, 4, -2)
+    assert Season("from a table", np.int64(90), 50_000, 4, -2).days == 90
     with pytest.raises(ValueError, match="reference_demand_per_day must be greater"):
         Season("none", 10, 50_000, 0, -2)
     with pytest.raises(ValueError, match="price_rwf must be a number, not NaN"):

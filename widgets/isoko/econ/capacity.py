@@ -27,6 +27,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from numbers import Integral
 
 from isoko.econ import fx
 
@@ -137,7 +138,9 @@ class Season:
     elasticity: float
 
     def __post_init__(self) -> None:
-        if not isinstance(self.days, int) or isinstance(self.days, bool) or self.days < 1:
+        # numpy integers (a day count read from a table) are whole numbers too
+        whole = isinstance(self.days, Integral) and not isinstance(self.days, bool)
+        if not whole or self.days < 1:
             raise ValueError(
                 f"{self.name}: days must be a whole number of at least 1, got {self.days!r}"
             )

@@ -401,7 +401,10 @@ def grouped_bar_chart(
         values.append(row)
     largest = scale_max if scale_max is not None else max(max(row) for row in values)
     largest = largest or 1.0
-    left, right, top, bar_h, gap = 6, 84, 26, 12, 3
+    shown = [[value_format(v) for v in row] for row in values]
+    # Room after the bars for the longest value, so that none is cut at the edge.
+    widest = max(_text_width(text) for row in shown for text in row)
+    left, right, top, bar_h, gap = 6, round(widest) + 10, 26, 12, 3
     row_h = 16 + len(groups) * (bar_h + gap) + 6
     plot_w = width - left - right
     entries = [(group.label, group.color, "box") for group in groups]
@@ -440,7 +443,7 @@ def grouped_bar_chart(
             parts.append(
                 f'<text x="{left + plot_w + 4}" y="{bar_y + 10}" font-size="11" '
                 f'font-weight="bold" fill="#222" style="{_FONT}">'
-                f"{escape(value_format(value))}</text>"
+                f"{escape(shown[g][b])}</text>"
             )
     legend, _ = _legend(entries, left, bars_h, width - 12)
     parts.extend(legend)

@@ -145,6 +145,10 @@ SIMULATORS: tuple[SimEntry, ...] = (
         title=N_("Tour prices across the seasons"),
         question=N_("How should I price my tour across the seasons with a fixed number of places?"),
         target="isoko.sims.seasons:SeasonPricingSimulator",
+        task=N_(
+            "Find how much more profit a year prices by season earn than one price all "
+            "year with 6 places a day, then with 10: does the gap grow or shrink?"
+        ),
     ),
 )
 

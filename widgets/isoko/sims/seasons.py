@@ -1,13 +1,13 @@
 """Tour prices across the seasons: how should I price my tour with a fixed number of places?
 
-The story: a Kigali guide sells a one-day tour to visitors on a platform such as Airbnb
-Experiences. One guide and one minibus take a fixed number of guests a day; a place
-not sold today is lost. Visitors come in seasons: many in the long dry season (June to
-mid-September), few in the rains. In a quiet season the best price is the cost marked
-up for the commission and for how guests react to price, and some places stay empty;
-in a busy season that price would draw more guests than there are places, so the price
-rises until they just fill. One price all year earns less: too cheap in the peak, too
-dear in the rains.
+The story: a guide sells a day tour (the tourism course's gorilla-trek day from Musanze)
+to visitors on a platform such as Airbnb Experiences. One minibus takes a fixed number
+of guests a day; a place not sold today is lost. Visitors come in seasons: many in the
+long dry season (June to mid-September), few in the rains. In a quiet season the best
+price is the cost marked up for the commission and for how guests react to price, and
+some places stay empty; in a busy season that price would draw more guests than there
+are places, so the price rises until they just fill. One price all year earns less:
+it is too cheap for the peak, too dear for the rains, or both.
 
 This module is only a view: every number comes from :mod:`isoko.econ.capacity`.
 """
@@ -45,7 +45,7 @@ PLACES_PER_DAY = Input(
 COST_PER_GUEST_RWF = Input(
     "cost_per_guest_rwf",
     int(capacity.DEFAULT_COST_PER_GUEST_RWF),
-    N_("Cost of one guest: transport, lunch, entry (RWF)"),
+    N_("Cost of one guest: lunch, water, fuel (RWF)"),
     kind="int",
     low=0,
     high=100_000,
@@ -60,11 +60,11 @@ COMMISSION_RATE = inputs.COMMISSION_RATE.but(
     high=0.40,
     source="Airbnb Experiences host fee 20% (Airbnb help centre, 2026); Booking about 15%.",
 )
-_PEAK = capacity.KIGALI_SEASONS[0]
+_PEAK = capacity.DEFAULT_SEASONS[0]
 PEAK_DEMAND_PER_DAY = Input(
     "peak_demand_per_day",
     _PEAK.reference_demand_per_day,
-    N_("Long dry season: guests who would book a day at USD 40"),
+    N_("Long dry season: guests who would book a day at USD 100"),
     low=1.0,
     high=40.0,
     step=0.5,
@@ -87,17 +87,17 @@ INPUTS = (PLACES_PER_DAY, COST_PER_GUEST_RWF, COMMISSION_RATE, PEAK_DEMAND_PER_D
 
 #: The seasons' names as the learner reads them (econ names them in English).
 SEASON_LABELS = {
-    capacity.KIGALI_SEASONS[0].name: N_("Long dry (June to mid-September)"),
-    capacity.KIGALI_SEASONS[1].name: N_("Short rains (mid-September to mid-December)"),
-    capacity.KIGALI_SEASONS[2].name: N_("Short dry (mid-December to February)"),
-    capacity.KIGALI_SEASONS[3].name: N_("Long rains (March to May)"),
+    capacity.DEFAULT_SEASONS[0].name: N_("Long dry (June to mid-September)"),
+    capacity.DEFAULT_SEASONS[1].name: N_("Short rains (mid-September to mid-December)"),
+    capacity.DEFAULT_SEASONS[2].name: N_("Short dry (mid-December to February)"),
+    capacity.DEFAULT_SEASONS[3].name: N_("Long rains (March to May)"),
 }
 
 SOURCES = N_(
     "Seasons: two dry seasons, June to mid-September (the peak) and mid-December to "
     "February; rains March to May and October to November (tour operators' guides). "
     "Airbnb Experiences hosts pay a 20% fee; Booking charges about 15% (collected 2026). "
-    "USD 40 at about RWF 1,461 per USD (BNR, December 2025). Demand, places and costs "
+    "USD 100 at about RWF 1,461 per USD (BNR, December 2025). Demand, places and costs "
     "are assumptions."
 )
 
@@ -125,7 +125,7 @@ class SeasonPricingResult:
 
 
 def seasons(peak_demand_per_day: float, elasticity: float) -> tuple[capacity.Season, ...]:
-    """The Kigali seasons, with the peak's demand and every season's elasticity set; the
+    """The seasons of the tour, with the peak's demand and every season's elasticity set; the
     other seasons keep their demand relative to the sourced pattern."""
     return tuple(
         dataclasses.replace(
@@ -135,7 +135,7 @@ def seasons(peak_demand_per_day: float, elasticity: float) -> tuple[capacity.Sea
             ),
             elasticity=elasticity,
         )
-        for season in capacity.KIGALI_SEASONS
+        for season in capacity.DEFAULT_SEASONS
     )
 
 
@@ -189,8 +189,9 @@ class SeasonPricingSimulator(_base.Simulator[SeasonPricingResult], _base.HasFigu
                 _base.heading(_("Tour prices across the seasons")),
                 _base.paragraph(
                     _(
-                        "You sell a one-day Kigali tour to visitors online, with a fixed "
-                        "number of places a day. How should you price it in each season?"
+                        "You sell a day tour to visitors online, such as a gorilla-trek day "
+                        "from Musanze, with a fixed number of places a day. How should you "
+                        "price it in each season?"
                     )
                 ),
                 self._row("places_per_day"),
