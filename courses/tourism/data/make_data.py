@@ -76,9 +76,7 @@ def tour_days(rng: np.random.Generator, year: int) -> pd.DataFrame:
     seasons = [season_of(d) for d in days]
     first = {name: int(rng.integers(0, 2)) for name in SEASONS}
     week = ((days - days[0]).days // 7).to_numpy()
-    prices = [
-        SEASONS[s][2][(first[s] + int(w)) % 2] for s, w in zip(seasons, week, strict=True)
-    ]
+    prices = [SEASONS[s][2][(first[s] + int(w)) % 2] for s, w in zip(seasons, week, strict=True)]
     return pd.DataFrame({"date": days, "season": seasons, "price_usd": prices})
 
 
