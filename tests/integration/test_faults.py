@@ -26,6 +26,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from isoko.courses.catalog import load_courses
 from support.assignment import (
     ASSIGNMENT,
     COURSE,
@@ -298,7 +299,8 @@ def test_a_killed_hub_comes_back_owning_its_services_and_losing_nothing(hub):
     submitted_before = sorted(str(p) for p in submitted_dir(hub).rglob("*"))
     [(server_pid, _)] = servers_run_by(account(hub, learner))
     old_services = services_of(processes_of_hub(hub, set(hub.unix_accounts())))
-    assert len(old_services) == 4, old_services  # three formgraders and the idle culler
+    # One formgrader per course, and the idle culler.
+    assert len(old_services) == len(load_courses(REPO / "courses")) + 1, old_services
 
     os.kill(hub.proc.pid, signal.SIGKILL)
     hub.proc.wait(10)
@@ -340,7 +342,7 @@ def test_a_killed_hub_comes_back_owning_its_services_and_losing_nothing(hub):
 
     hub.start()
     # The new hub's own formgraders answer on their ports.
-    for port in range(hub.service_port_base, hub.service_port_base + 3):
+    for port in range(hub.service_port_base, hub.service_port_base + len(old_services) - 1):
         assert listener_pid(port) not in (None, *old_services)
     assert instructor.session.get(instructor.url(f"/services/{COURSE}/formgrader/gradebook")).ok
     assert score(instructor, learner.username) == pytest.approx(grade)

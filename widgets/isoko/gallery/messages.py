@@ -15,6 +15,7 @@ COURSE_NAMES = {
     "pricing": N_("Pricing"),
     "logistics": N_("Logistics"),
     "selling-online": N_("Selling online"),
+    "tourism": N_("Tourism"),
 }
 
 GALLERY_TITLE = N_("Isoko simulators")
