@@ -20,7 +20,7 @@ COURSE = Path(__file__).resolve().parents[1]
 DATA = COURSE / "data"
 ASSIGNMENT_A02 = COURSE / "source" / "a02-livestream-sale-log"
 
-# Prices of a 250 g coffee pack in Aline's shop (ASSUMPTIONS, RWF per pack).
+# Prices of a 500 g coffee pack in Aline's shop (ASSUMPTIONS, RWF per pack).
 REGULAR_PRICE_RWF = 5_000
 FLASH_PRICE_RWF = 3_900  # just under RWF 4,000: a one-pack MoMoPay payment pays no fee
 
