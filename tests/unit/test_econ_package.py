@@ -22,6 +22,7 @@ MODULES = sorted(m.name for m in pkgutil.iter_modules(isoko.econ.__path__, "isok
 def test_every_econ_module_is_tested_here():
     assert MODULES == [
         "isoko.econ._checks",
+        "isoko.econ.ab_test",
         "isoko.econ.capacity",
         "isoko.econ.cashflow",
         "isoko.econ.customers",

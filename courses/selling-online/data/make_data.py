@@ -20,7 +20,7 @@ COURSE = Path(__file__).resolve().parents[1]
 DATA = COURSE / "data"
 ASSIGNMENT_A02 = COURSE / "source" / "a02-livestream-sale-log"
 
-# Prices of a 250 g coffee pack in Aline's shop (ASSUMPTIONS, RWF per pack).
+# Prices of a 500 g coffee pack in Aline's shop (ASSUMPTIONS, RWF per pack).
 REGULAR_PRICE_RWF = 5_000
 FLASH_PRICE_RWF = 3_900  # just under RWF 4,000: a one-pack MoMoPay payment pays no fee
 
@@ -53,7 +53,9 @@ def livestream_log(
     rng = np.random.default_rng(seed)
     minute = np.arange(minutes)
     rate = np.linspace(start_rate, end_rate, minutes)
-    flash = (minute >= flash_start) & (minute < flash_start + flash_minutes)
+    flash = (minute >= flash_start) & (
+        minute < flash_start + flash_minutes
+    )
     rate = np.where(flash, rate * flash_boost, rate)
     rate[-2:] *= 0.5
     counts = rng.poisson(rate)
@@ -66,11 +68,17 @@ def livestream_log(
         rng.choice(PACKS, size=n, p=PACK_SHARES_REGULAR),
     )
     price = np.where(in_flash, FLASH_PRICE_RWF, REGULAR_PRICE_RWF)
-    payment = rng.choice(list(PAYMENT_SHARES), size=n, p=list(PAYMENT_SHARES.values()))
-    status = np.where(rng.random(n) < CANCELLED_SHARE, "cancelled", "paid")
+    payment = rng.choice(
+        list(PAYMENT_SHARES), size=n, p=list(PAYMENT_SHARES.values())
+    )
+    status = np.where(
+        rng.random(n) < CANCELLED_SHARE, "cancelled", "paid"
+    )
     return pd.DataFrame(
         {
-            "order_id": [f"{prefix}-{i:04d}" for i in range(1, n + 1)],
+            "order_id": [
+                f"{prefix}-{i:04d}" for i in range(1, n + 1)
+            ],
             "minute": order_minute,
             "packs": packs,
             "price_rwf": price,
@@ -88,13 +96,19 @@ def shop_funnel_by_day(seed: int) -> pd.DataFrame:
     who come from ads are less likely to open a product page. All rates: ASSUMPTIONS.
     """
     rng = np.random.default_rng(seed)
-    dates = pd.date_range("2026-03-02", periods=28, freq="D")  # Monday 2 March 2026
+    dates = pd.date_range(
+        "2026-03-02", periods=28, freq="D"
+    )  # Monday 2 March 2026
     weekend = dates.day_of_week >= 5
     organic = rng.poisson(np.where(weekend, 150, 115))
     ads_on = np.arange(28) >= 14
     ad_spend = np.where(ads_on, 5_000, 0)  # RWF a day
-    ad_clicks = np.where(ads_on, rng.poisson(ad_spend / 50), 0)  # about RWF 50 a click
-    views = rng.binomial(organic, 0.35) + rng.binomial(ad_clicks, 0.25)
+    ad_clicks = np.where(
+        ads_on, rng.poisson(ad_spend / 50), 0
+    )  # about RWF 50 a click
+    views = rng.binomial(organic, 0.35) + rng.binomial(
+        ad_clicks, 0.25
+    )
     baskets = rng.binomial(views, 0.15)
     orders = rng.binomial(baskets, 0.55)
     return pd.DataFrame(
@@ -117,7 +131,10 @@ def write(frame: pd.DataFrame, path: Path) -> None:
 
 
 def main() -> None:
-    write(shop_funnel_by_day(seed=20260302), DATA / "shop-funnel-by-day.csv")
+    write(
+        shop_funnel_by_day(seed=20260302),
+        DATA / "shop-funnel-by-day.csv",
+    )
     practice = livestream_log(
         seed=20260321,
         minutes=30,

@@ -12,6 +12,7 @@ of its job (exchange rates in :mod:`~isoko.econ.fx`):
 - :mod:`~isoko.econ.fx`: USD and RWF, and the default exchange rates;
 - :mod:`~isoko.econ.pricing`: demand, elasticity, fees and the best price;
 - :mod:`~isoko.econ.customers`: acquisition cost, funnels, lifetime value;
+- :mod:`~isoko.econ.ab_test`: comparing two conversion rates (Fisher's exact test);
 - :mod:`~isoko.econ.cashflow`: mobile-money fees and cash day by day;
 - :mod:`~isoko.econ.normal`: the standard normal distribution;
 - :mod:`~isoko.econ.freight`: chargeable weight, air and sea costs, comparing modes;

@@ -1,6 +1,6 @@
 """Livestream sale: how much stock should I prepare for a livestream or flash sale?
 
-The story: a Kigali roaster will sell 250 g packs of coffee in a livestream sale in
+The story: a Kigali roaster will sell 500 g packs of coffee in a livestream sale in
 China, as Rwandan coffee did in 2020 (2,000 packs in about 10 minutes in January,
 3,000 packs in about a minute in May). The packs must be roasted, packed and shipped
 before the sale, so the roaster chooses the stock before knowing the demand. A pack

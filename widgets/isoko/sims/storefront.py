@@ -159,7 +159,7 @@ INPUTS = (
     VIEW_RATE,
     BASKET_RATE,
     PAY_RATE,
-    #: Assumption: an order of RWF 12,000 (for example two 250 g packs of coffee).
+    #: Assumption: an order of RWF 12,000 (for example two 500 g packs of coffee and delivery).
     inputs.ORDER_VALUE_RWF.but(default=12_000, low=1_000),
     MARGIN_RATE,
     RETENTION_RATE,
