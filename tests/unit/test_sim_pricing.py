@@ -145,7 +145,7 @@ def test_chart_is_scalable_svg(sim):
     assert root.get("viewBox") == "0 0 360 240"
     assert root.get("width") == "100%"
     texts = [t.text for t in root.iter(f"{SVG}text")]
-    assert "Price, USD per 250 g pack" in texts and "Profit, RWF" in texts
+    assert "Price, USD per 500 g pack" in texts and "Profit, RWF" in texts
 
 
 def test_results_are_read_only(sim):
@@ -169,7 +169,7 @@ def test_french_shows_french_labels_and_french_numbers():
     sim = PriceProfitSimulator(language="fr")
     shown = texts(sim.view)
     assert "Prix et bénéfice" in shown
-    assert "Votre prix (USD par paquet de 250" in shown
+    assert "Votre prix (USD par paquet de 500" in shown
     assert "Commission de la plateforme (part du prix)" in shown
     assert "hypothèse" in shown and "assumption" not in shown
     assert "Your price" not in shown and "Profit" not in shown
@@ -180,7 +180,7 @@ def test_french_shows_french_labels_and_french_numbers():
     )
     assert f"Meilleur prix{NBSP}: 8,50{NBSP}USD le paquet" in sim.profit_html
     texts_in_chart = [t.text for t in ET.fromstring(sim.chart_svg).iter(f"{SVG}text")]
-    assert f"Prix, USD par paquet de 250{NBSP}g" in texts_in_chart
+    assert f"Prix, USD par paquet de 500{NBSP}g" in texts_in_chart
     assert "Bénéfice, RWF" in texts_in_chart
     assert markers(sim.chart_svg)["actuel"][0] == pytest.approx(10.0)
     # slider readouts without thousands commas ("1,461" would read as 1.461)
