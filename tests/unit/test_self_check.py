@@ -26,18 +26,18 @@ def said(capsys) -> str:
 
 @pytest.mark.parametrize("answer", SAME_NUMBER, ids=lambda v: type(v).__name__)
 def test_a_right_number_in_any_form_is_right(answer, capsys):
-    assert check_number("the fee", answer, 1234.5) is True
+    assert check_number("the fee", answer, 1234.5)
     assert said(capsys) == "✓ the fee: right."
 
 
 @pytest.mark.parametrize("answer", [1234, np.int64(1234)], ids=["int", "int64"])
 def test_a_whole_number_within_the_tolerance_is_right(answer, capsys):
-    assert check_number("the fee", answer, 1234.5) is True
+    assert check_number("the fee", answer, 1234.5)
     assert said(capsys) == "✓ the fee: right."
 
 
 def test_the_placeholder_asks_for_an_answer_without_judging_it(capsys):
-    assert check_number("the fee", ..., 500) is False
+    assert not check_number("the fee", ..., 500)
     assert said(capsys) == "… the fee: replace ... with your answer and run the cell again."
 
 
@@ -54,7 +54,7 @@ def test_the_placeholder_asks_for_an_answer_without_judging_it(capsys):
     ],
 )
 def test_a_wrong_number_says_which_way_and_roughly_how_far(answer, words, capsys):
-    assert check_number("the fee", answer, 500) is False
+    assert not check_number("the fee", answer, 500)
     line = said(capsys)
     assert line.startswith("✗ the fee: ")
     assert words in line
@@ -69,14 +69,14 @@ def test_too_high_is_not_called_low(capsys):
 
 def test_a_typical_mistake_gets_its_hint(capsys):
     mistakes = {5000: "Did you use 1% instead of 0.5%?", 250: "Fee on half the order?"}
-    assert check_number("MoMo fee", 5000, 2500, unit="RWF", mistakes=mistakes) is False
+    assert not check_number("MoMo fee", 5000, 2500, unit="RWF", mistakes=mistakes)
     line = said(capsys)
     assert "Did you use 1% instead of 0.5%?" in line
     assert "half" not in line
 
 
 def test_a_value_that_is_not_a_number_is_named(capsys):
-    assert check_number("the fee", [1, 2, 3, 4], 500, unit="RWF") is False
+    assert not check_number("the fee", [1, 2, 3, 4], 500, unit="RWF")
     line = said(capsys)
     assert "a list of 4" in line
     assert "RWF" in line
@@ -103,7 +103,7 @@ def test_a_check_never_raises_even_on_a_strange_answer(capsys):
         def item(self):
             raise RuntimeError("boom")
 
-    assert check_number("q", Odd(), 3) is False
+    assert not check_number("q", Odd(), 3)
     assert said(capsys).startswith("✗ q:")
 
 
@@ -112,7 +112,7 @@ def test_a_right_function_is_right(capsys):
         return amount * rate
 
     cases = [((1000, 0.05), 50), ((20_000, 0.005), 100)]
-    assert check_function("fee()", fee, cases) is True
+    assert check_function("fee()", fee, cases)
     assert said(capsys) == "✓ fee(): right."
 
 
@@ -121,7 +121,7 @@ def test_a_function_wrong_on_one_case_shows_that_case_and_what_came_back(capsys)
         return amount * rate if amount < 10_000 else 0
 
     cases = [((1000, 0.05), 50), ((20_000, 0.005), 100)]
-    assert check_function("fee()", fee, cases, hint="Big orders pay too.") is False
+    assert not check_function("fee()", fee, cases, hint="Big orders pay too.")
     line = said(capsys)
     assert "(20000, 0.005)" in line
     assert "gave 0" in line
@@ -133,7 +133,7 @@ def test_a_function_that_raises_is_reported_not_raised(capsys):
     def margin(price, cost):
         return (price - cost) / price
 
-    assert check_function("margin()", margin, [((0, 10), -1)]) is False
+    assert not check_function("margin()", margin, [((0, 10), -1)])
     line = said(capsys)
     assert "ZeroDivisionError" in line
     assert "(0, 10)" in line
@@ -148,26 +148,26 @@ def test_a_function_that_returns_nothing_is_told_so(capsys):
 
 
 def test_a_function_still_a_placeholder_or_not_a_function(capsys):
-    assert check_function("fee()", ..., [((1,), 1)]) is False
+    assert not check_function("fee()", ..., [((1,), 1)])
     assert said(capsys).startswith("… fee():")
-    assert check_function("fee()", 42, [((1,), 1)]) is False
+    assert not check_function("fee()", 42, [((1,), 1)])
     assert "expected a function" in said(capsys)
 
 
 def test_a_choice_right_wrong_unknown_and_placeholder(capsys):
     why = {"a": "Air is fast but dear.", "b": "Sea is cheaper for 1 t."}
-    assert check_choice("mode", " B", "b", why=why) is True
+    assert check_choice("mode", " B", "b", why=why)
     assert said(capsys) == "✓ mode: right. Sea is cheaper for 1 t."
-    assert check_choice("mode", "a", "b", why=why) is False
+    assert not check_choice("mode", "a", "b", why=why)
     assert said(capsys) == "✗ mode: not this one. Air is fast but dear."
-    assert check_choice("mode", "c", "b", why=why) is False
+    assert not check_choice("mode", "c", "b", why=why)
     assert "Choose one of: a, b" in said(capsys)
-    assert check_choice("mode", ..., "b", why=why) is False
+    assert not check_choice("mode", ..., "b", why=why)
     assert said(capsys).startswith("… mode:")
 
 
 def test_a_choice_without_reasons(capsys):
-    assert check_choice("yes or no", False, True) is False
+    assert not check_choice("yes or no", False, True)
     assert said(capsys) == "✗ yes or no: not this one. Read the question again."
 
 
@@ -175,3 +175,14 @@ def test_a_choice_without_reasons(capsys):
 def test_every_message_fits_a_phone(answer, capsys):
     check_number("the MoMo fee on a big order", answer, 500, unit="RWF")
     assert len(said(capsys)) <= 110
+
+
+def test_the_verdict_is_a_truth_value_that_a_notebook_does_not_show(capsys):
+    right = check_number("x", 2, 2)
+    wrong = check_number("x", 3, 2)
+    capsys.readouterr()
+    assert right == True and wrong == False  # noqa: E712 - compared as a bool would be
+    assert repr(right) == "True" and repr(wrong) == "False"
+    # IPython calls _ipython_display_ instead of printing "Out: False" under the feedback.
+    assert right._ipython_display_() is None
+    assert capsys.readouterr().out == ""

@@ -10,7 +10,9 @@ A learner edits a ``...`` placeholder and runs the cell; the check prints
 
 The checks never raise (a lesson must not stop on a learner's mistake) and never print
 the expected value (the learner would copy it instead of working it out). Each returns
-whether the answer was right.
+whether the answer was right, as a :class:`Verdict`: true or false like a bool, but
+shown as nothing when it ends a cell (a stray "False" under the feedback would puzzle a
+learner).
 """
 
 from __future__ import annotations
@@ -28,6 +30,21 @@ from isoko.checks.values import (
     to_number,
 )
 
+
+class Verdict(int):
+    """Whether an answer was right: ``if check_number(...)`` works, ``True == Verdict(1)``.
+
+    A notebook shows nothing for it: the printed line is the feedback.
+    """
+
+    def __repr__(self) -> str:
+        return repr(bool(self))
+
+    def _ipython_display_(self) -> None:
+        pass
+
+
+YES, NO = Verdict(1), Verdict(0)
 RIGHT = "✓"
 WRONG = "✗"
 WAITING = "…"
@@ -37,14 +54,14 @@ def _say(mark: str, name: str, message: str) -> None:
     print(f"{mark} {name}: {message}")
 
 
-def _placeholder(name: str) -> bool:
+def _placeholder(name: str) -> Verdict:
     _say(WAITING, name, "replace ... with your answer and run the cell again.")
-    return False
+    return NO
 
 
-def _could_not_check(name: str, error: Exception) -> bool:
+def _could_not_check(name: str, error: Exception) -> Verdict:
     _say(WRONG, name, f"could not check this answer ({type(error).__name__}).")
-    return False
+    return NO
 
 
 def check_number(
@@ -55,7 +72,7 @@ def check_number(
     rel: float = 0.01,
     unit: str = "",
     mistakes: Mapping[float, str] | None = None,
-) -> bool:
+) -> Verdict:
     """Print whether ``answer`` is within ``rel`` (relative) of ``expected``.
 
     ``unit`` names what the number is in (e.g. "RWF"), for the message when the answer
@@ -69,22 +86,22 @@ def check_number(
         except NotANumber as error:
             wanted = f" in {unit}" if unit else ""
             _say(WRONG, name, f"{error}. Give one number{wanted}.")
-            return False
+            return NO
         if is_close(got, float(expected), rel):
             _say(RIGHT, name, "right.")
-            return True
+            return YES
         message = f"{show(got)} is {how_far(got, float(expected))}."
         for wrong, hint in (mistakes or {}).items():
             if is_close(got, float(wrong), rel):
                 message += f" {hint}"
                 break
         _say(WRONG, name, message)
-        return False
+        return NO
     except Exception as error:  # a check in a lesson never stops the lesson
         return _could_not_check(name, error)
 
 
-def _same(got: Any, expected: Any, rel: float) -> bool:
+def _same(got: Any, expected: Any, rel: float) -> Verdict:
     try:
         expected_number = to_number(expected)
     except NotANumber:
@@ -92,7 +109,7 @@ def _same(got: Any, expected: Any, rel: float) -> bool:
     try:
         return is_close(to_number(got), expected_number, rel)
     except NotANumber:
-        return False
+        return NO
 
 
 def _what_came_back(got: Any, expected: Any) -> str:
@@ -112,7 +129,7 @@ def check_function(
     *,
     rel: float = 0.01,
     hint: str = "",
-) -> bool:
+) -> Verdict:
     """Call ``func(*args)`` for each ``(args, expected)`` and report the first miss.
 
     The message shows that case's inputs and what came back (never the expected value);
@@ -123,7 +140,7 @@ def check_function(
     tail = f" {hint}" if hint else ""
     if not callable(func):
         _say(WRONG, name, f"expected a function, got {describe(func)}.{tail}")
-        return False
+        return NO
     try:
         for args, expected in cases:
             inputs = show_args(tuple(args))
@@ -131,14 +148,14 @@ def check_function(
                 got = func(*args)
             except Exception as error:
                 _say(WRONG, name, f"with ({inputs}) it raised {type(error).__name__}: {error}.")
-                return False
+                return NO
             if got is Ellipsis:
                 return _placeholder(name)
             if not _same(got, expected, rel):
                 _say(WRONG, name, f"with ({inputs}) it {_what_came_back(got, expected)}.{tail}")
-                return False
+                return NO
         _say(RIGHT, name, "right.")
-        return True
+        return YES
     except Exception as error:
         return _could_not_check(name, error)
 
@@ -153,7 +170,7 @@ def check_choice(
     correct: Any,
     *,
     why: Mapping[Any, str] | None = None,
-) -> bool:
+) -> Verdict:
     """Print whether the chosen option is ``correct``, with ``why[answer]`` if given.
 
     Text options are compared without case or surrounding spaces ("B " is "b").
@@ -166,12 +183,12 @@ def check_choice(
         reason = reasons.get(chosen, "")
         if chosen == _normal(correct):
             _say(RIGHT, name, f"right. {reason}".rstrip())
-            return True
+            return YES
         if reasons and chosen not in reasons:
             options = ", ".join(str(option) for option in (why or {}))
             _say(WRONG, name, f"{answer!r} is not an option. Choose one of: {options}.")
-            return False
+            return NO
         _say(WRONG, name, f"not this one. {reason or 'Read the question again.'}".rstrip())
-        return False
+        return NO
     except Exception as error:
         return _could_not_check(name, error)

@@ -70,7 +70,7 @@ def is_close(got: float, expected: float, rel: float, abs_tol: float = 0.0) -> b
 def how_far(got: float, expected: float) -> str:
     """'too high', 'a little too low', 'about 100 times too high'... never the value."""
     if math.isinf(got):
-        return "infinite: a division by zero?"
+        return "infinite (a division by zero?)"
     if expected != 0 and got != 0 and (got > 0) != (expected > 0):
         return "the wrong sign (check + and -)"
     direction = "high" if got > expected else "low"
