@@ -30,6 +30,10 @@ from isoko.sims.inputs import ASSUMPTION, N_, Input
 # Inputs. Figures with a source were collected in late 2026; the rest are
 # illustrative assumptions, each a control the learner can change.
 PRICE_USD = inputs.PRICE_USD.but(main=True)
+#: Assumption: a 500 g pack sold abroad costs about RWF 10,000 delivered (the pricing
+#: course, lesson 2: 0.6 kg of green coffee at the export price, roasting, bag, air
+#: freight and delivery).
+UNIT_COST_RWF = inputs.UNIT_COST_RWF.but(default=10_000)
 #: Assumption: a 1% higher price sells about 2.5% fewer packs.
 ELASTICITY = Input(
     "elasticity",
@@ -67,7 +71,7 @@ REF_QUANTITY = Input(
 )
 INPUTS = (
     PRICE_USD,
-    inputs.UNIT_COST_RWF,
+    UNIT_COST_RWF,
     inputs.COMMISSION_RATE,
     inputs.PAYMENT_FEE_RATE,
     inputs.RWF_PER_USD,
