@@ -357,3 +357,38 @@ def test_fx_rejects_impossible_rates(rate):
         fx.usd_to_rwf(10, rate)
     with pytest.raises(ValueError, match="rwf_per_usd must be greater than zero"):
         fx.rwf_to_usd(10, rate)
+
+
+def test_stock_clearing_price_hand_worked_livestream():
+    # 6,750 packs wanted at USD 8, elasticity -2, 3,000 in stock:
+    # p = 8 * (3,000 / 6,750) ** (-1/2) = 8 * (4/9) ** -0.5 = 8 * 3/2 = USD 12
+    assert pricing.stock_clearing_price(3_000, 8, 6_750, -2) == pytest.approx(12)
+    # demand at the clearing price is the stock
+    p = pricing.stock_clearing_price(1_234, 10, 5_000, -2.7)
+    assert constant_elasticity_demand(p, 10, 5_000, -2.7) == pytest.approx(1_234)
+    # more stock than buyers want at the reference price: the price must fall
+    assert pricing.stock_clearing_price(8_000, 10, 2_000, -2) == pytest.approx(5)
+
+
+def test_stock_clearing_price_refuses_a_non_negative_elasticity():
+    with pytest.raises(ValueError, match="below 0"):
+        pricing.stock_clearing_price(100, 10, 200, 0.5)
+
+
+def test_best_price_with_stock_is_the_larger_of_two_prices():
+    # cost 5,000, e -2, no fees: unconstrained best = 5,000 * 2 = 10,000.
+    # 100 wanted at 10,000: a stock of 25 clears at 10,000 * (1/4) ** -0.5 = 20,000
+    assert pricing.best_price_with_stock(5_000, 25, 10_000, 100, -2) == pytest.approx(20_000)
+    # a big stock does not bind: the unconstrained best price stays
+    assert pricing.best_price_with_stock(5_000, 500, 10_000, 100, -2) == pytest.approx(10_000)
+
+
+def test_best_price_with_stock_beats_every_price_on_a_grid():
+    # profit with at most `stock` units sold, tried on a fine grid of prices
+    cost, stock, ref_p, ref_q, e, c, f = 7_000, 300, 12_000, 900, -2.5, 0.05, 0.01
+    prices = np.linspace(8_000, 40_000, 32_001)
+    sold = np.minimum(constant_elasticity_demand(prices, ref_p, ref_q, e), stock)
+    profits = sold * (prices * (1 - c - f) - cost)
+    best = pricing.best_price_with_stock(cost, stock, ref_p, ref_q, e, c, f)
+    assert best == pytest.approx(prices[np.argmax(profits)], abs=2)
+    assert best > optimal_price_constant_elasticity(cost, e, c, f)

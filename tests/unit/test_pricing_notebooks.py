@@ -12,13 +12,18 @@ COURSE = REPO / "courses" / "pricing"
 LESSON = COURSE / "lessons" / "01-price-after-fees.ipynb"
 
 
-def test_lesson_is_committed_without_outputs():
+def test_lesson_is_stored_with_its_results():
+    # A learner reads the results before running anything (on a slow phone, maybe never).
     nb = nbformat.read(LESSON, as_version=4)
     nbformat.validate(nb)
     assert nb.metadata.kernelspec.name == "python3"
-    for cell in nb.cells:
-        if cell.cell_type == "code":
-            assert cell.outputs == [] and cell.execution_count is None
+    stored = "".join(
+        o.get("text", "") for c in nb.cells if c.cell_type == "code" for o in c.outputs
+    )
+    assert "You keep: RWF 13,739 a pack" in stored
+    assert not [
+        o for c in nb.cells if c.cell_type == "code" for o in c.outputs if o.output_type == "error"
+    ]
 
 
 def test_lesson_runs_top_to_bottom(isolated_kernel_env):
@@ -26,10 +31,12 @@ def test_lesson_runs_top_to_bottom(isolated_kernel_env):
     outs = outputs(nb)
     assert not [o for o in outs if o.output_type == "error"]
     text = "".join(o.get("text", "") for o in outs if o.output_type == "stream")
-    # the worked example: USD 10 at RWF 1,461, 6% fees, cost RWF 7,000
-    assert "Price: RWF 14,610 a pack" in text
-    assert "You keep: RWF 13,733 a pack" in text
-    assert "Packs to sell each year to cover it: 905" in text
+    # the worked example: CNY 72 at RWF 203, 6% fees, cost RWF 10,000
+    assert "Price: RWF 14,616 a pack" in text
+    assert "You keep: RWF 13,739 a pack" in text
+    assert "Packs to sell each year to cover it: 1,629" in text
+    # the exercises wait for an answer without failing the run
+    assert "… kept at CNY 86: replace ... with your answer" in text
     tables = [o for o in outs if "text/html" in o.get("data", {})]
     assert tables, "the lesson shows a table"
 
@@ -43,7 +50,7 @@ def test_lesson_ends_with_dated_sources_and_labels_assumptions():
     assert "2018" in sources[0] and "2026" in sources[0]
     assert "Assumptions" in sources[0]
     code = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
-    assert "unit_cost_rwf = 7_000  # ASSUMPTION" in code
+    assert "unit_cost_rwf = 10_000  # ASSUMPTION" in code
 
 
 def test_lesson_cells_are_short():
@@ -65,3 +72,22 @@ def test_course_yaml_lists_what_exists():
     for assignment in assignments.values():
         for name in assignment["notebooks"]:
             assert (COURSE / "source" / assignment["id"] / f"{name}.ipynb").is_file()
+
+
+def test_exercises_say_what_is_wrong(isolated_kernel_env, tmp_path):
+    # A learner answers the first exercise right and the second with the 5% commission
+    # of the lesson instead of 2%: the check names that mistake.
+    nb = nbformat.read(LESSON, as_version=4)
+    answers = {
+        "kept_at_86 = ...": "kept_at_86 = 86 * 203 * 0.94",
+        "packs_at_2_percent = ...": "packs_at_2_percent = 1629",
+    }
+    for cell in nb.cells:
+        for placeholder, answer in answers.items():
+            cell.source = cell.source.replace(placeholder, answer)
+    filled = tmp_path / "filled.ipynb"
+    nbformat.write(nb, filled)
+    outs = outputs(run_notebook(filled, isolated_kernel_env))
+    text = "".join(o.get("text", "") for o in outs if o.output_type == "stream")
+    assert "✓ kept at CNY 86: right." in text
+    assert "✗ packs at a 2% commission:" in text and "5% commission" in text

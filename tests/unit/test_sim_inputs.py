@@ -78,7 +78,7 @@ def test_writing_a_trait_moves_the_widget_and_the_result():
     sim.price_usd = 12.0
     assert sim.controls["price_usd"].value == 12.0
     assert sim.result.price_usd == 12.0
-    expected = econ_pricing.profit(12.0 * 1461.0, 7_000, 10.0 * 1461.0, 2_000, -2.5, 0.05, 0.01)
+    expected = econ_pricing.profit(12.0 * 1461.0, 10_000, 10.0 * 1461.0, 2_000, -2.5, 0.05, 0.01)
     assert sim.result.profit_rwf == pytest.approx(expected)
     assert "17,532" in sim.profit_html  # USD 12 at 1,461 RWF per USD
 

@@ -15,7 +15,7 @@ from isoko.sims.pricing import PriceProfitSimulator
 from support.sims import SVG, french, messages_in_code, texts
 
 
-def econ_profit_rwf(price_usd, rate=1461, cost=7000, c=0.05, f=0.01, e=-2.5, ref=10, q=2000):
+def econ_profit_rwf(price_usd, rate=1461, cost=10_000, c=0.05, f=0.01, e=-2.5, ref=10, q=2000):
     return pricing.profit(price_usd * rate, cost, ref * rate, q, e, c, f)
 
 
@@ -41,15 +41,16 @@ def test_defaults_come_from_the_facts(sim):
     assert c["commission_rate"].value == pytest.approx(0.05)  # Tmall Global 2-5%
     assert c["payment_fee_rate"].value == pytest.approx(0.01)  # Alipay 1%
     assert c["elasticity"].value == pytest.approx(-2.5)  # assumption
+    assert c["unit_cost_rwf"].value == 10_000  # a 500 g pack abroad, pricing lesson 2
 
 
 def test_initial_profit_is_the_econ_result(sim):
     # At the reference price 2,000 packs sell; each keeps 14,610 * 0.94 = 13,733.40
-    # and costs 7,000: 2,000 * 6,733.40 = RWF 13,466,800 (= USD 9,217.52 at 1,461).
-    assert sim.profit_rwf == pytest.approx(13_466_800)
-    assert sim.profit_usd == pytest.approx(13_466_800 / 1461)
-    assert "RWF 13,466,800" in sim.profit_html
-    assert "USD 9,218" in sim.profit_html
+    # and costs 10,000: 2,000 * 3,733.40 = RWF 7,466,800 (= USD 5,110.75 at 1,461).
+    assert sim.profit_rwf == pytest.approx(7_466_800)
+    assert sim.profit_usd == pytest.approx(7_466_800 / 1461)
+    assert "RWF 7,466,800" in sim.profit_html
+    assert "USD 5,111" in sim.profit_html
     assert sim.units_sold == pytest.approx(2000)
 
 
@@ -77,7 +78,7 @@ def test_changing_the_price_updates_figure_and_chart_in_place(sim):
 
 
 def test_profit_figure_reports_a_loss_below_cost(sim):
-    # USD 4 = RWF 5,844, keep 5,493.36 < cost 7,000: every pack loses money
+    # USD 4 = RWF 5,844, keep 5,493.36 < cost 10,000: every pack loses money
     sim.controls["price_usd"].value = 4.0
     assert sim.profit_rwf < 0
     assert money(econ_profit_rwf(4.0), "RWF") in sim.profit_html
@@ -85,10 +86,11 @@ def test_profit_figure_reports_a_loss_below_cost(sim):
 
 
 def test_optimum_matches_the_closed_form_and_is_marked(sim):
-    # 7,000 / 0.94 * 2.5 / 1.5 = RWF 12,411.35 = USD 8.4951 at 1,461
-    assert sim.optimal_price_rwf == pytest.approx(12_411.3475, rel=1e-7)
-    assert sim.optimal_price_usd == pytest.approx(12_411.3475 / 1461, rel=1e-7)
-    assert "USD 8.50" in sim.profit_html
+    # 10,000 / 0.94 * 2.5 / 1.5 = RWF 17,730.50 = USD 12.1359 at 1,461: close to the
+    # USD 12 of the 2020 livestream
+    assert sim.optimal_price_rwf == pytest.approx(17_730.4965, rel=1e-7)
+    assert sim.optimal_price_usd == pytest.approx(17_730.4965 / 1461, rel=1e-7)
+    assert "USD 12.14" in sim.profit_html
     best_x, best_y = markers(sim.chart_svg)["best"]
     assert best_x == pytest.approx(sim.optimal_price_usd, rel=1e-5)
     assert best_y == pytest.approx(sim.optimal_profit_rwf, rel=1e-5)
@@ -97,17 +99,17 @@ def test_optimum_matches_the_closed_form_and_is_marked(sim):
 def test_raising_commission_moves_the_optimum_up(sim):
     before = sim.optimal_price_usd
     sim.controls["commission_rate"].value = 0.15
-    # 7,000 / 0.84 * 5/3 = RWF 13,888.89 = USD 9.5064
+    # 10,000 / 0.84 * 5/3 = RWF 19,841.27 = USD 13.5806
     assert sim.optimal_price_usd > before
-    assert sim.optimal_price_usd == pytest.approx(13_888.8889 / 1461, rel=1e-6)
+    assert sim.optimal_price_usd == pytest.approx(19_841.2698 / 1461, rel=1e-6)
     assert markers(sim.chart_svg)["best"][0] == pytest.approx(sim.optimal_price_usd, rel=1e-5)
-    assert "USD 9.51" in sim.profit_html
+    assert "USD 13.58" in sim.profit_html
 
 
 def test_a_weaker_franc_lowers_the_best_dollar_price(sim):
     sim.controls["rwf_per_usd"].value = 1318  # 2024 average
-    # same RWF 12,411.35 optimum / 1,318 = USD 9.4168
-    assert sim.optimal_price_usd == pytest.approx(12_411.3475 / 1318, rel=1e-7)
+    # same RWF 17,730.50 optimum / 1,318 = USD 13.4526
+    assert sim.optimal_price_usd == pytest.approx(17_730.4965 / 1318, rel=1e-7)
 
 
 def test_the_view_delegates_economics_to_econ(sim, monkeypatch):
@@ -145,7 +147,7 @@ def test_chart_is_scalable_svg(sim):
     assert root.get("viewBox") == "0 0 360 240"
     assert root.get("width") == "100%"
     texts = [t.text for t in root.iter(f"{SVG}text")]
-    assert "Price, USD per 250 g pack" in texts and "Profit, RWF" in texts
+    assert "Price, USD per 500 g pack" in texts and "Profit, RWF" in texts
 
 
 def test_results_are_read_only(sim):
@@ -169,18 +171,18 @@ def test_french_shows_french_labels_and_french_numbers():
     sim = PriceProfitSimulator(language="fr")
     shown = texts(sim.view)
     assert "Prix et bénéfice" in shown
-    assert "Votre prix (USD par paquet de 250" in shown
+    assert "Votre prix (USD par paquet de 500" in shown
     assert "Commission de la plateforme (part du prix)" in shown
     assert "hypothèse" in shown and "assumption" not in shown
     assert "Your price" not in shown and "Profit" not in shown
-    # the same economics, written the French way: 13 466 800 RWF, 8,50 USD
-    assert sim.profit_rwf == pytest.approx(13_466_800)
-    assert f"Bénéfice{NBSP}: <span class='isoko-profit-rwf'>13{NBSP}466{NBSP}800{NBSP}RWF" in (
+    # the same economics, written the French way: 7 466 800 RWF, 12,14 USD
+    assert sim.profit_rwf == pytest.approx(7_466_800)
+    assert f"Bénéfice{NBSP}: <span class='isoko-profit-rwf'>7{NBSP}466{NBSP}800{NBSP}RWF" in (
         sim.profit_html
     )
-    assert f"Meilleur prix{NBSP}: 8,50{NBSP}USD le paquet" in sim.profit_html
+    assert f"Meilleur prix{NBSP}: 12,14{NBSP}USD le paquet" in sim.profit_html
     texts_in_chart = [t.text for t in ET.fromstring(sim.chart_svg).iter(f"{SVG}text")]
-    assert f"Prix, USD par paquet de 250{NBSP}g" in texts_in_chart
+    assert f"Prix, USD par paquet de 500{NBSP}g" in texts_in_chart
     assert "Bénéfice, RWF" in texts_in_chart
     assert markers(sim.chart_svg)["actuel"][0] == pytest.approx(10.0)
     # slider readouts without thousands commas ("1,461" would read as 1.461)
@@ -194,7 +196,8 @@ def test_french_covers_a_loss_an_optimum_off_the_chart_and_an_error(monkeypatch)
     assert f"\u2212{loss}{NBSP}RWF</span> (une perte)" in sim.profit_html
     sim.controls["unit_cost_rwf"].value = 30_000  # the best price is above USD 25
     assert "hors du graphique" in sim.profit_html
-    small = PriceProfitSimulator(language="fr", ref_quantity=200)  # ticks every RWF 0.5M
+    # ticks every RWF 0.5M
+    small = PriceProfitSimulator(language="fr", ref_quantity=200, unit_cost_rwf=7_000)
     ticks = [t.text for t in ET.fromstring(small.chart_svg).iter(f"{SVG}text")]
     assert "1,5M" in ticks and "1.5M" not in ticks, ticks
 

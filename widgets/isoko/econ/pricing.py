@@ -3,7 +3,7 @@
 Money is in Rwandan francs (RWF) unless stated: ``price``, ``unit_cost`` and
 ``fixed_costs`` are RWF (RWF per unit for the first two). The formulas work in any one
 currency as long as every money argument uses it; convert first with
-:mod:`isoko.econ.fx`. Quantities are units sold (for example 250 g packs of coffee).
+:mod:`isoko.econ.fx`. Quantities are units sold (for example 500 g packs of coffee).
 
 Rates are shares of the price the buyer pays, written as fractions: a 5% marketplace
 commission is ``commission_rate=0.05``, a 1% payment fee (for example Alipay on Tmall
@@ -35,6 +35,7 @@ from isoko.econ._checks import (
 )
 
 __all__ = [
+    "best_price_with_stock",
     "break_even_units",
     "constant_elasticity_demand",
     "estimate_elasticity",
@@ -42,6 +43,7 @@ __all__ = [
     "optimal_price_constant_elasticity",
     "profit",
     "profit_curve",
+    "stock_clearing_price",
 ]
 
 
@@ -256,3 +258,60 @@ def profit_curve(
         )
     )
     return prices, profits
+
+
+def stock_clearing_price(
+    stock: ArrayLike, ref_price: ArrayLike, ref_quantity: ArrayLike, elasticity: ArrayLike
+) -> float | FloatArray:
+    """The price (same currency as ``ref_price``) at which buyers want exactly ``stock``
+    units under constant-elasticity demand.
+
+    Solving ``stock = ref_quantity * (p / ref_price) ** e`` for ``p``::
+
+        p = ref_price * (stock / ref_quantity) ** (1 / e)
+
+    When buyers want more than the stock at ``ref_price`` the clearing price is above
+    it: with 6,750 packs wanted at USD 8, an elasticity of -2 and 3,000 packs in stock,
+    ``8 * (3,000 / 6,750) ** (-1 / 2) = 8 * 1.5 = USD 12``.
+
+    >>> stock_clearing_price(3_000, ref_price=8, ref_quantity=6_750, elasticity=-2)
+    12.0
+    """
+    units = positive("stock", stock)
+    p_ref = positive("ref_price", ref_price)
+    q_ref = positive("ref_quantity", ref_quantity)
+    e = finite("elasticity", elasticity)
+    if np.any(e >= 0):
+        raise ValueError(
+            "the elasticity must be below 0 (a higher price sells fewer units), "
+            f"not {float(np.max(e)):g}"
+        )
+    return out(p_ref * (units / q_ref) ** (1 / e))
+
+
+def best_price_with_stock(
+    unit_cost: ArrayLike,
+    stock: ArrayLike,
+    ref_price: ArrayLike,
+    ref_quantity: ArrayLike,
+    elasticity: ArrayLike,
+    commission_rate: ArrayLike = 0,
+    payment_fee_rate: ArrayLike = 0,
+) -> float | FloatArray:
+    """The profit-maximising price when at most ``stock`` units can be sold.
+
+    Without a limit the best price is :func:`optimal_price_constant_elasticity`. If
+    buyers want more than the stock at that price, a lower price only gives margin
+    away (the same stock sells either way), so the price rises until the stock just
+    clears (:func:`stock_clearing_price`). Profit without a limit rises up to the
+    unconstrained best price and falls after it, so the answer is the larger of the
+    two prices. Money as in :func:`optimal_price_constant_elasticity`.
+
+    >>> best_price_with_stock(5, 3_000, 8, 6_750, -2)  # USD: clearing beats USD 10
+    12.0
+    """
+    unconstrained = optimal_price_constant_elasticity(
+        unit_cost, elasticity, commission_rate, payment_fee_rate
+    )
+    clearing = stock_clearing_price(stock, ref_price, ref_quantity, elasticity)
+    return out(np.maximum(unconstrained, clearing))

@@ -117,7 +117,7 @@ RWF_PER_USD = Input(
 PRICE_USD = Input(
     "price_usd",
     10.0,
-    N_("Your price (USD per 250 g pack)"),
+    N_("Your price (USD per 500 g pack)"),
     low=4.0,
     high=25.0,
     step=0.1,
@@ -125,7 +125,8 @@ PRICE_USD = Input(
     readout_format=".2f",
     source="Livestream sales in China, 2020: USD 8 to 12 a pack (The New Times).",
 )
-#: Assumption: beans, roasting, bag, freight and delivery for one 250 g pack.
+#: Assumption: beans, roasting, bag, freight and delivery for one pack (simulators that
+#: follow the pricing course's 500 g pack use RWF 10,000, its lesson 2).
 UNIT_COST_RWF = Input(
     "unit_cost_rwf",
     7_000,

@@ -1,10 +1,12 @@
 """Price and profit: which price per pack earns the most after fees and exchange rate?
 
-The story: a Kigali roaster sells 250 g packs of coffee to buyers abroad on a
-marketplace such as Tmall Global. Buyers see a price in US dollars; the roaster pays
-its costs in Rwandan francs; the marketplace keeps a commission and the payment
-provider a fee, both shares of the price. How many packs sell depends on the price
-(constant elasticity, pinned to one reference sale).
+The story: a Kigali roaster sells 500 g packs of coffee to buyers abroad on a
+marketplace that lists prices in US dollars, such as Amazon (Tmall Global's buyers pay
+in yuan; the pricing course converts). The default fees are Tmall Global's; set 15% and
+no payment fee for Amazon. The roaster pays its costs in Rwandan francs; the
+marketplace keeps a commission and the payment provider a fee, both shares of the
+price. How many packs sell depends on the price (constant elasticity, pinned to one
+reference sale).
 
 This module is only a view: every number comes from :mod:`isoko.econ.pricing` and
 :mod:`isoko.econ.fx`. Buyers react to the price in USD, so the exchange rate changes
@@ -28,6 +30,10 @@ from isoko.sims.inputs import ASSUMPTION, N_, Input
 # Inputs. Figures with a source were collected in late 2026; the rest are
 # illustrative assumptions, each a control the learner can change.
 PRICE_USD = inputs.PRICE_USD.but(main=True)
+#: Assumption: a 500 g pack sold abroad costs about RWF 10,000 delivered (the pricing
+#: course, lesson 2: 0.6 kg of green coffee at the export price, roasting, bag, air
+#: freight and delivery).
+UNIT_COST_RWF = inputs.UNIT_COST_RWF.but(default=10_000)
 #: Assumption: a 1% higher price sells about 2.5% fewer packs.
 ELASTICITY = Input(
     "elasticity",
@@ -65,7 +71,7 @@ REF_QUANTITY = Input(
 )
 INPUTS = (
     PRICE_USD,
-    inputs.UNIT_COST_RWF,
+    UNIT_COST_RWF,
     inputs.COMMISSION_RATE,
     inputs.PAYMENT_FEE_RATE,
     inputs.RWF_PER_USD,
@@ -179,7 +185,7 @@ class PriceProfitSimulator(_base.Simulator[PriceProfitResult], _base.HasChart):
                 _base.heading(_("Price and profit")),
                 _base.paragraph(
                     _(
-                        "A Kigali roaster sells 250 g packs of coffee abroad. What price per "
+                        "A Kigali roaster sells 500 g packs of coffee abroad. What price per "
                         "pack earns the most profit after marketplace commission, payment fee "
                         "and the exchange rate?"
                     )
@@ -321,7 +327,7 @@ class PriceProfitSimulator(_base.Simulator[PriceProfitResult], _base.HasChart):
         return line_chart(
             r.curve_price_usd,
             r.curve_profit_rwf,
-            x_label=_("Price, USD per 250 g pack"),
+            x_label=_("Price, USD per 500 g pack"),
             y_label=_("Profit, RWF"),
             title=_("Profit at each price"),
             markers=markers,
