@@ -22,7 +22,15 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
-from support.assignment import ASSIGNMENT, COURSE, NOTEBOOK, answered, assertion_lines, solutions
+from support.assignment import (
+    ASSIGNMENT,
+    COURSE,
+    HIDDEN_ANSWER,
+    NOTEBOOK,
+    answered,
+    assertion_lines,
+    solutions,
+)
 from support.hub import running_hub
 
 pytestmark = pytest.mark.e2e
@@ -288,7 +296,7 @@ def test_a_class_from_phone_to_feedback(hub, phone, laptop, shots, learner):
     text = page.locator("body").inner_text()
     for line in assertion_lines(hidden=True):
         assert line not in text
-    assert "1285" not in text and "Test cell" not in text and "Trust" not in text
+    assert HIDDEN_ANSWER not in text and "Test cell" not in text and "Trust" not in text
     snap(page, shots, "09-feedback-on-the-phone")
     assert_fits(page)
 

@@ -20,6 +20,8 @@ COURSE = "pricing"
 ASSIGNMENT = "a01-pricing-basics"
 NOTEBOOK = "pricing-basics.ipynb"
 SOURCE = REPO / "courses" / COURSE / "source" / ASSIGNMENT / NOTEBOOK
+#: Question 3's answer, as only its hidden test holds it: no learner may ever see it.
+HIDDEN_ANSWER = "1_959"
 
 
 def source_cells() -> list:
@@ -37,7 +39,8 @@ def source_points(autograded_only: bool) -> float:
 
 
 def assertion_lines(hidden: bool) -> list[str]:
-    """The assertion lines of the source's test cells: the hidden ones, or the visible."""
+    """The assertion lines of the source's test cells: the hidden ones, or the visible
+    (``assert ...`` statements, and calls of ``isoko.checks.answers``' ``assert_*``)."""
     found = []
     for cell in source_cells():
         if not cell.metadata.get("nbgrader", {}).get("grade") or cell.cell_type != "code":
@@ -46,7 +49,7 @@ def assertion_lines(hidden: bool) -> list[str]:
         for line in cell.source.splitlines():
             if "BEGIN HIDDEN TESTS" in line or "END HIDDEN TESTS" in line:
                 inside = "BEGIN" in line
-            elif line.startswith("assert") and inside == hidden:
+            elif inside == hidden and (line.startswith("assert") or ".assert_" in line):
                 found.append(line)
     return found
 

@@ -24,6 +24,7 @@ from isoko.grading.overwrite import (
     HonestOverwriteCells,
     honest_sanitize_preprocessors,
 )
+from support.assignment import HIDDEN_ANSWER
 from support.notebooks import isolated_jupyter_env
 
 REPO = Path(__file__).resolve().parents[2]
@@ -96,10 +97,10 @@ def test_stock_nbgrader_warns_on_an_untouched_release(course, caplog):
 
 def test_an_untouched_release_autogrades_without_a_warning(course, caplog):
     nb = released(course)
-    assert "1285" not in cell(nb, HIDDEN_CELL).source
+    assert HIDDEN_ANSWER not in cell(nb, HIDDEN_CELL).source
     assert overwrite(course, nb, HonestOverwriteCells, caplog) == []
     # The hidden tests are back, so they run and count.
-    assert "break_even_packs == 1285" in cell(nb, HIDDEN_CELL).source
+    assert HIDDEN_ANSWER in cell(nb, HIDDEN_CELL).source
 
 
 def test_an_edited_visible_test_still_warns(course, caplog):
@@ -117,7 +118,7 @@ def test_a_test_added_beside_the_hidden_ones_still_warns(course, caplog):
     tampered.source += "\nassert True"
     warnings = overwrite(course, nb, HonestOverwriteCells, caplog)
     assert any(HIDDEN_CELL in w and "checksum" in w for w in warnings), warnings
-    assert "break_even_packs == 1285" in tampered.source
+    assert HIDDEN_ANSWER in tampered.source
 
 
 def test_changed_points_still_warn(course, caplog):

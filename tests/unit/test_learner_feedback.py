@@ -18,11 +18,12 @@ import pytest
 from isoko.grading.feedback import HideHiddenTests
 from isoko.learner.feedback import FeedbackPageExporter, feedback_page, questions
 from isoko.learner.page import CSP
-from support.assignment import SOURCE, assertion_lines
+from support.assignment import HIDDEN_ANSWER, SOURCE, assertion_lines
 
 RED = "\x1b[0;31m"
 RESET = "\x1b[0m"
-HIDDEN_FAILURE = "assert break_even_packs == 1285"
+#: The hidden test's line that raises when Question 3 is wrong.
+HIDDEN_FAILURE = "teacher.assert_close("
 WRITTEN_ANSWER = "Lower the price <script>alert('hi')</script> & watch the franc."
 GRADES = {"notebook": "pricing-basics", "score": 5.5, "max_score": 8.0, "late_penalty": 0.0}
 
@@ -91,7 +92,7 @@ def test_no_hidden_test_or_expected_value_reaches_the_learner(page):
     assert HIDDEN_FAILURE in hidden
     for line in hidden:
         assert line not in page
-    assert "1285" not in page
+    assert HIDDEN_ANSWER not in page
     # The question still says it failed, and how.
     assert '<p class="msg">AssertionError: a test failed; some tests stay hidden.' in page
 
@@ -102,7 +103,7 @@ def test_the_page_shows_no_test_code_even_if_hidden_tests_were_left_in():
     page = feedback_page(graded_notebook(), GRADES)
     for line in assertion_lines(hidden=True):
         assert line not in page
-    assert "1285" not in page
+    assert HIDDEN_ANSWER not in page
 
 
 def test_a_failing_visible_test_is_quoted_so_the_learner_knows_what_to_fix():
@@ -175,4 +176,4 @@ def test_nbgraders_feedback_step_writes_the_page_with_its_preprocessors():
     )
     assert resources["output_extension"] == ".html"
     assert "<h3>Question 3 (2 points)</h3>" in output
-    assert HIDDEN_FAILURE not in output and "1285" not in output
+    assert HIDDEN_FAILURE not in output and HIDDEN_ANSWER not in output

@@ -79,9 +79,7 @@ SIMULATORS: tuple[SimEntry, ...] = (
         ),
         target="isoko.sims.pricing:PriceProfitSimulator",
         app_variable="simulator",
-        task=N_(
-            "Find the Tmall price that earns Divine the most a month when the commission is 5%."
-        ),
+        task=N_("Find how far the best price moves when the commission rises from 5% to 15%."),
     ),
     SimEntry(
         id="air-or-sea",
