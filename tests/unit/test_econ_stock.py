@@ -64,6 +64,24 @@ def test_safety_stock_and_reorder_point_hand_worked():
     assert reorder_point(20, 8, 5, 0.5) == pytest.approx(100)
 
 
+def test_safety_stock_covers_a_lead_time_that_varies_hand_worked():
+    # 10 a day (sd 3) over 16 days, the lead time's sd 1.6 days:
+    # sqrt(16 * 3**2 + 10**2 * 1.6**2) = sqrt(144 + 256) = 20 units of spread
+    z95 = 1.6448536269514722
+    varied = safety_stock(3, 16, 0.95, mean_daily_demand=10, sd_lead_time_days=1.6)
+    assert varied == pytest.approx(20 * z95)
+    # the same lead time, fixed: only the busy days, 3 * sqrt(16) = 12
+    assert safety_stock(3, 16, 0.95, mean_daily_demand=10) == pytest.approx(12 * z95)
+    # the reorder point adds 160 expected sales to the larger safety stock
+    assert reorder_point(10, 3, 16, 0.95, sd_lead_time_days=1.6) == pytest.approx(160 + 20 * z95)
+    # steady sales (sd 0): the late days alone, 10 a day x 1.6 days x z
+    assert safety_stock(0, 16, 0.95, mean_daily_demand=10, sd_lead_time_days=1.6) == (
+        pytest.approx(16 * z95)
+    )
+    with pytest.raises(ValueError, match="sd_lead_time_days"):
+        reorder_point(10, 3, 16, 0.95, sd_lead_time_days=-1)
+
+
 @pytest.mark.parametrize("level", [0, 1, 1.2, -0.5])
 def test_service_level_must_be_strictly_between_0_and_1(level):
     with pytest.raises(ValueError, match="service_level must be above 0 and below 1"):

@@ -2,10 +2,11 @@
 Carlo simulation of a reorder-point policy.
 
 The formulas (:func:`eoq`, :func:`safety_stock`, :func:`reorder_point`) assume normally
-distributed daily demand, independent from day to day, and a fixed lead time.
+distributed daily demand, independent from day to day; the lead time is fixed unless its
+standard deviation is given.
 
 The simulation (:func:`simulate_stock`): a seller keeps stock of one product (for
-example 250 g packs of coffee). Every day buyers ask for some packs; the seller sells
+example 500 g packs of coffee). Every day buyers ask for some packs; the seller sells
 what is on the shelf, and buyers who find nothing go elsewhere (lost sales, no back
 orders). At the end of each day the seller looks at the *stock position* (packs on the
 shelf plus packs ordered but not yet delivered); when it is at or below the **reorder
@@ -140,25 +141,39 @@ def eoq(
 
 
 def safety_stock(
-    sd_daily_demand: ArrayLike, lead_time_days: ArrayLike, service_level: ArrayLike
+    sd_daily_demand: ArrayLike,
+    lead_time_days: ArrayLike,
+    service_level: ArrayLike,
+    *,
+    mean_daily_demand: ArrayLike = 0,
+    sd_lead_time_days: ArrayLike = 0,
 ) -> float | FloatArray:
     """Extra units to hold so that a delivery arrives before stock runs out, ``service_level``
-    of the time: ``z * sd_daily_demand * sqrt(lead_time_days)``.
+    of the time: ``z * sqrt(L * sd_d**2 + d**2 * sd_L**2)`` units.
 
-    ``z`` is the standard normal quantile of ``service_level`` (0.95 gives 1.645).
-    Assumes normal daily demand, independent from day to day, and a fixed lead time.
-    A service level below 0.5 gives a negative safety stock (the plan accepts running
-    out more often than not).
+    ``z`` is the standard normal quantile of ``service_level`` (0.95 gives 1.645), ``L``
+    the mean lead time in days, ``sd_d`` and ``d`` the standard deviation and mean of
+    daily demand, ``sd_L`` the standard deviation of the lead time in days. The square
+    root is the spread of demand over a lead time that varies: busy days (``L * sd_d**2``)
+    and late deliveries (``d**2 * sd_L**2``), independent of each other. With a fixed lead
+    time (``sd_lead_time_days=0``) it is ``z * sd_d * sqrt(L)``. Assumes normal demand,
+    independent from day to day. A service level below 0.5 gives a negative safety stock.
 
     >>> round(safety_stock(8, 4, 0.95), 6)  # 1.644854 * 8 * 2
     26.317658
+    >>> # sqrt(4 * 8**2 + 20**2 * 1**2) = sqrt(656) = 25.61; x 1.644854
+    >>> round(safety_stock(8, 4, 0.95, mean_daily_demand=20, sd_lead_time_days=1), 4)
+    42.1288
     """
     sd = non_negative("sd_daily_demand", sd_daily_demand)
     lead = non_negative("lead_time_days", lead_time_days)
+    mean = non_negative("mean_daily_demand", mean_daily_demand)
+    sd_lead = non_negative("sd_lead_time_days", sd_lead_time_days)
     level = probability(
         "service_level", service_level, "the share of order cycles without a stock-out"
     )
-    return out(np.asarray(normal_quantile(level)) * sd * np.sqrt(lead))
+    spread = np.sqrt(lead * sd**2 + mean**2 * sd_lead**2)
+    return out(np.asarray(normal_quantile(level)) * spread)
 
 
 def reorder_point(
@@ -166,16 +181,22 @@ def reorder_point(
     sd_daily_demand: ArrayLike,
     lead_time_days: ArrayLike,
     service_level: ArrayLike,
+    *,
+    sd_lead_time_days: ArrayLike = 0,
 ) -> float | FloatArray:
-    """Stock level at which to order: demand expected during the lead time plus safety
-    stock, ``mean_daily_demand * lead_time_days + safety_stock(...)`` units.
+    """Stock level at which to order: ``mean_daily_demand * lead_time_days`` (expected
+    demand over the mean lead time) plus :func:`safety_stock`, units.
 
     >>> round(reorder_point(20, 8, 4, 0.95), 6)  # 80 + 26.317658
     106.317658
     """
     mean = non_negative("mean_daily_demand", mean_daily_demand)
     lead = non_negative("lead_time_days", lead_time_days)
-    return out(mean * lead + np.asarray(safety_stock(sd_daily_demand, lead, service_level)))
+    sd_lead = non_negative("sd_lead_time_days", sd_lead_time_days)
+    extra = safety_stock(
+        sd_daily_demand, lead, service_level, mean_daily_demand=mean, sd_lead_time_days=sd_lead
+    )
+    return out(mean * lead + np.asarray(extra))
 
 
 # --- The simulation --------------------------------------------------------------------
