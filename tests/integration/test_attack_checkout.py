@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from isoko.courses.catalog import INSTRUCTOR_GUIDE
 from isoko.platform.unix import ensure_account, run_as
 from support.hub import REPO, Hub
 
@@ -111,3 +112,17 @@ def test_learner_cannot_read_solutions_from_the_checkout_or_its_history(clone_an
     assert objects.returncode != 0 and "Permission denied" in objects.stderr
     # The operator is told what was changed and why.
     assert f"Made {checkout} private (0755 -> 0750)" in result.stdout
+
+    # The instructor guide: in the checkout, staged for the course's graders and in
+    # their course folder, and nowhere a learner can read it.
+    system = root / "system"
+    for guide in (
+        checkout / "courses" / "tiny" / INSTRUCTOR_GUIDE,
+        system / "course-sources" / "tiny" / INSTRUCTOR_GUIDE,
+        system / "graders" / "tiny" / INSTRUCTOR_GUIDE,
+    ):
+        assert guide.is_file(), guide
+        reply = run_as(spy, ["cat", str(guide)])
+        assert reply.returncode != 0 and "Permission denied" in reply.stderr, guide
+    assert (system / "content" / "tiny" / "lessons").is_dir()
+    assert not list((system / "content").rglob(INSTRUCTOR_GUIDE))

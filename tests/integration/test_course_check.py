@@ -51,7 +51,7 @@ def test_the_good_course_passes(course):
 
 def test_lesson_that_raises(course):
     edit_notebook(course / LESSON, lambda nb: nb.cells.append(nbformat.v4.new_code_cell("1 / 0")))
-    assert reasons(course) == [f"tiny/{LESSON}: cell 3: raised ZeroDivisionError: division by zero"]
+    assert reasons(course) == [f"tiny/{LESSON}: cell 7: raised ZeroDivisionError: division by zero"]
 
 
 def test_lesson_with_an_endless_loop(course, monkeypatch):
@@ -60,7 +60,7 @@ def test_lesson_with_an_endless_loop(course, monkeypatch):
         course / LESSON,
         lambda nb: nb.cells.append(nbformat.v4.new_code_cell("while True:\n    pass")),
     )
-    assert reasons(course) == [f"tiny/{LESSON}: cell 3: a cell ran out of time"]
+    assert reasons(course) == [f"tiny/{LESSON}: cell 7: a cell ran out of time"]
 
 
 def test_lesson_over_its_time_budget(course, monkeypatch):
@@ -186,5 +186,5 @@ def test_the_command_reports_and_fails(course):
         [str(isoko), "course", "check", str(course)], capture_output=True, text=True, timeout=600
     )
     assert result.returncode == 1
-    assert f"FAIL tiny/{LESSON}: cell 3: raised ZeroDivisionError" in result.stdout
+    assert f"FAIL tiny/{LESSON}: cell 7: raised ZeroDivisionError" in result.stdout
     assert "Course check: 1 problem(s)" in result.stdout

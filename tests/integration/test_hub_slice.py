@@ -16,6 +16,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from isoko.courses.catalog import INSTRUCTOR_GUIDE
 from isoko.platform.unix import run_as
 from isoko.sims.registry import find
 from support.assignment import (
@@ -30,6 +31,7 @@ from support.assignment import (
 )
 from support.client import HubUser
 from support.hub import servers_run_by
+from support.notebooks import REPO
 
 pytestmark = pytest.mark.integration
 
@@ -139,6 +141,26 @@ def test_learner_cannot_read_solutions_gradebook_or_others_work(hub, accounts, l
             f"{hub.unix_prefix}{learner.username}", ["cat" if path.is_file() else "ls", str(path)]
         )
         assert reply.returncode != 0 and "Permission denied" in reply.stderr, what
+
+
+def test_learner_cannot_read_the_instructor_guide(hub, learner):
+    if not (REPO / "courses" / COURSE / INSTRUCTOR_GUIDE).is_file():
+        pytest.skip(f"{COURSE} has no {INSTRUCTOR_GUIDE} yet (the course check asks for one)")
+    account = f"{hub.unix_prefix}{learner.username}"
+    for where in (
+        hub.system_dir / "graders" / COURSE,  # where the course's instructors grade
+        hub.system_dir / "course-sources" / COURSE,  # staged for them by root
+    ):
+        guide = where / INSTRUCTOR_GUIDE
+        assert guide.is_file(), f"the guide should be at {guide}"
+        for command in (["cat", str(guide)], ["ls", str(where)]):
+            reply = run_as(account, command)
+            assert reply.returncode != 0 and "Permission denied" in reply.stderr, command
+    # Nor through what the platform gives learners: the published course, their copy.
+    published = hub.system_dir / "content" / COURSE
+    assert published.is_dir() and not list(published.rglob(INSTRUCTOR_GUIDE))
+    home_copy = learner.server("GET", f"/api/contents/{COURSE}/{INSTRUCTOR_GUIDE}")
+    assert home_copy.status_code == 404
 
 
 def test_learner_cannot_open_the_formgrader(learner):

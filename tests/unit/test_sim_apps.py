@@ -2,10 +2,12 @@
 kernel (the browser tests open the same apps in Voilà)."""
 
 import sys
+from html import escape
 
 import nbformat
 import pytest
 
+from isoko import i18n
 from isoko.sims import SimEntry, catalog
 from isoko.sims.registry import SIMULATORS, find
 from support.notebooks import REPO, WIDGET_VIEW, outputs, run_notebook
@@ -74,3 +76,21 @@ def test_app_runs_in_a_fresh_kernel_and_shows_a_widget(sim_id, isolated_kernel_e
     assert not [o for o in outs if o.output_type == "error"]
     assert not [o for o in outs if o.output_type == "stream"]  # prints nothing
     assert any(WIDGET_VIEW in o.get("data", {}) for o in outs)
+
+
+@pytest.mark.parametrize("sim_id", IDS)
+def test_the_app_shows_its_task_under_the_title_in_the_learner_s_language(sim_id):
+    entry = find(sim_id)
+    # A task is concrete: something to find, with a number.
+    assert entry.task.startswith("Find ")
+    source = nbformat.read(REPO / entry.app, as_version=4).cells[0].source
+    assert f'.with_task("{sim_id}")' in source
+    for language, label in (("en", "Your task:"), ("fr", "Votre tâche :")):
+        view = entry.factory(language=language).with_task(sim_id).view
+        title, task = view.children[:2]
+        assert title.value.startswith("<h3")
+        assert f"<b>{label}</b>" in task.value
+        translated = i18n.translator("isoko", language)(entry.task)
+        assert escape(translated) in task.value
+        if language == "fr":
+            assert translated != entry.task, "the task has no French translation"

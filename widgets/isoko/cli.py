@@ -74,11 +74,8 @@ def settings(args: argparse.Namespace) -> int:
     return 0
 
 
-def course_check(args: argparse.Namespace) -> int:
-    import time
-
-    from isoko.courses.check import check_courses
-
+def course_paths(args: argparse.Namespace) -> list[Path] | None:
+    """The course folders named on the command line (default: all), or None if one is not."""
     courses_dir = args.checkout / "courses"
     names = args.courses or sorted(
         p.name for p in courses_dir.iterdir() if (p / "course.yaml").exists()
@@ -86,7 +83,18 @@ def course_check(args: argparse.Namespace) -> int:
     paths = [Path(name) if "/" in name else courses_dir / name for name in names]
     unknown = [str(p) for p in paths if not p.is_dir()]
     if unknown:
-        print(f"isoko course check: no course at {', '.join(unknown)}", file=sys.stderr)
+        print(f"isoko course: no course at {', '.join(unknown)}", file=sys.stderr)
+        return None
+    return paths
+
+
+def course_check(args: argparse.Namespace) -> int:
+    import time
+
+    from isoko.courses.check import check_courses
+
+    paths = course_paths(args)
+    if paths is None:
         return 2
     started = time.monotonic()
     print(f"Checking {len(paths)} course(s): {', '.join(p.name for p in paths)}", flush=True)
@@ -97,6 +105,13 @@ def course_check(args: argparse.Namespace) -> int:
     verdict = "all good" if not problems else f"{len(problems)} problem(s)"
     print(f"Course check: {verdict} in {took:.0f} s")
     return 1 if problems else 0
+
+
+def course_outputs(args: argparse.Namespace) -> int:
+    from isoko.courses.outputs import store_and_report
+
+    paths = course_paths(args)
+    return 2 if paths is None else store_and_report(paths)
 
 
 def apps(args: argparse.Namespace) -> int:
@@ -358,15 +373,19 @@ def main(argv: list[str] | None = None) -> int:
     p_course = sub.add_parser("course", help="course tooling").add_subparsers(
         dest="course_command", required=True
     )
-    p_check = p_course.add_parser("check", help="prove courses work before release")
-    p_check.add_argument("courses", nargs="*", help="course slugs or folders (default: all)")
-    p_check.add_argument(
-        "--checkout",
-        type=Path,
-        default=Path.cwd(),
-        help="the Isoko checkout (default: the current folder)",
-    )
-    p_check.set_defaults(func=course_check)
+    for name, func, helps in (
+        ("check", course_check, "prove courses work before release"),
+        ("outputs", course_outputs, "run each lesson and store it with its outputs"),
+    ):
+        p_one = p_course.add_parser(name, help=helps)
+        p_one.add_argument("courses", nargs="*", help="course slugs or folders (default: all)")
+        p_one.add_argument(
+            "--checkout",
+            type=Path,
+            default=Path.cwd(),
+            help="the Isoko checkout (default: the current folder)",
+        )
+        p_one.set_defaults(func=func)
     p_apps = sub.add_parser("apps", help="write every simulator's app notebook from the catalog")
     p_apps.add_argument(
         "--check",

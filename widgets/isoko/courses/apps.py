@@ -23,6 +23,8 @@ def app_source(entry: SimEntry, language: str | None = None) -> str:
     name = entry.class_name
     lines = [f"from {entry.module} import {name}", ""]
     made = f"{name}(language={language!r})" if language else f"{name}()"
+    if entry.task:  # shown under the app's title
+        made += f'.with_task("{entry.id}")'
     if entry.app_variable:
         lines += [f"{entry.app_variable} = {made}", f"{entry.app_variable}.view"]
     else:

@@ -13,6 +13,9 @@ import yaml
 
 #: Folders of a course that every learner receives in their home.
 LEARNER_FOLDERS = ("lessons", "apps", "data")
+#: The course's guide for instructors (model answers, rubrics, common mistakes): staged
+#: with the nbgrader sources into the graders' course folder, never published.
+INSTRUCTOR_GUIDE = "instructor-guide.md"
 
 
 class CourseError(ValueError):
@@ -49,6 +52,10 @@ class Course:
     @property
     def source_dir(self) -> Path:
         return self.path / "source"
+
+    @property
+    def instructor_guide(self) -> Path:
+        return self.path / INSTRUCTOR_GUIDE
 
     def learner_folders(self) -> list[Path]:
         return [self.path / name for name in LEARNER_FOLDERS if (self.path / name).is_dir()]

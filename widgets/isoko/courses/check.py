@@ -8,7 +8,10 @@ For each course it checks, and reports as ``course/notebook: cell: reason``:
   earns zero on every autograded cell and does not crash the grader;
 - released notebooks contain no solution code and no hidden test;
 - grade ids are unique within each assignment; ``course.yaml``'s points match nbgrader's;
-- each notebook that uses a figure has a ``## Sources`` cell.
+- each notebook that uses a figure has a ``## Sources`` cell;
+- the format rules of :mod:`isoko.courses.lesson_rules`: a lesson's title and outcomes,
+  its "Your turn" exercises, its stored outputs, links to the course's apps, code lines
+  that fit a phone, rubrics of manually graded answers and the instructor guide.
 
 Everything runs in temporary directories with a blank Jupyter configuration and home,
 so neither the course folder nor the author's own setup is touched.
@@ -28,6 +31,7 @@ from pathlib import Path
 
 import nbformat
 
+from isoko.courses import lesson_rules
 from isoko.courses.catalog import Course, CourseError, load_course
 from isoko.sims.registry import catalog
 
@@ -73,6 +77,19 @@ def isolated_env(home: Path) -> dict[str, str]:
         "JUPYTER_PLATFORM_DIRS": "1",
         "PYDEVD_DISABLE_FILE_VALIDATION": "1",
     }
+
+
+def notebook_client(nb, folder: Path, *, timeout: int, **options):
+    """A client that runs ``nb`` in a fresh kernel, in ``folder`` (for its data files)."""
+    from nbclient import NotebookClient
+
+    return NotebookClient(
+        nb,
+        timeout=timeout,
+        kernel_name="python3",
+        resources={"metadata": {"path": str(folder)}},
+        **options,
+    )
 
 
 def nbgrader_meta(cell) -> dict:
@@ -127,7 +144,6 @@ class CourseChecker:
 
     # --- lessons and apps ---------------------------------------------------------
     def run_notebooks(self) -> None:
-        from nbclient import NotebookClient
         from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
 
         copy = self.workdir / "course"
@@ -136,6 +152,7 @@ class CourseChecker:
         missing = [p for p in paths if not (copy / p).is_file()]
         for rel in missing:
             self.problem(rel, "", "listed in course.yaml but missing")
+        lessons = {}
         for rel in [p for p in paths if p not in missing]:
             path = copy / rel
             nb = self.read(path, rel)
@@ -143,12 +160,13 @@ class CourseChecker:
                 continue
             if uses_figures(nb) and not has_sources_cell(nb):
                 self.problem(rel, "", "uses figures but has no '## Sources' cell")
-            client = NotebookClient(
-                nb,
-                timeout=CELL_TIMEOUT_SECONDS,
-                kernel_name="python3",
-                resources={"metadata": {"path": str(path.parent)}},
-            )
+            # The format rules read the notebook as stored, before it runs.
+            if rel in self.course.lessons:
+                lessons[rel] = nb
+                lesson_rules.check_lesson(rel, nb, self.course.slug, self.problem)
+            else:
+                lesson_rules.check_code_lines(rel, nb, self.problem)
+            client = notebook_client(nb, path.parent, timeout=CELL_TIMEOUT_SECONDS)
             started = time.monotonic()
             try:
                 client.execute(env=self.env)
@@ -164,6 +182,7 @@ class CourseChecker:
                     rel, "", f"took {took:.0f} s, over the {LESSON_BUDGET_SECONDS} s budget"
                 )
             self.log(f"  {self.course.slug}/{rel}: ran in {took:.1f} s")
+        lesson_rules.check_app_links(lessons, self.course.simulators, self.problem)
 
     @staticmethod
     def failing_cell(nb) -> str:
@@ -220,6 +239,9 @@ class CourseChecker:
             return
         self.check_grade_ids_and_points(assignment, notebooks)
         for name, nb in notebooks.items():
+            rel = f"source/{aid}/{name}.ipynb"
+            lesson_rules.check_code_lines(rel, nb, self.problem)
+            lesson_rules.check_rubrics(rel, nb, self.problem)
             if uses_figures(nb) and not has_sources_cell(nb):
                 self.problem(
                     f"source/{aid}/{name}.ipynb", "", "uses figures but has no '## Sources' cell"
@@ -341,6 +363,8 @@ class CourseChecker:
 
     def run(self) -> list[Problem]:
         self.check_metadata()
+        assignment_ids = [assignment.id for assignment in self.course.assignments]
+        lesson_rules.check_guide(self.course.path, assignment_ids, self.problem)
         self.run_notebooks()
         self.check_assignments()
         return self.problems

@@ -27,10 +27,12 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from isoko.courses.catalog import Course
+from isoko.courses.catalog import INSTRUCTOR_GUIDE, Course
 
 MANIFEST = Path(".isoko") / "content-manifest.json"
-SKIP_NAMES = {".ipynb_checkpoints", "__pycache__", ".nbgrader.log"}
+# The instructor guide lives beside the learner folders, not in them; skipped anyway, so
+# a guide put in the wrong folder still never reaches a learner.
+SKIP_NAMES = {".ipynb_checkpoints", "__pycache__", ".nbgrader.log", INSTRUCTOR_GUIDE}
 
 
 def digest(path: Path) -> str:

@@ -1,11 +1,13 @@
 """Preparing each course for grading: its grader account, course directory and release.
 
 The root side (``isoko.platform.graders``) creates the grader account and stages the
-instructor-only sources where only that account's group can read them (``stage_sources``).
+instructor-only sources and the course's instructor guide where only that account's
+group can read them (``stage_sources``).
 The grader side (``python -m isoko.courses.grading``), run *as the grader*, fills its own course
 directory: it copies assignments it does not have yet (an instructor's edits are never
 overwritten), generates the student version and releases it to the exchange, each
-step only once, so a restart loses nothing.
+step only once, so a restart loses nothing. The instructor guide is copied into the
+course directory at every start, where instructors grade, beside ``source/``.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from isoko.courses.catalog import Course
+from isoko.courses.catalog import INSTRUCTOR_GUIDE, Course
 from isoko.courses.check import last_error
 from isoko.courses.gradebook_db import gradebook_url
 from isoko.courses.progress_view import write_progress_notebook
@@ -88,6 +90,12 @@ def prepare_course_dir(
     )
     # The course's progress app, opened from the formgrader (isoko.courses.formgrader_grades).
     write_progress_notebook(course_dir)
+    guide = sources / INSTRUCTOR_GUIDE
+    if guide.is_file():  # the course's latest, where its instructors grade; graders' only
+        target = course_dir / INSTRUCTOR_GUIDE
+        target.touch(mode=0o640)
+        target.chmod(0o640)
+        shutil.copyfile(guide, target)
     done, failed = [], []
     for src in sorted(p for p in sources.iterdir() if p.is_dir()):
         assignment = src.name
@@ -113,7 +121,8 @@ def prepare_course_dir(
 
 
 def stage_sources(course: Course, staged: Path, group_gid: int | None) -> None:
-    """Copy a course's ``source/`` where the grader can read it and learners cannot."""
+    """Copy a course's ``source/`` and instructor guide where the grader can read them
+    and learners cannot."""
     if staged.exists():
         shutil.rmtree(staged)
     if course.source_dir.is_dir():
@@ -125,6 +134,8 @@ def stage_sources(course: Course, staged: Path, group_gid: int | None) -> None:
     settings = course.path / COURSE_SETTINGS
     if settings.is_file():
         shutil.copyfile(settings, staged / COURSE_SETTINGS)
+    if course.instructor_guide.is_file():
+        shutil.copyfile(course.instructor_guide, staged / INSTRUCTOR_GUIDE)
     for dirpath, dirnames, filenames in os.walk(staged):
         for name in [*dirnames, *filenames]:
             path = os.path.join(dirpath, name)

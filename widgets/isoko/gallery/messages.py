@@ -23,6 +23,8 @@ GALLERY_INTRO = N_(
     "No account needed."
 )
 OPEN_APP = N_("Open the simulator")
+#: Before a simulator's task (the number a learner finds with it).
+YOUR_TASK = N_("Your task:")
 COURSE = N_("Course: {course}")
 ALL_SIMULATORS = N_("All simulators")
 BUSY_TITLE = N_("The simulators are busy")

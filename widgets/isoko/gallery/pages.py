@@ -28,6 +28,7 @@ overflow:hidden;display:flex;flex-direction:column}
 .isoko-card h2{font-size:1.15em;margin:.1em 0 .2em}
 .isoko-card .isoko-course{color:#55606e;font-size:.9em;margin:0}
 .isoko-card .isoko-question{margin:.4em 0}
+.isoko-card .isoko-task{margin:.4em 0;font-size:.95em}
 .isoko-picture{max-width:100%;overflow:hidden;margin:.3em 0}
 .isoko-picture svg{max-width:100%;height:auto}
 a.isoko-open{display:inline-block;margin-top:auto;padding:.55em 1em;border-radius:8px;
@@ -85,6 +86,14 @@ def picture(folder: Path, language: str, entry: SimEntry) -> str:
     return path.read_text(encoding="utf-8") if path.is_file() else ""
 
 
+def task_line(_, entry: SimEntry) -> str:
+    """The learner's task with the app, under its question (nothing if it has none)."""
+    if not entry.task:
+        return ""
+    label = escape(_(messages.YOUR_TASK))
+    return f'<p class="isoko-task"><b>{label}</b> {escape(_(entry.task))}</p>'
+
+
 def index_page(
     base_url: str,
     language: str,
@@ -102,6 +111,7 @@ def index_page(
             f"<h2>{escape(_(entry.title))}</h2>"
             f'<p class="isoko-course">{escape(_(messages.COURSE).format(course=course))}</p>'
             f'<p class="isoko-question">{escape(_(entry.question))}</p>'
+            f"{task_line(_, entry)}"
             f'<div class="isoko-picture" aria-hidden="true">'
             f"{picture(folder, language, entry)}</div>"
             f'<a class="isoko-open" href="{escape(app_url(base_url, language, entry))}">'

@@ -230,6 +230,7 @@ def y_range_with_zero(values: Sequence[float]) -> tuple[float, float]:
 
 #: Shown instead of the readout when the model refuses the values of the controls.
 CANNOT_WORK_OUT = N_("Cannot work this out: {reason}")
+YOUR_TASK = N_("Your task:")
 
 
 class Simulator(traitlets.HasTraits, Generic[ResultT], metaclass=DeclaredInputs):
@@ -287,11 +288,29 @@ class Simulator(traitlets.HasTraits, Generic[ResultT], metaclass=DeclaredInputs)
     def messages(cls) -> set[str]:
         """The message ids the base shows for this simulator: labels, notes and option
         labels of its inputs, and the message of the base."""
-        found = {CANNOT_WORK_OUT}
+        found = {CANNOT_WORK_OUT, YOUR_TASK}
         for spec in cls.inputs:
             found |= {spec.label, *(label for label, _value in spec.options)}
             found |= {spec.note} if spec.note else set()
         return found
+
+    def with_task(self, sim_id: str) -> Simulator:
+        """Show the catalog's task of ``sim_id`` under the view's title; returns self.
+
+        The app notebooks call it, so a learner sees what to find before the controls.
+        """
+        from isoko.sims.registry import find
+
+        task = find(sim_id).task
+        if task:
+            line = widgets.HTML(
+                f"<p class='isoko-task' style='margin:0.2em 0 0.6em;line-height:1.35'>"
+                f"<b>{escape(self._(YOUR_TASK))}</b> {escape(self._(task))}</p>",
+                layout=full_width(),
+            )
+            title, *rest = self.view.children
+            self.view.children = (title, line, *rest)
+        return self
 
     # Read-only view of the model ------------------------------------------------
     @property

@@ -4,11 +4,13 @@
 ``isoko.sims`` exports, hence ``registry``.)
 
 Each entry says which course a simulator belongs to, its title and question for the
-gallery, and where its class lives (``"module:Class"``). Everything else is derived
-from it: the one-cell Voilà app ``courses/<course>/apps/<id>.ipynb`` (written by
-``isoko apps``), the simulator ids a ``course.yaml`` may list, and the simulators the
-tests and benchmarks go through. Importing this module does not import ipywidgets: an
-entry imports its simulator's module only when asked to build one.
+gallery, the task a learner does with it (a number to find, shown under the app's title
+and under the question in the gallery), and where its class lives (``"module:Class"``).
+Everything else is derived from it: the one-cell Voilà app
+``courses/<course>/apps/<id>.ipynb`` (written by ``isoko apps``), the simulator ids a
+``course.yaml`` may list, and the simulators the tests and benchmarks go through.
+Importing this module does not import ipywidgets: an entry imports its simulator's
+module only when asked to build one.
 
 Adding a simulator is its module plus one entry in :data:`SIMULATORS`.
 """
@@ -30,8 +32,10 @@ class SimEntry:
 
     ``target`` is where its class lives, ``"package.module:ClassName"``.
     ``app_variable``, when set, is the name the app notebook binds the simulator to
-    before showing its view (otherwise the app shows ``ClassName().view``). ``title``
-    and ``question`` are English, translated where shown (the gallery's index).
+    before showing its view (otherwise the app shows ``ClassName().view``). ``title``,
+    ``question`` and ``task`` are English, translated where shown. ``task`` is what a
+    learner does with the app, from what the course's lessons teach: concrete, with a
+    number to find.
     """
 
     id: str
@@ -40,6 +44,7 @@ class SimEntry:
     question: str
     target: str
     app_variable: str = ""
+    task: str = ""
 
     @property
     def module(self) -> str:
@@ -74,6 +79,9 @@ SIMULATORS: tuple[SimEntry, ...] = (
         ),
         target="isoko.sims.pricing:PriceProfitSimulator",
         app_variable="simulator",
+        task=N_(
+            "Find the Tmall price that earns Divine the most a month when the commission is 5%."
+        ),
     ),
     SimEntry(
         id="air-or-sea",
@@ -81,6 +89,10 @@ SIMULATORS: tuple[SimEntry, ...] = (
         title=N_("Air or sea"),
         question=N_("Air via Kigali or sea via Dar es Salaam: what lands cheaper, and when?"),
         target="isoko.sims.freight:AirOrSeaSimulator",
+        task=N_(
+            "Find the number of packs from which sea via Dar es Salaam lands a pack "
+            "cheaper than air via Kigali."
+        ),
     ),
     SimEntry(
         id="stock-and-reorder",
@@ -88,6 +100,10 @@ SIMULATORS: tuple[SimEntry, ...] = (
         title=N_("Stock and reorder"),
         question=N_("When should I reorder, and how much, so I rarely run out?"),
         target="isoko.sims.stock:StockReorderSimulator",
+        task=N_(
+            "Find the reorder point at which 95 orders in 100 arrive before Aline "
+            "runs out, and what her stock then costs a year."
+        ),
     ),
     SimEntry(
         id="livestream-sale",
@@ -95,6 +111,10 @@ SIMULATORS: tuple[SimEntry, ...] = (
         title=N_("Livestream sale"),
         question=N_("How much stock should I prepare for a livestream or flash sale?"),
         target="isoko.sims.livestream:LivestreamSaleSimulator",
+        task=N_(
+            "Find how many coffee packs to prepare when buyers want 2,000 on average, "
+            "and the profit you can expect."
+        ),
     ),
     SimEntry(
         id="storefront-and-ads",
@@ -104,6 +124,9 @@ SIMULATORS: tuple[SimEntry, ...] = (
             "How much can I pay to win a customer, and does my shop make money each month?"
         ),
         target="isoko.sims.storefront:StorefrontAdsSimulator",
+        task=N_(
+            "Find the highest cost of one ad click at which Aline's ads still pay for themselves."
+        ),
     ),
     SimEntry(
         id="mobile-money-cash-flow",
@@ -111,6 +134,10 @@ SIMULATORS: tuple[SimEntry, ...] = (
         title=N_("Mobile-money cash flow"),
         question=N_("With mobile-money fees and slow payouts, on which day does my cash run out?"),
         target="isoko.sims.cashflow:CashFlowSimulator",
+        task=N_(
+            "Find the day Aline's cash runs out, then the smallest starting cash "
+            "(RWF) that keeps her above zero."
+        ),
     ),
 )
 
