@@ -386,7 +386,7 @@ def compare_modes(
 ) -> ShippingComparison:
     """Landed cost per unit, days and cash in transit for air, sea and courier.
 
-    A shipment of ``units`` (for example 250 g packs of coffee), each weighing
+    A shipment of ``units`` (for example 500 g packs of coffee), each weighing
     ``unit_weight_kg`` with its packaging, packed ``units_per_carton`` to a carton of
     the given size (cm), from Kigali to a buyer in South China:
 
