@@ -52,6 +52,25 @@ def test_landed_cost_hand_worked():
     ]
 
 
+def test_cross_border_retail_taxes_the_shop_price_not_the_cif_value():
+    # A bottle with a CIF value of RWF 4,000 sold for RWF 8,000 to a shopper in China.
+    # General trade: 13% of CIF = 520 at the border.
+    general = landed_cost(3_000, 1_000, vat_rate=0.13)
+    assert general.vat == pytest.approx(520)
+    # Cross-border retail: 70% of 13% = 9.1% of the RWF 8,000 price = 728,
+    # whatever the CIF value.
+    retail = landed_cost(3_000, 1_000, vat_rate=0.091, taxed_price=8_000)
+    assert retail.vat == pytest.approx(728)
+    assert retail.total == pytest.approx(4_000 + 728)
+    assert landed_cost(500, 0, vat_rate=0.091, taxed_price=8_000).vat == pytest.approx(728)
+    # per unit, vectorised over prices
+    prices = np.array([4_000.0, 8_000.0])
+    both = landed_cost(3_000, 1_000, vat_rate=0.091, taxed_price=prices)
+    np.testing.assert_allclose(both.vat, [364, 728])
+    with pytest.raises(ValueError, match="taxed_price"):
+        landed_cost(3_000, 1_000, vat_rate=0.091, taxed_price=-1)
+
+
 def test_landed_cost_is_frozen_and_vectorised():
     lc = landed_cost(np.array([100.0, 200.0]), 10, vat_rate=0.18)
     # VAT 18% of 110 and 210 = 19.8 and 37.8

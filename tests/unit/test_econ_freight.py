@@ -203,6 +203,11 @@ def test_compare_modes_duty_before_the_zero_tariff_and_in_retail_channel():
     assert retail.fits_cbec_limits is True
     assert retail.duty_rate == 0 and retail.vat_rate == pytest.approx(0.091)
     assert retail.air.landed.total < general.air.landed.total
+    # the retail channel taxes the price paid (USD 8 a pack), not the CIF value:
+    # 9.1% of 8 * 1,461 = RWF 1,063.61 a pack, by air, sea or courier alike
+    for mode in ("air", "sea", "courier"):
+        assert retail.quote(mode).landed.vat == pytest.approx(0.091 * 8 * 1461)
+    assert general.air.landed.vat == pytest.approx(0.13 * (cif + 0.15 * cif))
     # 100 packs an order: CNY 5,757.64 > 5,000 -> general trade
     big = compare_modes(*COFFEE, shipped_on=before, cross_border_retail=True, units_per_order=100)
     assert big.fits_cbec_limits is False

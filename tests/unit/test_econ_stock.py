@@ -64,6 +64,24 @@ def test_safety_stock_and_reorder_point_hand_worked():
     assert reorder_point(20, 8, 5, 0.5) == pytest.approx(100)
 
 
+def test_safety_stock_covers_a_lead_time_that_varies_hand_worked():
+    # 10 a day (sd 3) over 16 days, the lead time's sd 1.6 days:
+    # sqrt(16 * 3**2 + 10**2 * 1.6**2) = sqrt(144 + 256) = 20 units of spread
+    z95 = 1.6448536269514722
+    varied = safety_stock(3, 16, 0.95, mean_daily_demand=10, sd_lead_time_days=1.6)
+    assert varied == pytest.approx(20 * z95)
+    # the same lead time, fixed: only the busy days, 3 * sqrt(16) = 12
+    assert safety_stock(3, 16, 0.95, mean_daily_demand=10) == pytest.approx(12 * z95)
+    # the reorder point adds 160 expected sales to the larger safety stock
+    assert reorder_point(10, 3, 16, 0.95, sd_lead_time_days=1.6) == pytest.approx(160 + 20 * z95)
+    # steady sales (sd 0): the late days alone, 10 a day x 1.6 days x z
+    assert safety_stock(0, 16, 0.95, mean_daily_demand=10, sd_lead_time_days=1.6) == (
+        pytest.approx(16 * z95)
+    )
+    with pytest.raises(ValueError, match="sd_lead_time_days"):
+        reorder_point(10, 3, 16, 0.95, sd_lead_time_days=-1)
+
+
 @pytest.mark.parametrize("level", [0, 1, 1.2, -0.5])
 def test_service_level_must_be_strictly_between_0_and_1(level):
     with pytest.raises(ValueError, match="service_level must be above 0 and below 1"):
@@ -379,14 +397,16 @@ def test_a_full_run_is_ten_thousand_paths_of_180_days():
 def test_suggested_policy_hand_worked():
     # 20 a day = 7,300 a year; RWF 15,000 an order; 25% of RWF 7,000 = 1,750 a year:
     # EOQ sqrt(2 * 7,300 * 15,000 / 1,750) = 353.76 -> 354.
-    # Lead time 3 to 8 days: 5.5 on average; safety stock 1.644854 * 8 * sqrt(5.5) = 30.86;
-    # reorder point 20 * 5.5 + 30.86 = 140.86 -> 141.
+    # Lead time 3 to 8 whole days (6 of them, evenly): mean 5.5, variance (6**2 - 1) / 12
+    # = 2.9167; spread sqrt(5.5 * 8**2 + 20**2 * 2.9167) = sqrt(352 + 1,166.67) = 38.97;
+    # safety stock 1.644854 * 38.97 = 64.10; reorder point 110 + 64.10 = 174.10 -> 175.
     s = suggest_policy(20, 8, 3, 8, 0.95, 15_000, 1_750)
     assert s.order_quantity == pytest.approx(353.7553634)
     assert s.lead_time_days == 5.5
-    assert s.safety_stock == pytest.approx(1.6448536269514722 * 8 * 5.5**0.5)
-    assert s.reorder_point == pytest.approx(110 + 1.6448536269514722 * 8 * 5.5**0.5)
-    assert (s.whole_order_quantity, s.whole_reorder_point) == (354, 141)
+    assert s.sd_lead_time_days == pytest.approx((35 / 12) ** 0.5)
+    assert s.safety_stock == pytest.approx(1.6448536269514722 * 38.97007398846795)
+    assert s.reorder_point == pytest.approx(174.10006754249872)
+    assert (s.whole_order_quantity, s.whole_reorder_point) == (354, 175)
     # a fixed lead time of 4 days: 80 + 26.32 = 106.32 -> 107
     assert suggest_policy(20, 8, 4, None, 0.95, 15_000, 1_750).whole_reorder_point == 107
     with pytest.raises(ValueError, match="must be at least lead_time_days"):
@@ -395,25 +415,23 @@ def test_suggested_policy_hand_worked():
         suggest_policy(20, 8, 3, 8, 1.0, 15_000, 1_750)
 
 
-def test_the_suggestion_misses_its_target_when_deliveries_run_late():
-    # The formula plans for the average lead time; deliveries drawn from 3 to 8 days are
-    # sometimes later, so a 95% plan covers fewer order cycles than 95% in the simulation.
+def test_the_suggestion_covers_deliveries_that_run_late():
+    # Deliveries drawn from 3 to 8 days: a plan for the average lead time alone (5.5 days,
+    # reorder at 141) runs out on more days than the suggestion, whose safety stock
+    # covers the late deliveries too (reorder at 175).
     s = suggest_policy(20, 8, 3, 8, 0.95, 15_000, 1_750)
-    fixed = simulate_stock(
-        suggest_policy(20, 8, 5, None, 0.95, 15_000, 1_750).whole_reorder_point,
-        s.whole_order_quantity,
-        20,
-        8,
-        lead_time_days=5,
-        paths=2_000,
-    )
-    varying = simulate_stock(
-        s.whole_reorder_point,
-        s.whole_order_quantity,
-        20,
-        8,
-        lead_time_days=3,
-        lead_time_max_days=8,
-        paths=2_000,
-    )
-    assert varying.stockout_day_share > fixed.stockout_day_share
+    runs = {
+        point: simulate_stock(
+            point,
+            s.whole_order_quantity,
+            20,
+            8,
+            lead_time_days=3,
+            lead_time_max_days=8,
+            paths=2_000,
+        )
+        for point in (141, s.whole_reorder_point)
+    }
+    average_only, suggested = runs[141], runs[s.whole_reorder_point]
+    assert suggested.stockout_day_share < average_only.stockout_day_share / 2
+    assert suggested.fill_rate > 0.99

@@ -15,8 +15,9 @@ from isoko.sims._svg import Segment, stacked_bar_chart
 from isoko.sims.freight import AirOrSeaSimulator
 from support.sims import SVG, html_widgets
 
-# The default shipment: 2,000 packs, 0.28 kg, 40 to a 40 x 30 x 30 cm carton, USD 8.
-SHIPMENT = (0.28, 40, 40, 30, 30, 8.0)
+# The default shipment: 2,000 packs of 500 g, 0.53 kg with the bag, 20 to a 40 x 30 x 30 cm
+# carton, USD 8.
+SHIPMENT = (0.53, 20, 40, 30, 30, 8.0)
 
 
 def bar_totals(svg: str) -> dict[str, float]:
@@ -55,15 +56,15 @@ def test_defaults_come_from_the_facts(sim):
 
 
 def test_initial_figures_are_the_econ_result(sim):
-    # Air: 560 kg chargeable at USD 2.5 = USD 1,400; landed RWF 14,515.76 a pack (see
-    # test_econ_freight for the hand calculation); sea cheapest at 36 days.
-    assert sim.landed_cost_rwf["air"] == pytest.approx(14_515.755273)
+    # Air: 1,060 kg chargeable at USD 2.5 = USD 2,650; landed RWF 15,550.68 a pack (the
+    # steps of test_econ_freight's hand calculation); sea cheapest at 36 days.
+    assert sim.landed_cost_rwf["air"] == pytest.approx(15_550.682017)
     assert sim.cheapest == "sea"
     assert sim.door_to_door_days == {"air": 6, "sea": 36, "courier": 5}
     html = sim.figure_html
     assert "Cheapest: Sea via Dar es Salaam" in html
-    assert "RWF 14,516 a pack landed (USD 9.94), 6 days" in html
-    assert "50 cartons, 560 kg, 1.80 CBM" in html and "volume weight, 300 kg" in html
+    assert "RWF 15,551 a pack landed (USD 10.64), 6 days" in html
+    assert "100 cartons, 1,060 kg, 3.60 CBM" in html and "volume weight, 600 kg" in html
     assert "Duty 0.0% of the CIF value, import VAT 13.0%" in html
     expected = freight.compare_modes(2_000, *SHIPMENT)
     totals = bar_totals(sim.chart_svg)
@@ -80,7 +81,7 @@ def test_bar_pieces_are_the_landed_cost_breakdown(sim):
     air = sim.comparison.air
     bar = "Air via Kigali: 6 days"
     assert parts[(bar, "Goods")] == pytest.approx(11_688)
-    assert parts[(bar, "Freight")] == pytest.approx(1_022.7)
+    assert parts[(bar, "Freight")] == pytest.approx(1_935.83)
     assert parts[(bar, "Import VAT")] == pytest.approx(air.landed.vat, rel=1e-5)
     assert parts[(bar, "Fees")] == pytest.approx(109.575)
     assert parts[(bar, "Cash tied up")] == pytest.approx(air.transit_cost_per_unit_rwf, rel=1e-5)
@@ -94,12 +95,12 @@ def test_changing_the_shipment_size_updates_in_place(sim):
     seen = mock.Mock()
     chart.observe(seen, names="value")
 
-    sim.controls["units"].value = 40
+    sim.controls["units"].value = 20
 
-    expected = freight.compare_modes(40, *SHIPMENT)
+    expected = freight.compare_modes(20, *SHIPMENT)
     assert sim.landed_cost_rwf["sea"] == pytest.approx(float(expected.sea.landed.total))
-    # one carton: sea fees USD 450 / 40 packs = RWF 16,436 a pack, air fees USD 150 / 40 =
-    # RWF 5,479; the courier charges 11.2 kg * USD 12 / 40 = RWF 4,909 a pack and no fees
+    # one carton: sea fees USD 450 / 20 packs = RWF 32,873 a pack, air fees USD 150 / 20 =
+    # RWF 10,958; the courier charges 10.6 kg * USD 12 / 20 = RWF 9,292 a pack and no fees
     assert sim.cheapest == str(expected.cheapest) == "courier"
     assert "Cheapest: Courier, door to door" in sim.figure_html
     assert money(float(expected.sea.landed.total), "RWF") in sim.figure_html
@@ -110,7 +111,7 @@ def test_changing_the_shipment_size_updates_in_place(sim):
     )
     root = ET.fromstring(sim.size_chart_svg)
     (dot,) = [c for c in root.iter(f"{SVG}circle") if c.get("data-label")]
-    assert dot.get("data-label") == "now: 40 packs"
+    assert dot.get("data-label") == "now: 20 packs"
     best = float(expected.courier.all_in_per_unit_rwf)
     assert float(dot.get("data-y")) == pytest.approx(best, rel=1e-5)
     assert sim.chart is chart and sim.figure is figure and sim.size_chart is size_chart
@@ -232,8 +233,8 @@ def test_french_labels():
     texts = " ".join(w.value for w in html_widgets(fr.view))
     assert "Avion ou bateau" in texts
     assert "Paquets dans l&#x27;envoi" in texts or "Paquets dans l'envoi" in texts
-    assert "Le moins cher : Mer via Dar es Salaam, 13\u00a0937\u00a0RWF le paquet" in fr.figure_html
-    assert "1,80 m³" in fr.figure_html and "TVA à l&#x27;importation 13,0\u00a0%" in fr.figure_html
+    assert "Le moins cher : Mer via Dar es Salaam, 14\u00a0084\u00a0RWF le paquet" in fr.figure_html
+    assert "3,60 m³" in fr.figure_html and "TVA à l&#x27;importation 13,0\u00a0%" in fr.figure_html
     assert "Marchandises" in fr.chart_svg and "Argent immobilisé" in fr.chart_svg
     assert "Packs in the shipment" not in texts
     assert fr.cheapest == "sea"

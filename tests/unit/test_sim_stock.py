@@ -102,9 +102,9 @@ def test_costs_follow_the_cost_controls(sim):
 
 def test_suggestions_match_econ_and_the_button_applies_them_once(sim):
     expected = stock.suggest_policy(20, 8, 3, 8, 0.95, 15_000, 7_000 * 0.25)
-    assert (sim.suggestion.whole_reorder_point, sim.suggestion.whole_order_quantity) == (141, 354)
+    assert (sim.suggestion.whole_reorder_point, sim.suggestion.whole_order_quantity) == (175, 354)
     assert sim.suggestion == expected
-    assert "order 354 packs (the economic order quantity) when stock falls to 141" in (
+    assert "order 354 packs (the economic order quantity) when stock falls to 175" in (
         sim.suggestion_html
     )
     seen = mock.Mock()
@@ -112,18 +112,19 @@ def test_suggestions_match_econ_and_the_button_applies_them_once(sim):
 
     sim.use_suggestions.click()
 
-    assert sim.controls["reorder_point"].value == 141
+    assert sim.controls["reorder_point"].value == 175
     assert sim.controls["order_quantity"].value == 354
     assert seen.call_count == 1  # one recomputation for both controls
-    assert sim.fill_rate == econ_run(141, 354).fill_rate
+    assert sim.fill_rate == econ_run(175, 354).fill_rate
     assert "isoko-use-suggestions" in sim.use_suggestions._dom_classes
 
 
 def test_service_level_moves_the_suggestion(sim):
     sim.controls["service_level"].value = 0.99
-    # z(0.99) = 2.326348: 110 + 2.326348 * 8 * sqrt(5.5) = 153.65 -> 154
-    assert sim.suggestion.whole_reorder_point == 154
-    assert "when stock falls to 154" in sim.suggestion_html
+    # z(0.99) = 2.326348; spread sqrt(5.5 * 8**2 + 20**2 * 35 / 12) = 38.97 (lead time 3-8
+    # days); 110 + 2.326348 * 38.97 = 200.66 -> 201
+    assert sim.suggestion.whole_reorder_point == 201
+    assert "when stock falls to 201" in sim.suggestion_html
 
 
 def test_the_view_delegates_the_simulation_to_econ(sim, monkeypatch):

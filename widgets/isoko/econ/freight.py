@@ -28,7 +28,7 @@ and the cost of the cash in transit together for air, sea and courier.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from types import MappingProxyType
 
@@ -386,7 +386,7 @@ def compare_modes(
 ) -> ShippingComparison:
     """Landed cost per unit, days and cash in transit for air, sea and courier.
 
-    A shipment of ``units`` (for example 250 g packs of coffee), each weighing
+    A shipment of ``units`` (for example 500 g packs of coffee), each weighing
     ``unit_weight_kg`` with its packaging, packed ``units_per_carton`` to a carton of
     the given size (cm), from Kigali to a buyer in South China:
 
@@ -398,10 +398,11 @@ def compare_modes(
 
     Duty and VAT follow :func:`china_import_rates`: in the cross-border e-commerce
     retail channel each buyer's order is ``units_per_order`` units worth
-    ``goods_value_usd`` each. Insurance is ``insurance_rate`` (:data:`INSURANCE_RATE`)
-    of goods, packaging and freight. The cash tied up is the landed cost of the whole
-    shipment for the days on the way at ``annual_cost_of_capital``
-    (:data:`ANNUAL_COST_OF_CAPITAL`).
+    ``goods_value_usd`` each, and within its limits VAT is taxed on that price (the
+    transaction price), not on the CIF value. Insurance is ``insurance_rate``
+    (:data:`INSURANCE_RATE`) of goods, packaging and freight. The cash tied up is the
+    landed cost of the whole shipment for the days on the way at
+    ``annual_cost_of_capital`` (:data:`ANNUAL_COST_OF_CAPITAL`).
 
     Money in: ``goods_value_usd`` per unit and the rates in USD, ``packaging_rwf`` per
     unit in RWF; exchange rates as RWF per USD and RWF per CNY (defaults in :mod:`isoko.econ.fx`).
@@ -447,6 +448,7 @@ def compare_modes(
         order_value_cny=order_value_cny,
     )
 
+    fits = cbec_fits_limits(order_value_cny)
     quotes = {}
     for mode in ("air", "sea", "courier"):
         days = door_to_door_days(mode, route)
@@ -459,6 +461,10 @@ def compare_modes(
             vat_rate=import_vat_rate,
             fees=fees_usd[mode] * usd / n,
         )
+        if cross_border_retail:  # within the limits the retail channel taxes the price paid
+            vat = np.where(fits, import_vat_rate * value_usd * usd, landed.vat)
+            total = np.asarray(landed.total) - landed.vat + vat
+            landed = replace(landed, vat=out(vat), total=out(total))
         in_transit = np.asarray(landed.total) * n
         capital = np.asarray(transit_capital_cost(in_transit, days, annual_cost_of_capital))
         quotes[mode] = ModeQuote(
@@ -485,5 +491,5 @@ def compare_modes(
         duty_rate=duty_rate,
         vat_rate=import_vat_rate,
         order_value_cny=out(order_value_cny),
-        fits_cbec_limits=cbec_fits_limits(order_value_cny),
+        fits_cbec_limits=fits,
     )

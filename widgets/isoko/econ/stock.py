@@ -1,11 +1,11 @@
 """Keeping stock of one product: order size, safety stock, reorder point, and a Monte
 Carlo simulation of a reorder-point policy.
 
-The formulas (:func:`eoq`, :func:`safety_stock`, :func:`reorder_point`) assume normally
-distributed daily demand, independent from day to day, and a fixed lead time.
+The formulas (:func:`eoq`, :func:`safety_stock`, :func:`reorder_point`) assume normal daily
+demand, independent from day to day, and a lead time of a given mean and spread.
 
 The simulation (:func:`simulate_stock`): a seller keeps stock of one product (for
-example 250 g packs of coffee). Every day buyers ask for some packs; the seller sells
+example 500 g packs of coffee). Every day buyers ask for some packs; the seller sells
 what is on the shelf, and buyers who find nothing go elsewhere (lost sales, no back
 orders). At the end of each day the seller looks at the *stock position* (packs on the
 shelf plus packs ordered but not yet delivered); when it is at or below the **reorder
@@ -21,9 +21,8 @@ What is random, and how:
 - the lead time of each order is a whole number of days drawn uniformly from
   ``lead_time_days`` to ``lead_time_max_days`` (both included), independently per order.
 
-Everything is vectorised over paths (numpy, one loop over days), seeded with a numpy
-``Generator`` so the same ``seed`` gives the same result, and costs are in RWF. Nothing
-is kept between calls.
+Vectorised over paths (numpy, one loop over days); the same ``seed`` gives the same
+result; costs in RWF; nothing is kept between calls.
 """
 
 from __future__ import annotations
@@ -140,25 +139,38 @@ def eoq(
 
 
 def safety_stock(
-    sd_daily_demand: ArrayLike, lead_time_days: ArrayLike, service_level: ArrayLike
+    sd_daily_demand: ArrayLike,
+    lead_time_days: ArrayLike,
+    service_level: ArrayLike,
+    *,
+    mean_daily_demand: ArrayLike = 0,
+    sd_lead_time_days: ArrayLike = 0,
 ) -> float | FloatArray:
     """Extra units to hold so that a delivery arrives before stock runs out, ``service_level``
-    of the time: ``z * sd_daily_demand * sqrt(lead_time_days)``.
+    of the time: ``z * sqrt(L * sd_d**2 + d**2 * sd_L**2)`` units.
 
-    ``z`` is the standard normal quantile of ``service_level`` (0.95 gives 1.645).
-    Assumes normal daily demand, independent from day to day, and a fixed lead time.
-    A service level below 0.5 gives a negative safety stock (the plan accepts running
-    out more often than not).
+    ``z`` is the standard normal quantile of ``service_level`` (0.95 gives 1.645); ``L``
+    and ``sd_L`` the lead time's mean and standard deviation, days; ``d`` and ``sd_d``
+    daily demand's. The root is the spread of demand over a lead time that varies: busy
+    days (``L * sd_d**2``) and late deliveries (``d**2 * sd_L**2``), independent. A fixed
+    lead time (``sd_L = 0``) gives ``z * sd_d * sqrt(L)``. Assumes normal demand,
+    independent from day to day; a service level below 0.5 gives a negative result.
 
     >>> round(safety_stock(8, 4, 0.95), 6)  # 1.644854 * 8 * 2
     26.317658
+    >>> # sqrt(4 * 8**2 + 20**2 * 1**2) = sqrt(656) = 25.61; x 1.644854
+    >>> round(safety_stock(8, 4, 0.95, mean_daily_demand=20, sd_lead_time_days=1), 4)
+    42.1288
     """
     sd = non_negative("sd_daily_demand", sd_daily_demand)
     lead = non_negative("lead_time_days", lead_time_days)
+    mean = non_negative("mean_daily_demand", mean_daily_demand)
+    sd_lead = non_negative("sd_lead_time_days", sd_lead_time_days)
     level = probability(
         "service_level", service_level, "the share of order cycles without a stock-out"
     )
-    return out(np.asarray(normal_quantile(level)) * sd * np.sqrt(lead))
+    spread = np.sqrt(lead * sd**2 + mean**2 * sd_lead**2)
+    return out(np.asarray(normal_quantile(level)) * spread)
 
 
 def reorder_point(
@@ -166,16 +178,22 @@ def reorder_point(
     sd_daily_demand: ArrayLike,
     lead_time_days: ArrayLike,
     service_level: ArrayLike,
+    *,
+    sd_lead_time_days: ArrayLike = 0,
 ) -> float | FloatArray:
-    """Stock level at which to order: demand expected during the lead time plus safety
-    stock, ``mean_daily_demand * lead_time_days + safety_stock(...)`` units.
+    """Stock level at which to order: ``mean_daily_demand * lead_time_days`` (expected
+    demand over the mean lead time) plus :func:`safety_stock`, units.
 
     >>> round(reorder_point(20, 8, 4, 0.95), 6)  # 80 + 26.317658
     106.317658
     """
     mean = non_negative("mean_daily_demand", mean_daily_demand)
     lead = non_negative("lead_time_days", lead_time_days)
-    return out(mean * lead + np.asarray(safety_stock(sd_daily_demand, lead, service_level)))
+    sd_lead = non_negative("sd_lead_time_days", sd_lead_time_days)
+    extra = safety_stock(
+        sd_daily_demand, lead, service_level, mean_daily_demand=mean, sd_lead_time_days=sd_lead
+    )
+    return out(mean * lead + np.asarray(extra))
 
 
 # --- The simulation --------------------------------------------------------------------
@@ -423,9 +441,10 @@ class PolicySuggestion:
     order_quantity: float
     safety_stock: float
     reorder_point: float
-    #: The lead time the formulas assume: the average of the range, days.
+    #: The lead time's mean and standard deviation over the range, days.
     lead_time_days: float
     service_level: float
+    sd_lead_time_days: float = 0.0
 
     @property
     def whole_order_quantity(self) -> int:
@@ -449,10 +468,10 @@ def suggest_policy(
 ) -> PolicySuggestion:
     """EOQ, safety stock and reorder point for the same inputs as :func:`simulate_stock`.
 
-    The formulas above assume a fixed lead time; with a lead
-    time drawn from ``lead_time_days`` to ``lead_time_max_days`` they use its average,
-    so late deliveries are not covered: the simulation shows what that costs. Demand a
-    year is ``mean_daily_demand * 365``; money in RWF.
+    With a lead time drawn evenly from the whole days ``lead_time_days`` to
+    ``lead_time_max_days`` (n of them), the formulas use its mean and its standard
+    deviation, ``sqrt((n**2 - 1) / 12)``, so the safety stock covers late deliveries
+    too. Demand a year is ``mean_daily_demand * 365``; money in RWF.
 
     >>> s = suggest_policy(20, 8, 4, None, 0.95, 15_000, 1_750)
     >>> s.whole_order_quantity, s.whole_reorder_point  # EOQ 353.76; 80 + 26.32
@@ -467,11 +486,15 @@ def suggest_policy(
     if high < low:
         raise ValueError(f"lead_time_max_days ({high:g}) must be at least lead_time_days ({low:g})")
     lead = (low + high) / 2  # the mean of whole days drawn evenly from low to high
+    sd_lead = float(np.sqrt(((high - low + 1) ** 2 - 1) / 12))
     mean = float(non_negative("mean_daily_demand", mean_daily_demand))
+    spread = {"mean_daily_demand": mean, "sd_lead_time_days": sd_lead}
+    extra = float(safety_stock(sd_daily_demand, lead, service_level, **spread))
     return PolicySuggestion(
         order_quantity=float(eoq(mean * 365, order_cost, holding_cost_per_unit_year)),
-        safety_stock=float(safety_stock(sd_daily_demand, lead, service_level)),
-        reorder_point=float(reorder_point(mean, sd_daily_demand, lead, service_level)),
+        safety_stock=extra,
+        reorder_point=mean * lead + extra,
         lead_time_days=lead,
         service_level=float(service_level),
+        sd_lead_time_days=sd_lead,
     )

@@ -1,6 +1,6 @@
 """Air or sea: what lands cheaper in China, and when?
 
-The story: a Kigali roaster ships 250 g packs of coffee to buyers in South China. By air
+The story: a Kigali roaster ships 500 g packs of coffee to buyers in South China. By air
 the packs fly Kigali-Guangzhou (RwandAir, three flights a week) and pay by chargeable
 weight; by sea they go by truck to Dar es Salaam or Mombasa and by ship to Nansha,
 paying for their share of a 40-ft container; a courier takes them door to door. China
@@ -44,10 +44,10 @@ UNITS = Input(
     main=True,
     css_class="isoko-units",
 )
-#: Assumption: a 250 g pack with its bag.
+#: Assumption: a 500 g pack with its bag (New Times: 3,000 packs were about 1.5 t).
 UNIT_WEIGHT_KG = Input(
     "unit_weight_kg",
-    0.28,
+    0.53,
     N_("Weight of one pack with its bag (kg)"),
     low=0.05,
     high=5.0,
@@ -56,10 +56,10 @@ UNIT_WEIGHT_KG = Input(
     readout_format=".2f",
     note=ASSUMPTION,
 )
-#: Assumption: 40 packs to a 40 x 30 x 30 cm carton.
+#: Assumption: 20 packs to a 40 x 30 x 30 cm carton.
 UNITS_PER_CARTON = Input(
     "units_per_carton",
-    40,
+    20,
     N_("Packs in one carton"),
     kind="int",
     low=1,

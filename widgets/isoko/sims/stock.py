@@ -158,8 +158,9 @@ SOURCES = N_(
     "delivery takes a whole number of days drawn evenly from the lead-time range; "
     "buyers who find no stock are lost. The suggestions are the textbook formulas: "
     "EOQ = square root of (2 x yearly demand x cost per order / holding cost per pack "
-    "per year), and reorder point = demand during the average lead time + z x spread "
-    "x square root of the lead time."
+    "per year), and reorder point = demand during the average lead time + z x square "
+    "root of (average lead time x spread of demand squared + average demand squared x "
+    "spread of the lead time squared), so late deliveries are covered too."
 )
 
 
@@ -387,8 +388,8 @@ class StockReorderSimulator(_base.Simulator[StockResult], _base.HasFigure, _base
         text = _(
             "Suggestion: order {quantity} packs (the economic order quantity) when stock "
             "falls to {point}: {lead} days of average demand plus {safety} packs of safety "
-            "stock for {level} of orders. The formula plans for the average delivery time "
-            "({days} days), so late deliveries can still empty the shelf."
+            "stock for {level} of orders. The safety stock covers busy days and deliveries "
+            "later than the average ({days} days)."
         ).format(
             quantity=number(s.whole_order_quantity),
             point=number(s.whole_reorder_point),
