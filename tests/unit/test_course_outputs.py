@@ -34,6 +34,11 @@ def make_course(root: Path) -> Path:
                 "from isoko.checks.self_check import check_number\n"
                 "fee = ...\ncheck_number('the fee', fee, 100)"
             ),
+            # One line printed in two pieces, which the kernel may send as two messages.
+            new_code_cell(
+                "import sys, time\nsys.stdout.write('RWF ')\nsys.stdout.flush()\n"
+                "time.sleep(0.2)\nprint(100)"
+            ),
         ]
     )
     broken = new_notebook(cells=[new_code_cell("print('before')"), new_code_cell("1 / 0")])
@@ -62,6 +67,8 @@ def test_lessons_are_stored_with_outputs_and_a_broken_one_is_left_alone(tmp_path
     assert [out.get("text") for out in check] == [
         "… the fee: replace ... with your answer and run the cell again.\n"
     ]
+    # However the kernel split it, a cell's printed text is stored as one output.
+    assert [out.text for out in nb.cells[3].outputs] == ["RWF 100\n"]
     # Nothing that changes from one run to the next: a second run changes no byte.
     for cell in nb.cells:
         assert "execution" not in cell.metadata

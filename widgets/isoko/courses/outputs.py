@@ -4,8 +4,9 @@ A learner on a phone reads a lesson's results before running anything (and may n
 run a slow cell), so lessons are committed with their outputs. This runs each lesson
 the way ``isoko course check`` does (a copy of the course, a fresh kernel, a blank
 Jupyter configuration and home) and writes it back with its outputs. Nothing that
-changes from run to run is stored: no execution times, no widget state. A lesson that
-fails to run is reported and left as it was.
+changes from run to run is stored: no execution times, no widget state, and a cell's
+printed text as one output however the kernel happened to split it into messages. A
+lesson that fails to run is reported and left as it was.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import tempfile
 from pathlib import Path
 
 import nbformat
+from nbconvert.preprocessors import CoalesceStreamsPreprocessor
 
 from isoko.courses import check
 from isoko.courses.catalog import CourseError, load_course
@@ -64,6 +66,7 @@ def store_course_outputs(path: Path, workdir: Path, log=print) -> list[check.Pro
             problems.append(check.Problem(course.slug, rel, cell, reason))
             continue
         nb.metadata.pop("widgets", None)
+        nb, _ = CoalesceStreamsPreprocessor().preprocess(nb, {})
         nbformat.validate(nb)
         nbformat.write(nb, course.path / rel)
         log(f"  {course.slug}/{rel}: outputs stored")
