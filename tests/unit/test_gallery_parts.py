@@ -137,7 +137,7 @@ def test_the_index_lists_every_simulator_with_its_question_and_one_link(folder):
     assert "Quel prix maximise mon bénéfice" in page
     # Under each question, the learner's task with the app, in the visitor's language.
     question = page.index("Quel prix maximise mon bénéfice")
-    task = page.index("<b>Votre tâche :</b> Trouvez le prix sur Tmall")
+    task = page.index("<b>Votre tâche :</b> Trouvez de combien le meilleur prix change")
     assert question < task < page.index('href="/services/gallery/fr/price-and-profit"')
     assert page.count('class="isoko-task"') == len(catalog())
     # Each card also leads to its app in the other language.
