@@ -3,10 +3,7 @@ the real nbgrader: right answers earn the source's points, wrong ones zero) and 
 comparison of two gradebooks."""
 
 import json
-import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import nbformat
@@ -14,7 +11,7 @@ import pytest
 from nbgrader.api import Gradebook
 
 import bench_grading as bg
-from support.notebooks import isolated_jupyter_env
+from support.nbgrader_runs import nbgrader_env, run_nbgrader
 
 REPO = Path(__file__).resolve().parents[2]
 SOURCE_DIR = REPO / "courses" / bg.COURSE / "source" / bg.ASSIGNMENT
@@ -47,15 +44,7 @@ def one_of_each() -> list[bg.Learner]:
 
 
 def nbgrader(course_dir: Path, env: dict, *args: str) -> None:
-    done = subprocess.run(
-        [sys.executable, "-m", "nbgrader", *args],
-        cwd=course_dir,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=900,
-    )
-    assert done.returncode == 0, f"nbgrader {args} failed:\n{done.stdout}\n{done.stderr}"
+    run_nbgrader(course_dir, env, *args, timeout_s=900)
 
 
 @pytest.fixture(scope="module")
@@ -65,11 +54,7 @@ def graded(tmp_path_factory):
     course_dir = root / "course"
     shutil.copytree(SOURCE_DIR, course_dir / "source" / bg.ASSIGNMENT)
     shutil.copy(REPO / "courses" / bg.COURSE / "nbgrader_config.py", course_dir)
-    env = {
-        "PATH": os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")]),
-        **isolated_jupyter_env(root),
-        "LANG": "C.UTF-8",
-    }
+    env = nbgrader_env(root)
     nbgrader(course_dir, env, "generate_assignment", bg.ASSIGNMENT, "--force")
     released = json.loads(
         (course_dir / "release" / bg.ASSIGNMENT / f"{bg.NOTEBOOK}.ipynb").read_text()

@@ -7,17 +7,14 @@ learner never saw. Everything runs in a temporary course directory with a fake h
 and blank Jupyter configuration; the kernels import ``isoko`` from this checkout.
 """
 
-import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import nbformat
 import pytest
 from nbgrader.api import Gradebook
 
-from support.notebooks import isolated_jupyter_env
+from support.nbgrader_runs import nbgrader_env, run_nbgrader, write_nbgrader_config
 
 REPO = Path(__file__).resolve().parents[2]
 SOURCE = REPO / "courses" / "logistics" / "source"
@@ -157,29 +154,11 @@ def course(tmp_path_factory):
     course_dir = root / "course"
     for assignment in NOTEBOOKS:
         shutil.copytree(SOURCE / assignment, course_dir / "source" / assignment)
-    (course_dir / "nbgrader_config.py").write_text(
-        "c = get_config()\n"
-        f"c.CourseDirectory.root = {str(course_dir)!r}\n"
-        "c.CourseDirectory.course_id = 'logistics'\n"
-        "c.ExecutePreprocessor.timeout = 120\n"
-    )
-    env = {
-        "PATH": os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")]),
-        "PYTHONPATH": str(REPO / "widgets"),
-        **isolated_jupyter_env(root),
-        "LANG": "C.UTF-8",
-    }
+    write_nbgrader_config(course_dir, "logistics", cell_timeout_s=120)
+    env = nbgrader_env(root, isoko_from_checkout=True)
 
     def nbgrader(*args):
-        done = subprocess.run(
-            [sys.executable, "-m", "nbgrader", *args],
-            cwd=course_dir,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=600,
-        )
-        assert done.returncode == 0, f"nbgrader {args} failed:\n{done.stdout}\n{done.stderr}"
+        return run_nbgrader(course_dir, env, *args)
 
     for assignment, name in NOTEBOOKS.items():
         nbgrader("generate_assignment", assignment, "--force")

@@ -4,10 +4,7 @@ Everything happens in a temporary course directory with a fake home and blank
 Jupyter config, so the developer's own configuration never leaks in.
 """
 
-import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import nbformat
@@ -15,7 +12,7 @@ import pytest
 from nbgrader.api import Gradebook
 from nbgrader.nbgraderformat import MetadataValidator
 
-from support.notebooks import isolated_jupyter_env
+from support.nbgrader_runs import nbgrader_env, run_nbgrader, write_nbgrader_config
 
 REPO = Path(__file__).resolve().parents[2]
 ASSIGNMENT = "a01-pricing-basics"
@@ -72,31 +69,11 @@ def course(tmp_path_factory):
     course_dir = root / "course"
     (course_dir / "source" / ASSIGNMENT).mkdir(parents=True)
     shutil.copy(SOURCE, course_dir / "source" / ASSIGNMENT)
-    (course_dir / "nbgrader_config.py").write_text(
-        "c = get_config()\n"
-        f"c.CourseDirectory.root = {str(course_dir)!r}\n"
-        "c.CourseDirectory.course_id = 'pricing'\n"
-        "c.ExecutePreprocessor.timeout = 60\n"
-    )
-    env = {
-        # nbgrader runs the database migration tool (alembic) from PATH: put this
-        # environment's scripts first, as activating it would.
-        "PATH": os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")]),
-        **isolated_jupyter_env(root),
-        "LANG": "C.UTF-8",
-    }
+    write_nbgrader_config(course_dir, "pricing", cell_timeout_s=60)
+    env = nbgrader_env(root)
 
     def nbgrader(*args):
-        done = subprocess.run(
-            [sys.executable, "-m", "nbgrader", *args],
-            cwd=course_dir,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=300,
-        )
-        assert done.returncode == 0, f"nbgrader {args} failed:\n{done.stdout}\n{done.stderr}"
-        return done
+        return run_nbgrader(course_dir, env, *args, timeout_s=300)
 
     nbgrader("generate_assignment", ASSIGNMENT, "--force")
     released = course_dir / "release" / ASSIGNMENT / f"{NOTEBOOK}.ipynb"

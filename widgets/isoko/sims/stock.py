@@ -1,6 +1,6 @@
 """Stock and reorder: when should I reorder, and how much, so I rarely run out?
 
-The story: a young seller in Kigali sells 250 g packs of coffee online (orders by
+The story: a young seller in Kigali sells 500 g packs of coffee online (orders by
 chat, paid with mobile money) and restocks from a roaster who delivers a few days
 after each order, sometimes late. Buyers who find no stock buy elsewhere. The seller
 picks a reorder point (order when stock, counting what is on the way, falls this low)
