@@ -46,15 +46,15 @@ LESSON = "Lesson 1: What you keep from a sale"
 SECTION = f"#a-{COURSE}-{ASSIGNMENT}"
 #: Question 1 answered without the fees: its visible test fails, naming the question.
 WRONG_Q1 = (
-    "def seller_keeps_rwf(price_usd, rwf_per_usd, commission_rate, payment_fee_rate):\n"
-    "    return price_usd * rwf_per_usd\n"
+    "def seller_keeps_rwf(price, rwf_per_unit, commission_rate, payment_fee_rate):\n"
+    "    return price * rwf_per_unit\n"
 )
 #: Question 3 answered with a whole number one short: the visible tests pass, a hidden
 #: one fails, and the feedback must say so without showing it.
-NEAR_Q3 = "break_even_packs = 1284\n"
+NEAR_Q3 = "break_even_packs = 1958\n"
 #: The written answer (question 4), marked by the instructor with a comment.
 WRITTEN_ANSWER = "written_exchange_rate"
-WRITTEN_ANSWER_START = "The best price in francs stays"
+WRITTEN_ANSWER_START = "The best price in francs is"
 TEACHER_COMMENT = "Good: you named a risk. Say which way the dollar price moves."
 
 
@@ -241,14 +241,16 @@ def test_a_class_from_phone_to_feedback(hub, phone, laptop, shots, learner):
     # The learner opens the notebook on the phone and fixes question 1 there.
     with page.expect_navigation():
         page.locator(SECTION).get_by_role("link", name="Open").click()
-    answer = page.locator(".jp-Notebook .jp-CodeCell", has_text="return price_usd * rwf_per_usd")
+    answer = page.locator(".jp-Notebook .jp-CodeCell", has_text="return price * rwf_per_unit")
     expect(answer).to_be_visible(timeout=PAGE_TIMEOUT_MS)
     answer.locator(".cm-content").click()
     page.keyboard.press("Control+a")
     page.keyboard.insert_text(solutions()["seller_keeps_rwf"])
     page.keyboard.press("Control+s")
     expect(
-        page.locator(".jp-Notebook .jp-CodeCell", has_text="rwf_per_usd * (1 - commission_rate")
+        page.locator(
+            ".jp-Notebook .jp-CodeCell", has_text="(1 - commission_rate - payment_fee_rate)"
+        )
     ).to_be_visible()
     snap(page, shots, "05-fixed-in-the-notebook")
     assert_fits(page)

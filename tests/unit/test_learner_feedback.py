@@ -28,8 +28,15 @@ WRITTEN_ANSWER = "Lower the price <script>alert('hi')</script> & watch the franc
 GRADES = {"notebook": "pricing-basics", "score": 5.5, "max_score": 8.0, "late_penalty": 0.0}
 
 
-def error(line: str, evalue: str = "") -> dict:
-    """An error output as IPython writes it: coloured, the raising line behind an arrow."""
+def error(line: str, evalue: str = "", line_number: int = 6, helper: bool = False) -> dict:
+    """An error output as IPython writes it: coloured, the raising line behind an arrow,
+    then, for a check of isoko.checks.answers (``helper``), the helper's own frame."""
+    frames = [f"Cell In[7], line {line_number}\n{RED}----> {line_number}{RESET} {line}\n"]
+    if helper:
+        frames.append(
+            f"File answers.py:36, in _fail(question, message, hint)\n"
+            f"{RED}---> 36{RESET}     raise AssertionError(message)\n"
+        )
     return nbformat.v4.new_output(
         "error",
         ename="AssertionError",
@@ -37,10 +44,25 @@ def error(line: str, evalue: str = "") -> dict:
         traceback=[
             f"{RED}---------------------------------------------------------------{RESET}",
             f"{RED}AssertionError{RESET}        Traceback (most recent call last)",
-            f"Cell In[7], line 6\n{RED}----> 6{RESET} {line}\n",
+            *frames,
             f"{RED}AssertionError{RESET}: {evalue}",
         ],
     )
+
+
+def break_even_test_cell(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    (cell,) = [
+        c
+        for c in nb.cells
+        if c.metadata.get("nbgrader", {}).get("grade_id") == "test_break_even_packs"
+    ]
+    return cell
+
+
+def hidden_start_line() -> int:
+    """The line of Question 3's test cell where its hidden tests begin."""
+    source = break_even_test_cell(nbformat.read(SOURCE, as_version=4)).source
+    return source[: source.index("### BEGIN HIDDEN TESTS")].count("\n") + 1
 
 
 def graded_notebook() -> nbformat.NotebookNode:
@@ -134,6 +156,27 @@ def test_a_cell_with_hidden_tests_gives_its_verdict_but_quotes_no_line():
     page = learner_feedback(nb)
     assert '<p class="msg">AssertionError: a test failed; some tests stay hidden.' in page
     assert "assert break_even_packs" not in page
+
+
+def test_a_hidden_check_with_a_message_gives_its_verdict_only():
+    """A hidden check of isoko.checks.answers raises with a message that may name the
+    hidden inputs or say how far off the answer is: the learner gets the verdict only."""
+    nb = graded_notebook()
+    hint = "Question 3: got 1,958, a little too low (within 10%)."
+    break_even_test_cell(nb).outputs = [
+        error("teacher.assert_close(", hint, line_number=hidden_start_line() + 2, helper=True)
+    ]
+    page = learner_feedback(nb)
+    assert '<p class="msg">AssertionError: a test failed; some tests stay hidden.' in page
+    assert "a little too low" not in page and "1,958" not in page
+
+
+def test_a_visible_check_with_a_message_says_what_to_fix():
+    """The visible checks above the hidden ones speak as they did in Validate."""
+    nb = graded_notebook()
+    said = "Question 3: give a whole number of packs: round up with math.ceil."
+    break_even_test_cell(nb).outputs = [error("assert packs.is_integer(), (", said)]
+    assert f'<p class="msg">AssertionError: {said}</p>' in learner_feedback(nb)
 
 
 def test_what_the_learner_wrote_is_text_never_html(page):

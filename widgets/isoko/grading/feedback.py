@@ -5,35 +5,70 @@ test cell in full so that it could run: hidden tests included. Released as they 
 they reach every learner, who can pass them on to classmates still working or
 submitting late. ``HideHiddenTests`` removes each hidden region (as nbgrader does when it
 releases an assignment), says so in the cell, and keeps the cell's verdict without the
-traceback, which would quote the failing hidden line.
+traceback, which would quote the failing hidden line. The message of a check that failed
+in the hidden region goes too: a hidden check of ``isoko.checks.answers`` says how far
+off an answer is and names the hidden inputs it tried. A check above the hidden region
+keeps its message, which the learner already saw in Validate.
 """
 
 from __future__ import annotations
+
+import re
 
 import nbformat
 from nbgrader.preprocessors import ClearHiddenTests
 
 #: Where a hidden region was, the learner reads this instead.
 HIDDEN_NOTE = "# More tests ran here; they stay hidden."
+_HIDDEN_REGION = re.compile(r"### BEGIN HIDDEN TESTS.*?### END HIDDEN TESTS", re.DOTALL)
+#: The first frame of an IPython traceback that is a notebook cell: the test cell itself.
+_CELL_FRAME = re.compile(r"^Cell In\[\d*\], line (?P<line>\d+)")
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 
 class HideHiddenTests(ClearHiddenTests):
     """Drop hidden test regions from feedback; keep only the verdict of their cells."""
 
     def preprocess_cell(self, cell, resources, cell_index):
+        hidden = hidden_line_numbers(cell.source) if cell.cell_type == "code" else set()
         if cell.cell_type == "code" and self._remove_hidden_test_region(cell):
             cell.source = f"{cell.source.rstrip()}\n{HIDDEN_NOTE}".lstrip("\n")
-            cell.outputs = [verdict_only(output) for output in cell.outputs if is_error(output)]
+            cell.outputs = [
+                verdict_only(output, raised_in(output, hidden))
+                for output in cell.outputs
+                if is_error(output)
+            ]
         return cell, resources
+
+
+def hidden_line_numbers(source: str) -> set[int]:
+    """The line numbers (from 1) of a cell's hidden regions, their markers included."""
+    lines: set[int] = set()
+    for region in _HIDDEN_REGION.finditer(source):
+        first = source[: region.start()].count("\n") + 1
+        lines.update(range(first, first + region.group().count("\n") + 1))
+    return lines
+
+
+def raised_in(output, hidden: set[int]) -> bool:
+    """Whether the error came from one of the ``hidden`` lines of its cell; a traceback
+    that does not say which line of the cell raised counts as hidden."""
+    for line in "\n".join(output.get("traceback", [])).splitlines():
+        frame = _CELL_FRAME.match(_ANSI.sub("", line).strip())
+        if frame:
+            return int(frame["line"]) in hidden
+    return True
 
 
 def is_error(output) -> bool:
     return output.get("output_type") == "error"
 
 
-def verdict_only(output):
-    """An error output that names the error and its message, without the traceback."""
-    ename, evalue = output.get("ename", "Error"), output.get("evalue", "")
+def verdict_only(output, hidden: bool = True):
+    """An error output that names the error, and its message unless it came from a
+    hidden check, without the traceback."""
+    ename = output.get("ename", "Error")
+    evalue = "" if hidden else output.get("evalue", "")
     return nbformat.v4.new_output(
         "error",
         ename=ename,
