@@ -179,8 +179,10 @@ function showApp() {
   }
 }
 
-// Said in the page's language (the gallery writes it on <html>), above the picture.
+// What the page says, above the picture, when the app cannot start: in the page's
+// language where the gallery wrote it on <html>, else this.
 const FAILED = "This simulator could not start. Reload the page to try again.";
+
 function showFailure(error) {
   console.error("The app could not start:", error);
   if (document.body.hasAttribute("data-isoko-app-failed")) {
@@ -206,12 +208,6 @@ async function failIfKernelGone(baseUrl, kernelId) {
   }
 }
 
-function failAfter(seconds) {
-  return new Promise((_, reject) => {
-    setTimeout(() => reject(new Error(`no app after ${seconds} s`)), seconds * 1000);
-  });
-}
-
 async function drawApp(kernel) {
   const manager = new AppWidgetManager(kernel);
   await manager.loadFromKernel();
@@ -229,9 +225,14 @@ async function start() {
   const config = pageConfig();
   const { kernel, baseUrl } = connect(config);
   stopKernelOnLeave(baseUrl, config.kernelId);
-  const gone = failIfKernelGone(baseUrl, config.kernelId);
-  gone.catch(showFailure);
-  await Promise.race([drawApp(kernel), gone.then(() => failAfter(START_SECONDS))]);
+  let drawn = false;
+  failIfKernelGone(baseUrl, config.kernelId).catch((error) => drawn || showFailure(error));
+  const late = setTimeout(() => {
+    showFailure(new Error(`no app after ${START_SECONDS} s`));
+  }, START_SECONDS * 1000);
+  await drawApp(kernel);
+  drawn = true;
+  clearTimeout(late);
 }
 
 start().catch(showFailure);
