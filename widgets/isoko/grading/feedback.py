@@ -23,7 +23,7 @@ HIDDEN_NOTE = "# More tests ran here; they stay hidden."
 _HIDDEN_REGION = re.compile(r"### BEGIN HIDDEN TESTS.*?### END HIDDEN TESTS", re.DOTALL)
 #: The first frame of an IPython traceback that is a notebook cell: the test cell itself.
 _CELL_FRAME = re.compile(r"^Cell In\[\d*\], line (?P<line>\d+)")
-_ANSI = re.compile(r"\x1b\[[0-9;]*m")
+_ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 
 
 class HideHiddenTests(ClearHiddenTests):
@@ -50,11 +50,17 @@ def hidden_line_numbers(source: str) -> set[int]:
     return lines
 
 
+def plain_traceback(lines: list[str] | tuple[str, ...] | str) -> list[str]:
+    """A traceback's lines without IPython's colour codes."""
+    text = lines if isinstance(lines, str) else "\n".join(lines)
+    return [_ANSI.sub("", line) for line in text.splitlines()]
+
+
 def raised_in(output, hidden: set[int]) -> bool:
     """Whether the error came from one of the ``hidden`` lines of its cell; a traceback
     that does not say which line of the cell raised counts as hidden."""
-    for line in "\n".join(output.get("traceback", [])).splitlines():
-        frame = _CELL_FRAME.match(_ANSI.sub("", line).strip())
+    for line in plain_traceback(output.get("traceback", [])):
+        frame = _CELL_FRAME.match(line.strip())
         if frame:
             return int(frame["line"]) in hidden
     return True

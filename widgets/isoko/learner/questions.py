@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import re
 
+from isoko.grading.feedback import plain_traceback
+
 _HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(?P<text>.+?)\s*#*\s*$")
-_ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 #: IPython marks the line that raised with an arrow: ``----> 4 assert ...``.
 _RAISING_LINE = re.compile(r"^-*>\s*\d+\s+(?P<line>.*\S)\s*$")
 #: The longest name or message a learner's phone shows for one question.
@@ -81,11 +82,6 @@ def question_name(cells: list, index: int) -> str:
 def question_names(cells: list) -> dict[int, str]:
     """The name of every graded cell, by its index in ``cells``."""
     return {i: question_name(cells, i) for i, cell in enumerate(cells) if is_graded(cell)}
-
-
-def plain_traceback(lines: list[str] | tuple[str, ...] | str) -> list[str]:
-    text = lines if isinstance(lines, str) else "\n".join(lines)
-    return [_ANSI.sub("", line) for line in text.splitlines()]
 
 
 def failure_message(
