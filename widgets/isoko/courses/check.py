@@ -92,6 +92,22 @@ def notebook_client(nb, folder: Path, *, timeout: int, **options):
     )
 
 
+def run_notebook(nb, folder: Path, env: dict[str, str], **options) -> tuple[str, str] | None:
+    """Run ``nb`` in place in a fresh kernel; ``(cell, why)`` if a cell failed, else None."""
+    from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
+
+    client = notebook_client(nb, folder, timeout=CELL_TIMEOUT_SECONDS, **options)
+    try:
+        client.execute(env=env)
+    except CellExecutionError as err:
+        return CourseChecker.failing_cell(nb), f"raised {err.ename}: {err.evalue}"
+    except (CellTimeoutError, TimeoutError):
+        return CourseChecker.failing_cell(nb), "a cell ran out of time"
+    except DeadKernelError:
+        return CourseChecker.failing_cell(nb), "the kernel died"
+    return None
+
+
 def nbgrader_meta(cell) -> dict:
     return cell.get("metadata", {}).get("nbgrader", {})
 
@@ -144,8 +160,6 @@ class CourseChecker:
 
     # --- lessons and apps ---------------------------------------------------------
     def run_notebooks(self) -> None:
-        from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
-
         copy = self.workdir / "course"
         shutil.copytree(self.course.path, copy, ignore=shutil.ignore_patterns("source"))
         paths = [*self.course.lessons, *self.course.apps]
@@ -166,16 +180,10 @@ class CourseChecker:
                 lesson_rules.check_lesson(rel, nb, self.course.slug, self.problem)
             else:
                 lesson_rules.check_code_lines(rel, nb, self.problem)
-            client = notebook_client(nb, path.parent, timeout=CELL_TIMEOUT_SECONDS)
             started = time.monotonic()
-            try:
-                client.execute(env=self.env)
-            except CellExecutionError as err:
-                self.problem(rel, self.failing_cell(nb), f"raised {err.ename}: {err.evalue}")
-            except (CellTimeoutError, TimeoutError):
-                self.problem(rel, self.failing_cell(nb), "a cell ran out of time")
-            except DeadKernelError:
-                self.problem(rel, self.failing_cell(nb), "the kernel died")
+            failed = run_notebook(nb, path.parent, self.env)
+            if failed:
+                self.problem(rel, *failed)
             took = time.monotonic() - started
             if took > LESSON_BUDGET_SECONDS:
                 self.problem(

@@ -22,28 +22,6 @@ from isoko.courses import check
 from isoko.courses.catalog import CourseError, load_course
 
 
-def run_lesson(nb, folder: Path, env: dict[str, str]) -> str:
-    """Run ``nb`` in place; return why it failed, or '' when every cell ran."""
-    from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
-
-    client = check.notebook_client(
-        nb,
-        folder,
-        timeout=check.CELL_TIMEOUT_SECONDS,
-        record_timing=False,
-        store_widget_state=False,
-    )
-    try:
-        client.execute(env=env)
-    except CellExecutionError as err:
-        return f"{check.CourseChecker.failing_cell(nb)}: raised {err.ename}: {err.evalue}"
-    except (CellTimeoutError, TimeoutError):
-        return f"{check.CourseChecker.failing_cell(nb)}: a cell ran out of time"
-    except DeadKernelError:
-        return f"{check.CourseChecker.failing_cell(nb)}: the kernel died"
-    return ""
-
-
 def store_course_outputs(path: Path, workdir: Path, log=print) -> list[check.Problem]:
     """Run every lesson of the course at ``path``; write back the ones that ran."""
     try:
@@ -60,10 +38,11 @@ def store_course_outputs(path: Path, workdir: Path, log=print) -> list[check.Pro
             problems.append(check.Problem(course.slug, rel, "", "listed but missing"))
             continue
         nb = nbformat.read(copy / rel, as_version=4)
-        failed = run_lesson(nb, (copy / rel).parent, env)
+        failed = check.run_notebook(
+            nb, (copy / rel).parent, env, record_timing=False, store_widget_state=False
+        )
         if failed:
-            cell, _, reason = failed.partition(": ")
-            problems.append(check.Problem(course.slug, rel, cell, reason))
+            problems.append(check.Problem(course.slug, rel, *failed))
             continue
         nb.metadata.pop("widgets", None)
         nb, _ = CoalesceStreamsPreprocessor().preprocess(nb, {})
