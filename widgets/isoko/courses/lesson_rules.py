@@ -35,7 +35,6 @@ Report = Callable[[str, str, str], None]
 MAX_CODE_LINE = 70
 MIN_EXERCISES = 2
 MIN_OUTCOMES = 2
-GUIDE = INSTRUCTOR_GUIDE
 GUIDE_PARTS = ("### Model answers", "### Rubric", "### Common mistakes")
 OUTCOMES_LINE = "**By the end of this lesson you can:**"
 TITLE = re.compile(r"^# Lesson \d+: \S")
@@ -190,10 +189,10 @@ def check_app_links(lessons: dict[str, object], simulators: list[str], report: R
 
 
 def is_manual_answer(cell) -> bool:
+    """A task, or a graded written answer: what a person marks."""
     meta = cell.get("metadata", {}).get("nbgrader", {})
-    if not meta.get("grade") and not meta.get("task"):
-        return False
-    return bool(meta.get("task")) or (cell.cell_type == "markdown" and bool(meta.get("solution")))
+    written = cell.cell_type == "markdown" and meta.get("grade") and meta.get("solution")
+    return bool(meta.get("task") or written)
 
 
 def check_rubrics(rel: str, nb, report: Report) -> None:
@@ -230,10 +229,10 @@ def check_rubrics(rel: str, nb, report: Report) -> None:
 
 def check_guide(course_path: Path, assignment_ids: list[str], report: Report) -> None:
     """Rule 6: the instructor guide has a full section for every assignment."""
-    path = course_path / GUIDE
+    path = course_path / INSTRUCTOR_GUIDE
     if not path.is_file():
         report(
-            GUIDE,
+            INSTRUCTOR_GUIDE,
             "",
             "missing: write it with a '## <assignment-id>' section per assignment, each "
             "with " + ", ".join(f"'{part}'" for part in GUIDE_PARTS),
@@ -250,9 +249,9 @@ def check_guide(course_path: Path, assignment_ids: list[str], report: Report) ->
     for aid in assignment_ids:
         section = by_id.get(aid)
         if section is None:
-            report(GUIDE, "", f"no '## {aid}' section")
+            report(INSTRUCTOR_GUIDE, "", f"no '## {aid}' section")
             continue
         headings = {line.strip() for line in section.splitlines()}
         for part in GUIDE_PARTS:
             if part not in headings:
-                report(GUIDE, f"## {aid}", f"missing '{part}'")
+                report(INSTRUCTOR_GUIDE, f"## {aid}", f"missing '{part}'")
