@@ -13,17 +13,10 @@ keeps its message, which the learner already saw in Validate.
 
 from __future__ import annotations
 
-import re
-
 import nbformat
 from nbgrader.preprocessors import ClearHiddenTests
 
-#: Where a hidden region was, the learner reads this instead.
-HIDDEN_NOTE = "# More tests ran here; they stay hidden."
-_HIDDEN_REGION = re.compile(r"### BEGIN HIDDEN TESTS.*?### END HIDDEN TESTS", re.DOTALL)
-#: The first frame of an IPython traceback that is a notebook cell: the test cell itself.
-_CELL_FRAME = re.compile(r"^Cell In\[\d*\], line (?P<line>\d+)")
-_ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+from isoko.grading.hidden import HIDDEN_NOTE, hidden_line_numbers, raised_in
 
 
 class HideHiddenTests(ClearHiddenTests):
@@ -39,31 +32,6 @@ class HideHiddenTests(ClearHiddenTests):
                 if is_error(output)
             ]
         return cell, resources
-
-
-def hidden_line_numbers(source: str) -> set[int]:
-    """The line numbers (from 1) of a cell's hidden regions, their markers included."""
-    lines: set[int] = set()
-    for region in _HIDDEN_REGION.finditer(source):
-        first = source[: region.start()].count("\n") + 1
-        lines.update(range(first, first + region.group().count("\n") + 1))
-    return lines
-
-
-def plain_traceback(lines: list[str] | tuple[str, ...] | str) -> list[str]:
-    """A traceback's lines without IPython's colour codes."""
-    text = lines if isinstance(lines, str) else "\n".join(lines)
-    return [_ANSI.sub("", line) for line in text.splitlines()]
-
-
-def raised_in(output, hidden: set[int]) -> bool:
-    """Whether the error came from one of the ``hidden`` lines of its cell; a traceback
-    that does not say which line of the cell raised counts as hidden."""
-    for line in plain_traceback(output.get("traceback", [])):
-        frame = _CELL_FRAME.match(line.strip())
-        if frame:
-            return int(frame["line"]) in hidden
-    return True
 
 
 def is_error(output) -> bool:

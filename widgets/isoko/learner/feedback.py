@@ -17,7 +17,7 @@ from html import escape
 from nbconvert.exporters import Exporter
 from traitlets import default
 
-from isoko.grading.feedback import HIDDEN_NOTE
+from isoko.grading.hidden import HIDDEN_NOTE
 from isoko.learner.page import document
 from isoko.learner.questions import (
     failure_message,

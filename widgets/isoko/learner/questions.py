@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from isoko.grading.feedback import plain_traceback
+from isoko.grading.hidden import plain_traceback
 
 _HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(?P<text>.+?)\s*#*\s*$")
 #: IPython marks the line that raised with an arrow: ``----> 4 assert ...``.
