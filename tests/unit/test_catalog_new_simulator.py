@@ -61,9 +61,9 @@ def test_one_module_and_one_catalog_entry_make_a_working_app(
     assert course.apps == ["apps/price-and-profit.ipynb", "apps/break-even.ipynb"]
     sim = ENTRY.factory()
     # Each pack keeps USD 10 x 1,461 = RWF 14,610, less 10% commission (1,461) and its
-    # cost (7,000): RWF 6,149 towards RWF 60,000 of fixed costs, 9.76 packs.
-    assert sim.result == pytest.approx(60_000 / 6_149)
-    assert "Sell 10 packs a month" in sim.figure_html
+    # cost (10,000): RWF 3,149 towards RWF 60,000 of fixed costs, 19.05 packs.
+    assert sim.result == pytest.approx(60_000 / 3_149)
+    assert "Sell 19 packs a month" in sim.figure_html
     sim.fixed_costs_rwf = 120_000
-    assert sim.result == pytest.approx(120_000 / 6_149)
-    assert "Sell 20 packs a month" in sim.figure_html
+    assert sim.result == pytest.approx(120_000 / 3_149)
+    assert "Sell 38 packs a month" in sim.figure_html

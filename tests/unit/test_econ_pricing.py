@@ -351,6 +351,17 @@ def test_fx_hand_worked():
     assert fx.RWF_PER_USD_MID_2026 == 1461
 
 
+def test_fx_yuan_hand_worked():
+    # A Tmall price of CNY 70 at RWF 203 = RWF 14,210; and back
+    assert fx.cny_to_rwf(70, 203) == pytest.approx(14_210)
+    assert fx.rwf_to_cny(14_210, 203) == pytest.approx(70)
+    np.testing.assert_allclose(fx.cny_to_rwf(np.array([57, 85]), 200), [11_400, 17_000])
+    with pytest.raises(ValueError, match="rwf_per_cny must be greater than zero"):
+        fx.cny_to_rwf(70, 0)
+    with pytest.raises(ValueError, match="rwf_per_cny must be greater than zero"):
+        fx.rwf_to_cny(70, -203)
+
+
 @pytest.mark.parametrize("rate", [0, -1461])
 def test_fx_rejects_impossible_rates(rate):
     with pytest.raises(ValueError, match="rwf_per_usd must be greater than zero"):

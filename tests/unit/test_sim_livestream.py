@@ -9,13 +9,14 @@ from isoko.econ import newsvendor, normal
 from isoko.sims import livestream as sim_module
 from isoko.sims._base import money
 from isoko.sims.livestream import LivestreamSaleSimulator
-from support.sims import SVG, html_widgets
+from support.sims import SVG, html_widgets, texts
 
-# Defaults: USD 10 at RWF 1,461 = RWF 14,610; after 5% + 1% fees the seller keeps
-# 14,610 * 0.94 = RWF 13,733.40 a pack; it costs 7,000; a leftover sells for 4,000.
-KEPT = 13_733.4
+# Defaults: CNY 70 on Tmall Global at RWF 203 = RWF 14,210; after 5% + 1% fees the
+# seller keeps 14,210 * 0.94 = RWF 13,357.40 a pack; it costs 10,000 delivered (the
+# pricing course's 500 g pack); a leftover sells for 4,000.
+KEPT = 13_357.4
 DEMAND = (2_500, 700)
-MONEY = (KEPT, 7_000, 4_000)
+MONEY = (KEPT, 10_000, 4_000)
 
 
 def markers(svg: str) -> dict[str, tuple[float, float]]:
@@ -36,28 +37,33 @@ def sim():
 def test_defaults_come_from_the_facts(sim):
     c = sim.controls
     assert 2_000 <= c["mean_demand"].value <= 3_000  # the Jan and May 2020 sales
-    assert 8 <= c["price_usd"].value <= 12  # USD 8 to 12 a pack in 2020
+    # USD 8 to 12 a pack in 2020, priced in yuan at about CNY 7.1 per USD
+    assert 8 * 7.1 <= c["price_cny"].value <= 12 * 7.1
     assert c["commission_rate"].value == pytest.approx(0.05)  # Tmall Global 2-5%
     assert c["payment_fee_rate"].value == pytest.approx(0.01)  # Alipay 1%
-    assert c["rwf_per_usd"].value == 1461
+    assert c["rwf_per_cny"].value == 203
+    # the same 500 g pack as the pricing course: RWF 10,000 delivered abroad
+    assert c["unit_cost_rwf"].value == 10_000
+    assert "Price on Tmall Global (CNY per 500 g pack" in texts(sim.view)
     assert c["stock"].value == 2_500
 
 
 def test_best_stock_is_the_newsvendor_quantity(sim):
-    # critical ratio (13,733.40 - 7,000) / (13,733.40 - 4,000) = 6,733.40 / 9,733.40
-    # = 0.691783; z = 0.500792; best = 2,500 + 0.500792 * 700 = 2,850.55
-    ratio = 6_733.4 / 9_733.4
+    # critical ratio (13,357.40 - 10,000) / (13,357.40 - 4,000) = 3,357.40 / 9,357.40
+    # = 0.358796; z = -0.361678; best = 2,500 - 0.361678 * 700 = 2,246.83: a thin
+    # margin against a big loss on each leftover, so fewer packs than buyers want
+    ratio = 3_357.4 / 9_357.4
     assert sim.result.critical_ratio == pytest.approx(ratio)
     assert sim.best_stock == pytest.approx(2_500 + normal.normal_quantile(ratio) * 700)
-    assert sim.best_stock == pytest.approx(2_850.6, abs=0.1)
-    assert "Best: prepare 2,851 packs" in sim.figure_html
+    assert sim.best_stock == pytest.approx(2_246.8, abs=0.1)
+    assert "Best: prepare 2,247 packs" in sim.figure_html
     best_x, best_y = markers(sim.chart_svg)["best"]
     assert best_x == pytest.approx(sim.best_stock, rel=1e-5)
     assert best_y == pytest.approx(sim.best_profit_rwf, rel=1e-5)
-    # at the best stock, it sells out 1 - 0.691783 = 31% of the time
+    # at the best stock, it sells out 1 - 0.358796 = 64% of the time
     assert sim.result.best_sellout_probability == pytest.approx(1 - ratio)
-    assert "sells out 31% of the time" in sim.figure_html
-    assert "earns RWF 6,733 over its cost; a pack left over loses RWF 3,000" in sim.figure_html
+    assert "sells out 64% of the time" in sim.figure_html
+    assert "earns RWF 3,357 over its cost; a pack left over loses RWF 6,000" in sim.figure_html
 
 
 def test_at_the_mean_lost_sales_equal_leftovers(sim):
@@ -66,10 +72,10 @@ def test_at_the_mean_lost_sales_equal_leftovers(sim):
     assert r.expected_lost_sales == pytest.approx(279.2596, abs=1e-3)
     assert r.expected_leftover == pytest.approx(279.2596, abs=1e-3)
     assert r.sellout_probability == pytest.approx(0.5)
-    # profit = 13,733.40 * 2,220.74 + 4,000 * 279.26 - 7,000 * 2,500 = 14,115,355
-    assert sim.expected_profit_rwf == pytest.approx(14_115_355, abs=1)
+    # profit = 13,357.40 * 2,220.74 + 4,000 * 279.26 - 10,000 * 2,500 = 5,780,356
+    assert sim.expected_profit_rwf == pytest.approx(5_780_356, abs=1)
     html = sim.figure_html
-    assert "Expected profit with 2,500 packs: RWF 14,115,355" in html
+    assert "Expected profit with 2,500 packs: RWF 5,780,356" in html
     assert "you sell 2,221 packs; buyers miss out on 279 and 279 are left over" in html
     assert "Chance of selling out: 50%" in html
 
@@ -107,17 +113,17 @@ def test_changing_the_stock_updates_figure_and_charts_in_place(sim):
 
 def test_more_uncertainty_and_dearer_leftovers_change_the_best_stock(sim):
     base = sim.best_stock
-    sim.controls["salvage_rwf"].value = 0  # leftovers worth nothing: ratio 6,733 / 13,733
+    sim.controls["salvage_rwf"].value = 0  # leftovers worth nothing: ratio 3,357 / 13,357
     assert sim.best_stock < base
     assert sim.best_stock == pytest.approx(
-        newsvendor.newsvendor_quantity(*DEMAND, KEPT, 7_000, 0), rel=1e-9
+        newsvendor.newsvendor_quantity(*DEMAND, KEPT, 10_000, 0), rel=1e-9
     )
     sim.controls["sd_demand"].value = 0  # no uncertainty: prepare exactly the demand
     assert sim.best_stock == pytest.approx(2_500)
 
 
 def test_price_below_cost_prepares_nothing(sim):
-    sim.controls["price_usd"].value = 4.0  # RWF 5,844 * 0.94 = 5,493 < 7,000
+    sim.controls["price_cny"].value = 40.0  # RWF 8,120 * 0.94 = 7,633 < 10,000
     assert sim.best_stock == 0
     assert "Best: prepare 0 packs" in sim.figure_html
     assert sim.expected_profit_rwf < 0
@@ -125,7 +131,7 @@ def test_price_below_cost_prepares_nothing(sim):
 
 def test_salvage_at_cost_shows_a_message(sim):
     before = sim.result
-    sim.controls["salvage_rwf"].value = 7_000
+    sim.controls["salvage_rwf"].value = 10_000
     assert "Cannot work this out: salvage_value must be below unit_cost" in sim.figure_html
     assert sim.result is before
 
@@ -134,14 +140,14 @@ def test_the_view_delegates_economics_to_econ(sim, monkeypatch):
     fake = mock.Mock(return_value=1_234.0)
     monkeypatch.setattr(sim_module.newsvendor, "newsvendor_quantity", fake)
     sim.controls["mean_demand"].value = 3_000
-    fake.assert_called_once_with(3_000, 700, pytest.approx(KEPT), 7_000, 4_000)
+    fake.assert_called_once_with(3_000, 700, pytest.approx(KEPT), 10_000, 4_000)
     assert sim.best_stock == 1_234
     assert "Best: prepare 1,234 packs" in sim.figure_html
     assert markers(sim.chart_svg)["best"][0] == 1_234
 
 
 def test_callbacks_print_nothing(sim, capsys):
-    for name, value in [("stock", 3_000), ("sd_demand", 900), ("price_usd", 12.0)]:
+    for name, value in [("stock", 3_000), ("sd_demand", 900), ("price_cny", 85.0)]:
         sim.controls[name].value = value
     captured = capsys.readouterr()
     assert captured.out == "" and captured.err == ""
@@ -174,16 +180,16 @@ def test_french_labels():
     texts = " ".join(w.value for w in html_widgets(fr.view))
     assert "Vente en direct" in texts and "(hypothèse)" in texts
     # French numbers: no-break spaces between thousands, the currency after the amount
-    assert "Bénéfice attendu avec 2\u00a0500 paquets : 14\u00a0115\u00a0355\u00a0RWF" in (
+    assert "Bénéfice attendu avec 2\u00a0500 paquets : 5\u00a0780\u00a0356\u00a0RWF" in (
         fr.figure_html
     )
-    assert "Le mieux : préparer 2\u00a0851 paquets" in fr.figure_html
-    assert "vendu 31\u00a0% des fois" in fr.figure_html
-    assert fr.controls["rwf_per_usd"].readout_format == ".0f"  # no comma: it is the decimal mark
+    assert "Le mieux : préparer 2\u00a0247 paquets" in fr.figure_html
+    assert "vendu 64\u00a0% des fois" in fr.figure_html
+    assert "Prix sur Tmall Global (CNY par paquet de 500 g" in texts
     assert "Paquets préparés" in fr.chart_svg and "paquets restants" in fr.risk_chart_svg
     assert "Packs you prepare" not in texts
 
 
 def test_impossible_start_values_are_refused():
     with pytest.raises(ValueError, match="salvage_value must be below unit_cost"):
-        LivestreamSaleSimulator(salvage_rwf=9_000)
+        LivestreamSaleSimulator(salvage_rwf=12_000)

@@ -1,9 +1,10 @@
-"""Currency conversion between US dollars (USD) and Rwandan francs (RWF), and the one
-place the default exchange rates (RWF per USD, RWF per CNY) are written.
+"""Currency conversion between Rwandan francs (RWF) and US dollars (USD) or Chinese yuan
+(CNY), and the one place the default exchange rates (RWF per USD, RWF per CNY) are
+written.
 
 Exchange rates move (the franc lost 9.68% against the dollar in FY2024/25), so every
-function takes the rate as an argument: quote it as RWF per USD, the way the National
-Bank of Rwanda (BNR) publishes it. Amounts may be negative (a loss converts like a
+function takes the rate as an argument: quote it as RWF per USD (or per CNY), the way
+the National Bank of Rwanda (BNR) publishes it. Amounts may be negative (a loss converts like a
 profit); the rate must be above zero.
 """
 
@@ -39,4 +40,26 @@ def rwf_to_usd(amount_rwf: ArrayLike, rwf_per_usd: ArrayLike) -> float | FloatAr
     """
     amount = as_float_array("amount_rwf", amount_rwf)
     rate = positive("rwf_per_usd", rwf_per_usd)
+    return out(amount / rate)
+
+
+def cny_to_rwf(amount_cny: ArrayLike, rwf_per_cny: ArrayLike) -> float | FloatArray:
+    """Convert an amount in CNY to RWF at ``rwf_per_cny`` (RWF for one yuan).
+
+    >>> cny_to_rwf(70, 203)
+    14210.0
+    """
+    amount = as_float_array("amount_cny", amount_cny)
+    rate = positive("rwf_per_cny", rwf_per_cny)
+    return out(amount * rate)
+
+
+def rwf_to_cny(amount_rwf: ArrayLike, rwf_per_cny: ArrayLike) -> float | FloatArray:
+    """Convert an amount in RWF to CNY at ``rwf_per_cny`` (RWF for one yuan).
+
+    >>> rwf_to_cny(14210, 203)
+    70.0
+    """
+    amount = as_float_array("amount_rwf", amount_rwf)
+    rate = positive("rwf_per_cny", rwf_per_cny)
     return out(amount / rate)

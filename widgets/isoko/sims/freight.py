@@ -20,7 +20,7 @@ from typing import Any
 import ipywidgets as widgets
 import numpy as np
 
-from isoko.econ import duties, freight, fx
+from isoko.econ import duties, freight
 from isoko.sims import _base, inputs
 from isoko.sims._freight_view import MODES, AirOrSeaView
 from isoko.sims.inputs import ASSUMPTION, N_, Input
@@ -223,17 +223,6 @@ ANNUAL_COST_OF_CAPITAL = Input(
     readout_format=".0%",
     note=ASSUMPTION,
 )
-#: About RWF 203 per CNY (Sep 2025).
-RWF_PER_CNY = Input(
-    "rwf_per_cny",
-    fx.RWF_PER_CNY_SEP_2025,
-    N_("Exchange rate (RWF per CNY)"),
-    low=100.0,
-    high=300.0,
-    step=0.5,
-    unit="RWF per CNY",
-    readout_format=".1f",
-)
 INPUTS = (
     UNITS,
     UNIT_WEIGHT_KG,
@@ -253,7 +242,7 @@ INPUTS = (
     SEA_40FT_USD,
     ANNUAL_COST_OF_CAPITAL,
     inputs.RWF_PER_USD,
-    RWF_PER_CNY,
+    inputs.RWF_PER_CNY,
 )
 
 #: Shipment sizes for the "cost per pack by shipment size" chart.

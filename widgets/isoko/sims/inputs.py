@@ -113,23 +113,24 @@ RWF_PER_USD = Input(
     readout_format=",.0f",
     source="BNR reference rate 1,456.83 on 2025-12-08 (via Stears): about 1,461 mid-2026.",
 )
-#: Livestream sales in China in 2020: the price per pack rose from USD 8 to 12 (New Times).
-PRICE_USD = Input(
-    "price_usd",
-    10.0,
-    N_("Your price (USD per 500 g pack)"),
-    low=4.0,
-    high=25.0,
-    step=0.1,
-    unit="USD per pack",
-    readout_format=".2f",
-    source="Livestream sales in China, 2020: USD 8 to 12 a pack (The New Times).",
+#: About RWF 203 per CNY (Sep 2025).
+RWF_PER_CNY = Input(
+    "rwf_per_cny",
+    fx.RWF_PER_CNY_SEP_2025,
+    N_("Exchange rate (RWF per CNY)"),
+    low=100.0,
+    high=300.0,
+    step=0.5,
+    unit="RWF per CNY",
+    readout_format=".1f",
+    source="About RWF 203 per CNY in September 2025.",
 )
-#: Assumption: beans, roasting, bag, freight and delivery for one pack (simulators that
-#: follow the pricing course's 500 g pack use RWF 10,000, its lesson 2).
+#: Assumption: a 500 g pack of coffee sold abroad costs about RWF 10,000 delivered (the
+#: pricing course, lesson 2: 0.6 kg of green coffee at the export price, roasting, bag,
+#: air freight and delivery).
 UNIT_COST_RWF = Input(
     "unit_cost_rwf",
-    7_000,
+    10_000,
     N_("Cost of one pack, delivered (RWF)"),
     kind="int",
     low=500,

@@ -1,9 +1,10 @@
 """Livestream sale: how much stock should I prepare for a livestream or flash sale?
 
-The story: a Kigali roaster will sell 500 g packs of coffee in a livestream sale in
-China, as Rwandan coffee did in 2020 (2,000 packs in about 10 minutes in January,
-3,000 packs in about a minute in May). The packs must be roasted, packed and shipped
-before the sale, so the roaster chooses the stock before knowing the demand. A pack
+The story: Divine, a Kigali roaster, will sell 500 g packs of coffee in a livestream
+sale on Tmall Global in China, as Rwandan coffee did in 2020 (2,000 packs in about 10
+minutes in January, 3,000 packs in about a minute in May). Buyers there pay in yuan
+(CNY); Divine pays her costs in Rwandan francs. The packs must be roasted, packed and
+shipped before the sale, so she chooses the stock before knowing the demand. A pack
 that sells earns its price after marketplace fees; a pack left over sells later at a
 lower price (its salvage value); a buyer who finds none is a lost sale.
 
@@ -65,6 +66,19 @@ SD_DEMAND = Input(
     unit="packs",
     note=ASSUMPTION,
 )
+#: The New Times reported the 2020 prices in US dollars (USD 8 to 12 a pack): at about
+#: CNY 7.1 per USD (assumed rate of May 2020) that is about CNY 57 to 85.
+PRICE_CNY = Input(
+    "price_cny",
+    70.0,
+    N_("Price on Tmall Global (CNY per 500 g pack; about CNY 57 to 85 in 2020)"),
+    low=20.0,
+    high=180.0,
+    step=1.0,
+    unit="CNY per pack",
+    readout_format=".0f",
+    source="USD 8 to 12 a pack in 2020 (The New Times), at about CNY 7.1 per USD.",
+)
 #: Assumption: a leftover pack sells later, at home or at a discount, for this much.
 SALVAGE_RWF = Input(
     "salvage_rwf",
@@ -81,12 +95,12 @@ INPUTS = (
     STOCK,
     MEAN_DEMAND,
     SD_DEMAND,
-    inputs.PRICE_USD.but(label=N_("Price (USD per pack; USD 8 to 12 in 2020)")),
+    PRICE_CNY,
     inputs.UNIT_COST_RWF,
     SALVAGE_RWF,
     inputs.COMMISSION_RATE,
     inputs.PAYMENT_FEE_RATE,
-    inputs.RWF_PER_USD,
+    inputs.RWF_PER_CNY,
 )
 
 #: Points on the curves.
@@ -95,16 +109,18 @@ CURVE_POINTS = 121
 SOURCES = N_(
     "Rwandan coffee livestream sales in China: 2,000 packs in about 10 minutes "
     "(Jan 2020) and 3,000 packs, about 1.5 t, in about a minute (14 May 2020); the pack "
-    "price rose from USD 8 to USD 12 (The New Times; reported durations vary). Tmall "
+    "price rose from USD 8 to USD 12, about CNY 57 to 85 at CNY 7.1 per USD (The New "
+    "Times reported dollars; the rate is an assumption; reported durations vary). Tmall "
     "Global commission generally 2-5% plus 1% Alipay (agency source, uncertain). About "
-    "RWF 1,461 per USD (mid-2026). Demand is assumed normal with the mean and spread "
-    "you set. Collected 2026."
+    "RWF 203 per CNY (Sep 2025). A 500 g pack costs about RWF 10,000 delivered "
+    "(assumption, pricing course lesson 2). Demand is assumed normal with the mean and "
+    "spread you set. Collected 2026."
 )
 
 
 @dataclass(frozen=True)
 class LivestreamResult:
-    """The newsvendor model for the current controls (money in RWF unless named USD)."""
+    """The newsvendor model for the current controls (money in RWF)."""
 
     stock: float
     kept_per_unit_rwf: float
@@ -113,14 +129,12 @@ class LivestreamResult:
     excess_cost_rwf: float
     critical_ratio: float
     expected_profit_rwf: float
-    expected_profit_usd: float
     expected_sales: float
     expected_lost_sales: float
     expected_leftover: float
     sellout_probability: float
     best_stock: float
     best_profit_rwf: float
-    best_profit_usd: float
     best_sellout_probability: float
     curve_stock: tuple[float, ...]
     curve_profit_rwf: tuple[float, ...]
@@ -132,16 +146,16 @@ def model(
     stock: float,
     mean_demand: float,
     sd_demand: float,
-    price_usd: float,
+    price_cny: float,
     unit_cost_rwf: float,
     salvage_rwf: float,
     commission_rate: float,
     payment_fee_rate: float,
-    rwf_per_usd: float,
+    rwf_per_cny: float,
     points: int = CURVE_POINTS,
 ) -> LivestreamResult:
     """Run the econ models for one set of inputs (no widgets involved)."""
-    price_rwf = fx.usd_to_rwf(price_usd, rwf_per_usd)
+    price_rwf = fx.cny_to_rwf(price_cny, rwf_per_cny)
     kept = pricing.net_revenue_per_unit(price_rwf, commission_rate, payment_fee_rate)
     demand = (mean_demand, sd_demand)
     money = (kept, unit_cost_rwf, salvage_rwf)
@@ -159,14 +173,12 @@ def model(
         excess_cost_rwf=float(excess),
         critical_ratio=float(newsvendor.critical_ratio(*money)),
         expected_profit_rwf=float(profit),
-        expected_profit_usd=float(fx.rwf_to_usd(profit, rwf_per_usd)),
         expected_sales=float(newsvendor.expected_sales(stock, *demand)),
         expected_lost_sales=float(newsvendor.expected_lost_sales(stock, *demand)),
         expected_leftover=float(newsvendor.expected_leftover(stock, *demand)),
         sellout_probability=float(newsvendor.sellout_probability(stock, *demand)),
         best_stock=float(best),
         best_profit_rwf=float(best_profit),
-        best_profit_usd=float(fx.rwf_to_usd(best_profit, rwf_per_usd)),
         best_sellout_probability=float(newsvendor.sellout_probability(best, *demand)),
         curve_stock=tuple(grid.tolist()),
         curve_profit_rwf=tuple(
@@ -204,10 +216,11 @@ class LivestreamSaleSimulator(_base.Simulator[LivestreamResult], _base.HasFigure
                 _base.heading(_("Livestream sale")),
                 _base.paragraph(
                     _(
-                        "You will sell packs of coffee in a livestream sale in China. The "
-                        "packs must be roasted and shipped before the sale, so you choose "
-                        "how many before you know how many buyers will come. Too few and "
-                        "buyers leave empty-handed; too many and packs are left over."
+                        "You will sell 500 g packs of coffee in a livestream sale on Tmall "
+                        "Global in China, where buyers pay in yuan. The packs must be "
+                        "roasted and shipped before the sale, so you choose how many before "
+                        "you know how many buyers will come. Too few and buyers leave "
+                        "empty-handed; too many and packs are left over."
                     )
                 ),
                 self._row("stock"),
@@ -218,12 +231,12 @@ class LivestreamSaleSimulator(_base.Simulator[LivestreamResult], _base.HasFigure
                 self._row("mean_demand"),
                 self._row("sd_demand"),
                 _base.heading(_("Money"), level=4),
-                self._row("price_usd"),
+                self._row("price_cny"),
                 self._row("unit_cost_rwf"),
                 self._row("salvage_rwf"),
                 self._row("commission_rate"),
                 self._row("payment_fee_rate"),
-                self._row("rwf_per_usd"),
+                self._row("rwf_per_cny"),
                 _base.sources_note(_("Sources") + ":", _(SOURCES)),
             ]
         )
@@ -262,10 +275,8 @@ class LivestreamSaleSimulator(_base.Simulator[LivestreamResult], _base.HasFigure
         _ = self._
         money, number, share = self._money, self._number, self._share
         colour = "#1e7b34" if r.expected_profit_rwf >= 0 else "#b00020"
-        headline = _("Expected profit with {stock} packs: {profit} (about {usd})").format(
-            stock=number(r.stock),
-            profit=money(r.expected_profit_rwf, "RWF"),
-            usd=money(r.expected_profit_usd, "USD"),
+        headline = _("Expected profit with {stock} packs: {profit}").format(
+            stock=number(r.stock), profit=money(r.expected_profit_rwf, "RWF")
         )
         outcome = _(
             "On average you sell {sold} packs; buyers miss out on {lost} and {left} are "
@@ -276,10 +287,8 @@ class LivestreamSaleSimulator(_base.Simulator[LivestreamResult], _base.HasFigure
             left=number(r.expected_leftover),
             sellout=share(r.sellout_probability),
         )
-        best = _("Best: prepare {stock} packs, expected profit {profit} (about {usd}).").format(
-            stock=number(r.best_stock),
-            profit=money(r.best_profit_rwf, "RWF"),
-            usd=money(r.best_profit_usd, "USD"),
+        best = _("Best: prepare {stock} packs, expected profit {profit}.").format(
+            stock=number(r.best_stock), profit=money(r.best_profit_rwf, "RWF")
         )
         why = _(
             "Why: after fees a pack sold earns {gain} over its cost; a pack left over "

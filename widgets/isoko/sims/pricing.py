@@ -29,11 +29,20 @@ from isoko.sims.inputs import ASSUMPTION, N_, Input
 
 # Inputs. Figures with a source were collected in late 2026; the rest are
 # illustrative assumptions, each a control the learner can change.
-PRICE_USD = inputs.PRICE_USD.but(main=True)
-#: Assumption: a 500 g pack sold abroad costs about RWF 10,000 delivered (the pricing
-#: course, lesson 2: 0.6 kg of green coffee at the export price, roasting, bag, air
-#: freight and delivery).
-UNIT_COST_RWF = inputs.UNIT_COST_RWF.but(default=10_000)
+#: Livestream sales in China in 2020: the price per pack rose from USD 8 to 12 (New Times).
+PRICE_USD = Input(
+    "price_usd",
+    10.0,
+    N_("Your price (USD per 500 g pack)"),
+    low=4.0,
+    high=25.0,
+    step=0.1,
+    unit="USD per pack",
+    readout_format=".2f",
+    main=True,
+    source="Livestream sales in China, 2020: USD 8 to 12 a pack (The New Times).",
+)
+UNIT_COST_RWF = inputs.UNIT_COST_RWF
 #: Assumption: a 1% higher price sells about 2.5% fewer packs.
 ELASTICITY = Input(
     "elasticity",

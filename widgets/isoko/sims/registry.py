@@ -110,8 +110,9 @@ SIMULATORS: tuple[SimEntry, ...] = (
         question=N_("How much stock should I prepare for a livestream or flash sale?"),
         target="isoko.sims.livestream:LivestreamSaleSimulator",
         task=N_(
-            "Find how many coffee packs to prepare when buyers want 2,000 on average, "
-            "and the profit you can expect."
+            "Find how many coffee packs Divine should prepare at the starting numbers: "
+            "more or fewer than the 2,500 buyers want on average? Then lower what a "
+            "leftover pack sells for and say why the best stock moves."
         ),
     ),
     SimEntry(

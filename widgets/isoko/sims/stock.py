@@ -138,7 +138,7 @@ INPUTS = (
     SD_DAILY_DEMAND,
     LEAD_TIME_DAYS,
     #: Assumption: cost of one pack (as in the price-and-profit simulator).
-    inputs.UNIT_COST_RWF.but(label=N_("Cost of one pack (RWF)"), high=50_000),
+    inputs.UNIT_COST_RWF.but(default=7_000, label=N_("Cost of one pack (RWF)"), high=50_000),
     ANNUAL_HOLDING_RATE,
     ORDER_COST_RWF,
     LOST_SALE_COST_RWF,
