@@ -19,7 +19,8 @@ from isoko.econ.freight import (
     volume_cbm,
 )
 
-# The coffee shipment used by several tests: 2,000 packs of 250 g coffee, 0.28 kg each
+# A made-up shipment used by several hand-worked tests (not a course's: the courses'
+# coffee pack is 500 g): 2,000 small packs of 250 g coffee, 0.28 kg each
 # with packaging, 40 to a 40 x 30 x 30 cm carton, declared at USD 8 a pack, RWF 1,461
 # per USD and RWF 203 per CNY.
 COFFEE = (2000, 0.28, 40, 40, 30, 30, 8.0)
