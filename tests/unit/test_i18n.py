@@ -85,8 +85,8 @@ def test_a_fresh_compile_of_the_catalogues_translates_own_and_shared_labels(loca
     assert pricing("Exchange rate (RWF per USD)") == "Taux de change (RWF pour 1\u00a0USD)"
     assert freight("Exchange rate (RWF per USD)") == "Taux de change (RWF pour 1 USD)"
     # another simulator's label: not here
-    assert pricing("Packs in one carton") == "Packs in one carton"
-    assert freight("Packs in one carton") == "Paquets par carton"
+    assert pricing("Bottles in one carton") == "Bottles in one carton"
+    assert freight("Bottles in one carton") == "Bouteilles par carton"
     # titles are shared: the gallery's index shows them all
     assert pricing("Air or sea") == freight("Air or sea") == "Avion ou bateau"
 

@@ -15,9 +15,9 @@ from isoko.sims._svg import Segment, stacked_bar_chart
 from isoko.sims.freight import AirOrSeaSimulator
 from support.sims import SVG, html_widgets
 
-# The default shipment: 2,000 packs of 500 g, 0.53 kg with the bag, 20 to a 40 x 30 x 30 cm
-# carton, USD 8.
-SHIPMENT = (0.53, 20, 40, 30, 30, 8.0)
+# The default shipment, Aline's in the logistics course: 1,200 bottles of chili oil, 0.42 kg
+# packed, 24 to a 35 x 25 x 22 cm carton, USD 1.81 (RWF 2,650 at 1,461).
+SHIPMENT = (0.42, 24, 35, 25, 22, 1.81)
 
 
 def bar_totals(svg: str) -> dict[str, float]:
@@ -45,28 +45,33 @@ def sim():
 
 def test_defaults_come_from_the_facts(sim):
     c = sim.controls
-    assert c["units"].value == 2_000  # the January 2020 livestream sale
-    assert c["goods_value_usd"].value == 8.0  # USD 8 to 12 a pack in 2020
+    assert c["units"].value == 1_200  # Aline's 50 cartons of 24 bottles (lesson 1)
+    assert c["goods_value_usd"].value == pytest.approx(1.81)  # RWF 2,650 a bottle
     assert c["route"].value == "dar"  # Dar handles 65-70% of Rwanda's sea trade
     assert c["shipped_on"].value == date(2024, 12, 1)  # zero tariff for LDCs
-    assert c["mfn_duty_rate"].value == pytest.approx(0.15)  # roasted coffee before
+    assert c["mfn_duty_rate"].value == pytest.approx(0.12)  # chili oil, HS 2103.90 (assumed)
     assert c["rwf_per_usd"].value == 1461
     assert c["rwf_per_cny"].value == 203
     assert c["air_rate_usd_per_kg"].value == pytest.approx(2.5)  # assumption
 
 
 def test_initial_figures_are_the_econ_result(sim):
-    # Air: 1,060 kg chargeable at USD 2.5 = USD 2,650; landed RWF 15,550.68 a pack (the
-    # steps of test_econ_freight's hand calculation); sea cheapest at 36 days.
-    assert sim.landed_cost_rwf["air"] == pytest.approx(15_550.682017)
+    # Air, by hand: 50 cartons of 24 x 0.42 kg = 504 kg, more than the volume weight
+    # (50 x 35 x 25 x 22 / 6,000 = 160 kg); 504 x USD 2.5 x 1,461 / 1,200 = RWF 1,534.05
+    # freight a bottle; goods 1.81 x 1,461 = 2,644.41; insurance 0.3% of the two = 12.54;
+    # VAT 13% of that CIF value (4,191.00) = 544.83; fees USD 150 x 1,461 / 1,200 =
+    # 182.63: landed RWF 4,918.45 a bottle. Sea cheapest at 36 days.
+    cif = (2_644.41 + 1_534.05) * 1.003
+    assert sim.landed_cost_rwf["air"] == pytest.approx(cif * 1.13 + 182.625)
+    assert sim.landed_cost_rwf["air"] == pytest.approx(4_918.45, abs=0.01)
     assert sim.cheapest == "sea"
     assert sim.door_to_door_days == {"air": 6, "sea": 36, "courier": 5}
     html = sim.figure_html
-    assert "Cheapest: Sea via Dar es Salaam" in html
-    assert "RWF 15,551 a pack landed (USD 10.64), 6 days" in html
-    assert "100 cartons, 1,060 kg, 3.60 CBM" in html and "volume weight, 600 kg" in html
+    assert "Cheapest: Sea via Dar es Salaam, RWF 3,737 a bottle" in html
+    assert "RWF 4,918 a bottle landed (USD 3.37), 6 days" in html
+    assert "50 cartons, 504 kg, 0.96 CBM" in html and "volume weight, 160 kg" in html
     assert "Duty 0.0% of the CIF value, import VAT 13.0%" in html
-    expected = freight.compare_modes(2_000, *SHIPMENT)
+    expected = freight.compare_modes(1_200, *SHIPMENT)
     totals = bar_totals(sim.chart_svg)
     assert totals["Air via Kigali: 6 days"] == pytest.approx(
         expected.air.all_in_per_unit_rwf, rel=1e-5
@@ -80,10 +85,10 @@ def test_bar_pieces_are_the_landed_cost_breakdown(sim):
     parts = pieces(sim.chart_svg)
     air = sim.comparison.air
     bar = "Air via Kigali: 6 days"
-    assert parts[(bar, "Goods")] == pytest.approx(11_688)
-    assert parts[(bar, "Freight")] == pytest.approx(1_935.83)
+    assert parts[(bar, "Goods")] == pytest.approx(2_644.41)
+    assert parts[(bar, "Freight")] == pytest.approx(1_534.05)
     assert parts[(bar, "Import VAT")] == pytest.approx(air.landed.vat, rel=1e-5)
-    assert parts[(bar, "Fees")] == pytest.approx(109.575)
+    assert parts[(bar, "Fees")] == pytest.approx(182.625)
     assert parts[(bar, "Cash tied up")] == pytest.approx(air.transit_cost_per_unit_rwf, rel=1e-5)
     bar_total = sum(v for (b, _), v in parts.items() if b == bar)
     assert bar_total == pytest.approx(air.all_in_per_unit_rwf, rel=1e-5)
@@ -99,8 +104,8 @@ def test_changing_the_shipment_size_updates_in_place(sim):
 
     expected = freight.compare_modes(20, *SHIPMENT)
     assert sim.landed_cost_rwf["sea"] == pytest.approx(float(expected.sea.landed.total))
-    # one carton: sea fees USD 450 / 20 packs = RWF 32,873 a pack, air fees USD 150 / 20 =
-    # RWF 10,958; the courier charges 10.6 kg * USD 12 / 20 = RWF 9,292 a pack and no fees
+    # one carton: sea fees USD 450 / 20 bottles = RWF 32,873 a bottle, air fees USD 150 / 20
+    # = RWF 10,958; the courier charges 8.4 kg * USD 12 / 20 = RWF 7,364 a bottle, no fees
     assert sim.cheapest == str(expected.cheapest) == "courier"
     assert "Cheapest: Courier, door to door" in sim.figure_html
     assert money(float(expected.sea.landed.total), "RWF") in sim.figure_html
@@ -111,7 +116,7 @@ def test_changing_the_shipment_size_updates_in_place(sim):
     )
     root = ET.fromstring(sim.size_chart_svg)
     (dot,) = [c for c in root.iter(f"{SVG}circle") if c.get("data-label")]
-    assert dot.get("data-label") == "now: 20 packs"
+    assert dot.get("data-label") == "now: 20 bottles"
     best = float(expected.courier.all_in_per_unit_rwf)
     assert float(dot.get("data-y")) == pytest.approx(best, rel=1e-5)
     assert sim.chart is chart and sim.figure is figure and sim.size_chart is size_chart
@@ -121,8 +126,8 @@ def test_changing_the_shipment_size_updates_in_place(sim):
 def test_route_changes_sea_days_cost_and_labels(sim):
     dar = sim.landed_cost_rwf["sea"]
     sim.controls["route"].value = "mombasa"
-    # a USD 4,000 truck instead of 3,500: 1.8 / 67 * 500 * 1,461 / 2,000 = RWF 19.62 a pack
-    # more freight before insurance and VAT; 37 days instead of 36
+    # a USD 4,000 truck instead of 3,500: 500 / 67 USD more per CBM on 0.9625 CBM, RWF 8.74
+    # a bottle more freight before insurance and VAT; 37 days instead of 36
     assert sim.door_to_door_days["sea"] == 37
     assert sim.landed_cost_rwf["sea"] > dar
     assert "Sea via Mombasa: 37 days" in bar_totals(sim.chart_svg)
@@ -132,8 +137,8 @@ def test_route_changes_sea_days_cost_and_labels(sim):
 def test_tariff_before_the_zero_tariff_treatment(sim):
     sim.controls["shipped_on"].value = date(2024, 11, 30)
     air = sim.comparison.air
-    assert air.landed.duty == pytest.approx(0.15 * air.landed.cif)
-    assert "Duty 15.0% of the CIF value" in sim.figure_html
+    assert air.landed.duty == pytest.approx(0.12 * air.landed.cif)
+    assert "Duty 12.0% of the CIF value" in sim.figure_html
     assert pieces(sim.chart_svg)[("Air via Kigali: 6 days", "Duty")] == pytest.approx(
         float(air.landed.duty), rel=1e-5
     )
@@ -142,19 +147,19 @@ def test_tariff_before_the_zero_tariff_treatment(sim):
 def test_cross_border_channel_and_its_limit(sim):
     sim.controls["shipped_on"].value = date(2024, 11, 30)
     sim.controls["cross_border_retail"].value = True
-    # 4 packs an order: 4 * 8 * 1,461 / 203 = CNY 230 -> no duty, VAT 0.7 * 13% = 9.1%
+    # 4 bottles an order: 4 * 1.81 * 1,461 / 203 = CNY 52 -> no duty, VAT 0.7 * 13% = 9.1%
     assert sim.comparison.duty_rate == 0 and sim.comparison.vat_rate == pytest.approx(0.091)
-    assert "worth CNY 230, within the CNY 5,000 limit" in sim.figure_html
+    assert "worth CNY 52, within the CNY 5,000 limit" in sim.figure_html
     assert "import VAT 9.1%" in sim.figure_html
-    sim.controls["units_per_order"].value = 100  # CNY 5,758
+    sim.controls["units_per_order"].value = 400  # CNY 5,211
     assert sim.comparison.fits_cbec_limits is False
-    assert sim.comparison.duty_rate == pytest.approx(0.15)
+    assert sim.comparison.duty_rate == pytest.approx(0.12)
     assert "over the CNY 5,000 limit" in sim.figure_html
 
 
 def test_bulky_goods_pay_by_volume_weight(sim):
     # agaseke baskets: 0.3 kg each, 4 to a 50 x 50 x 40 cm carton:
-    # 500 cartons * 100,000 cm3 / 6,000 = 8,333 kg volume weight against 600 kg actual
+    # 1,200 / 4 = 300 cartons * 100,000 cm3 / 6,000 = 5,000 kg volume weight against 360 kg
     sim.controls["unit_weight_kg"].value = 0.3
     sim.controls["units_per_carton"].value = 4
     for name, value in (
@@ -163,8 +168,8 @@ def test_bulky_goods_pay_by_volume_weight(sim):
         ("carton_height_cm", 40),
     ):
         sim.controls[name].value = value
-    assert sim.comparison.air.billed_quantity == pytest.approx(500 * 100_000 / 6_000)
-    assert "Air charges for 8,333 kg" in sim.figure_html
+    assert sim.comparison.air.billed_quantity == pytest.approx(300 * 100_000 / 6_000)
+    assert "Air charges for 5,000 kg" in sim.figure_html
 
 
 def test_the_view_delegates_economics_to_econ(sim, monkeypatch):
@@ -181,7 +186,7 @@ def test_the_view_delegates_economics_to_econ(sim, monkeypatch):
     monkeypatch.setattr(sim_module.freight, "compare_modes", fake)
     sim.controls["goods_value_usd"].value = 9.0
     units, args, kwargs = calls[0]
-    assert units == 2_000 and args[-1] == 9.0 and kwargs["route"] == "dar"
+    assert units == 1_200 and args[-1] == 9.0 and kwargs["route"] == "dar"
     assert sim.door_to_door_days["air"] == 99
     assert "Air via Kigali: 99 days" in bar_totals(sim.chart_svg)
 
@@ -232,11 +237,14 @@ def test_french_labels():
     fr = AirOrSeaSimulator(language="fr")
     texts = " ".join(w.value for w in html_widgets(fr.view))
     assert "Avion ou bateau" in texts
-    assert "Paquets dans l&#x27;envoi" in texts or "Paquets dans l'envoi" in texts
-    assert "Le moins cher : Mer via Dar es Salaam, 14\u00a0084\u00a0RWF le paquet" in fr.figure_html
-    assert "3,60 m³" in fr.figure_html and "TVA à l&#x27;importation 13,0\u00a0%" in fr.figure_html
+    assert "Bouteilles dans l&#x27;envoi" in texts or "Bouteilles dans l'envoi" in texts
+    assert "Aline expédie les bouteilles de son huile pimentée" in texts
+    assert (
+        "Le moins cher : Mer via Dar es Salaam, 3\u00a0737\u00a0RWF la bouteille" in fr.figure_html
+    )
+    assert "0,96 m³" in fr.figure_html and "TVA à l&#x27;importation 13,0\u00a0%" in fr.figure_html
     assert "Marchandises" in fr.chart_svg and "Argent immobilisé" in fr.chart_svg
-    assert "Packs in the shipment" not in texts
+    assert "Bottles in the shipment" not in texts and "paquet" not in texts.lower()
     assert fr.cheapest == "sea"
 
 

@@ -169,8 +169,8 @@ def test_widgets_follow_their_declarations():
     lead = sim.controls["lead_time_days"]
     assert isinstance(lead, widgets.IntRangeSlider) and (lead.min, lead.max) == (1, 30)
     cost = sim.controls["unit_cost_rwf"]
-    assert (cost.min, cost.max, cost.step) == (500, 50_000, 100)
-    assert "Cost of one pack (RWF)" in texts(sim.view)
+    assert (cost.min, cost.max, cost.step) == (500, 50_000, 1)  # the lesson's RWF 5,087
+    assert "Cost of one bottle, landed in China (RWF)" in texts(sim.view)
     main = [name for name, c in sim.controls.items() if "isoko-main-control" in c._dom_classes]
     assert main == ["reorder_point"]
 

@@ -14,23 +14,27 @@ from isoko.sims._svg import Band, Level, Marker, Series, multi_line_chart
 from isoko.sims.stock import StockReorderSimulator
 from support.sims import SVG, html_widgets
 
+# Aline's bottles by air (logistics lessons 1 and 5): landed RWF 5,087 a bottle, fees
+# USD 150 = RWF 219,150 a shipment, CNY 39 x 203 - 5,087 = RWF 2,830 lost per bottle.
+LANDED_RWF, FEES_RWF, LOST_RWF = 5_087, 219_150, 2_830
 
-def econ_run(reorder_point=100, order_quantity=300, **overrides):
+
+def econ_run(reorder_point=360, order_quantity=1_200, **overrides):
     """The econ simulation the view should show for its default controls."""
     args = (
         dict(
-            lead_time_days=3,
-            lead_time_max_days=8,
+            lead_time_days=8,
+            lead_time_max_days=12,
             days=180,
             paths=2_000,
-            holding_cost_per_unit_day=7_000 * 0.25 / 365,
-            order_cost=15_000,
-            lost_sale_cost=5_000,
+            holding_cost_per_unit_day=LANDED_RWF * 0.25 / 365,
+            order_cost=FEES_RWF,
+            lost_sale_cost=LOST_RWF,
             seed=sim_module.SEED,
         )
         | overrides
     )
-    return stock.simulate_stock(reorder_point, order_quantity, 20, 8, **args)
+    return stock.simulate_stock(reorder_point, order_quantity, 36, 13, **args)
 
 
 def level_y(svg: str) -> float:
@@ -53,11 +57,13 @@ def sim():
 
 def test_defaults_are_labelled_assumptions(sim):
     c = sim.controls
-    assert c["reorder_point"].value == 100 and c["order_quantity"].value == 300
-    assert c["lead_time_days"].value == (3, 8)
+    assert c["reorder_point"].value == 360 and c["order_quantity"].value == 1_200
+    assert c["lead_time_days"].value == (8, 12)
+    assert c["unit_cost_rwf"].value == LANDED_RWF and c["order_cost_rwf"].value == FEES_RWF
+    assert c["lost_sale_cost_rwf"].value == LOST_RWF
     assert c["service_level"].value == pytest.approx(0.95)
     notes = [w.value for w in html_widgets(sim.view) if "(assumption)" in w.value]
-    # demand, its spread, the lead time, the pack cost, holding, ordering, lost sale
+    # demand, its spread, the lead time, the bottle's cost, holding, ordering, lost sale
     assert len(notes) == 7
 
 
@@ -70,7 +76,7 @@ def test_initial_readout_is_the_econ_simulation(sim):
     assert f"Buyers served: {expected.fill_rate:.1%}" in html
     assert f"total {money(expected.total_cost, 'RWF')}" in html
     assert figure_value(html, "isoko-fill-rate") == pytest.approx(expected.fill_rate, rel=1e-5)
-    assert level_y(sim.chart_svg) == 100
+    assert level_y(sim.chart_svg) == 360
 
 
 def test_raising_the_reorder_point_updates_in_place(sim):
@@ -79,32 +85,33 @@ def test_raising_the_reorder_point_updates_in_place(sim):
     seen = mock.Mock()
     chart.observe(seen, names="value")
 
-    sim.controls["reorder_point"].value = 160
+    sim.controls["reorder_point"].value = 450
 
-    expected = econ_run(160)
+    expected = econ_run(450)
     assert sim.fill_rate == expected.fill_rate > before_fill
     assert sim.stockout_probability == expected.stockout_probability
     assert sim.figure_html != before_html and sim.chart_svg != before_svg
     assert f"Buyers served: {expected.fill_rate:.1%}" in sim.figure_html
-    assert level_y(sim.chart_svg) == 160
+    assert level_y(sim.chart_svg) == 450
     assert sim.chart is chart and sim.figure is figure
     assert seen.call_count == 1
 
 
 def test_costs_follow_the_cost_controls(sim):
-    sim.controls["order_cost_rwf"].value = 30_000
-    expected = econ_run(order_cost=30_000)
+    sim.controls["order_cost_rwf"].value = 438_300  # USD 300 a shipment
+    expected = econ_run(order_cost=438_300)
     assert sim.simulation.ordering_cost == pytest.approx(expected.ordering_cost)
     assert f"ordering {money(expected.ordering_cost, 'RWF')}" in sim.figure_html
     # a dearer order also suggests ordering more at a time: EOQ grows with sqrt(order cost)
-    assert sim.suggestion.whole_order_quantity == round((2 * 7_300 * 30_000 / 1_750) ** 0.5)
+    yearly, holding = 36 * 365, LANDED_RWF * 0.25
+    assert sim.suggestion.whole_order_quantity == round((2 * yearly * 438_300 / holding) ** 0.5)
 
 
 def test_suggestions_match_econ_and_the_button_applies_them_once(sim):
-    expected = stock.suggest_policy(20, 8, 3, 8, 0.95, 15_000, 7_000 * 0.25)
-    assert (sim.suggestion.whole_reorder_point, sim.suggestion.whole_order_quantity) == (175, 354)
+    expected = stock.suggest_policy(36, 13, 8, 12, 0.95, FEES_RWF, LANDED_RWF * 0.25)
+    assert (sim.suggestion.whole_reorder_point, sim.suggestion.whole_order_quantity) == (468, 2128)
     assert sim.suggestion == expected
-    assert "order 354 packs (the economic order quantity) when stock falls to 175" in (
+    assert "ship 2,128 bottles (the economic order quantity) when stock falls to 468" in (
         sim.suggestion_html
     )
     seen = mock.Mock()
@@ -112,19 +119,19 @@ def test_suggestions_match_econ_and_the_button_applies_them_once(sim):
 
     sim.use_suggestions.click()
 
-    assert sim.controls["reorder_point"].value == 175
-    assert sim.controls["order_quantity"].value == 354
+    assert sim.controls["reorder_point"].value == 468
+    assert sim.controls["order_quantity"].value == 2128
     assert seen.call_count == 1  # one recomputation for both controls
-    assert sim.fill_rate == econ_run(175, 354).fill_rate
+    assert sim.fill_rate == econ_run(468, 2128).fill_rate
     assert "isoko-use-suggestions" in sim.use_suggestions._dom_classes
 
 
 def test_service_level_moves_the_suggestion(sim):
     sim.controls["service_level"].value = 0.99
-    # z(0.99) = 2.326348; spread sqrt(5.5 * 8**2 + 20**2 * 35 / 12) = 38.97 (lead time 3-8
-    # days); 110 + 2.326348 * 38.97 = 200.66 -> 201
-    assert sim.suggestion.whole_reorder_point == 201
-    assert "when stock falls to 201" in sim.suggestion_html
+    # z(0.99) = 2.326348; spread sqrt(10 * 13**2 + 36**2 * 2) = 65.44 (lead time 8-12
+    # days, variance (5**2 - 1) / 12 = 2); 360 + 2.326348 * 65.44 = 512.23 -> 513
+    assert sim.suggestion.whole_reorder_point == 513
+    assert "when stock falls to 513" in sim.suggestion_html
 
 
 def test_the_view_delegates_the_simulation_to_econ(sim, monkeypatch):
@@ -133,8 +140,8 @@ def test_the_view_delegates_the_simulation_to_econ(sim, monkeypatch):
     monkeypatch.setattr(sim_module.stock, "simulate_stock", fake)
     sim.controls["reorder_point"].value = 55
     args, kwargs = fake.call_args
-    assert args[:4] == (55, 300, 20.0, 8.0)
-    assert kwargs["lead_time_days"] == 3 and kwargs["lead_time_max_days"] == 8
+    assert args[:4] == (55, 1_200, 36.0, 13.0)
+    assert kwargs["lead_time_days"] == 8 and kwargs["lead_time_max_days"] == 12
     assert kwargs["paths"] == 2_000 and kwargs["seed"] == sim_module.SEED
     assert sim.fill_rate == 0.4242
     assert "Buyers served: 42.4%" in sim.figure_html and "180 days: 77%" in sim.figure_html
@@ -213,8 +220,9 @@ def test_french_labels():
     assert "Stock et réapprovisionnement" in texts
     assert "(hypothèse)" in texts and "(assumption)" not in texts
     assert "Risque d&#x27;être en rupture" in fr.figure_html
-    assert "commander 354 paquets" in fr.suggestion_html and "95,0\u00a0%" in fr.suggestion_html
-    assert "5,5 jours" in fr.suggestion_html
+    assert "envoyer 2\u00a0128 bouteilles" in fr.suggestion_html
+    assert "95,0\u00a0%" in fr.suggestion_html and "10 jours" in fr.suggestion_html
+    assert "huile pimentée" in texts and "paquet" not in texts.lower()
     assert "point de commande" in fr.chart_svg and "9 avenirs sur 10" in fr.chart_svg
     assert fr.use_suggestions.description == "Appliquer les suggestions"
 

@@ -34,7 +34,7 @@ _PART_COLOURS = {
 _MODE_COLOURS = {"air": "#1f6f8b", "sea": "#1e7b34", "courier": "#8e44ad"}
 
 
-#: Ticks of the "cost per pack by shipment size" chart (a log scale), packs.
+#: Ticks of the "cost per bottle by shipment size" chart (a log scale), bottles.
 SIZE_TICKS = (10, 30, 100, 300, 1_000, 3_000, 10_000)
 
 
@@ -72,7 +72,7 @@ class AirOrSeaView:
         money, number = self._money, self._number
         c = r.comparison
         best = c.quote(r.cheapest)
-        headline = _("Cheapest: {mode}, {cost} a pack ({usd}), in about {days} days").format(
+        headline = _("Cheapest: {mode}, {cost} a bottle ({usd}), in about {days} days").format(
             mode=self._mode_name(r.cheapest),
             cost=money(float(best.all_in_per_unit_rwf), "RWF"),
             usd=money(self._usd(best.all_in_per_unit_rwf), "USD", 2),
@@ -82,7 +82,7 @@ class AirOrSeaView:
         for mode in MODES:
             q = c.quote(mode)
             line = _(
-                "{landed} a pack landed ({usd}), {days} days; {value} on the way "
+                "{landed} a bottle landed ({usd}), {days} days; {value} on the way "
                 "costs {cash} in tied-up cash"
             ).format(
                 landed=money(float(q.landed.total), "RWF"),
@@ -157,7 +157,7 @@ class AirOrSeaView:
         return stacked_bar_chart(
             labels,
             segments,
-            title=_("Cost of one pack when it reaches the buyer, RWF"),
+            title=_("Cost of one bottle when it reaches the buyer, RWF"),
             value_format=self._number,
         )
 
@@ -174,10 +174,10 @@ class AirOrSeaView:
         marker = Marker(
             float(np.log10(units)),
             r.all_in_rwf(best),
-            _("now: {units} packs").format(units=self._number(units)),
+            _("now: {units} bottles").format(units=self._number(units)),
             "#c0392b",
         )
-        # Show from just under the goods value up to the dearest mode at 100 packs or more:
+        # Show from just under the goods value up to the dearest mode at 100 bottles or more:
         # below that, fixed fees per shipment shoot off the chart.
         shown = np.asarray(r.curve_units) >= 100
         top = max(float(np.max(np.asarray(v)[shown])) for v in r.curve_cost_rwf.values())
@@ -186,9 +186,9 @@ class AirOrSeaView:
         return multi_line_chart(
             xs,
             series,
-            x_label=_("Packs in the shipment"),
-            y_label=_("All-in cost of one pack, RWF"),
-            title=_("Cost of one pack by shipment size"),
+            x_label=_("Bottles in the shipment"),
+            y_label=_("All-in cost of one bottle, RWF"),
+            title=_("Cost of one bottle by shipment size"),
             markers=[marker],
             y_range=(y_lo, y_hi) if y_hi > y_lo else None,
             x_format=lambda v: self._compact(10**v),

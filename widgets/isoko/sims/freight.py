@@ -1,8 +1,9 @@
 """Air or sea: what lands cheaper in China, and when?
 
-The story: a Kigali roaster ships 500 g packs of coffee to buyers in South China. By air
-the packs fly Kigali-Guangzhou (RwandAir, three flights a week) and pay by chargeable
-weight; by sea they go by truck to Dar es Salaam or Mombasa and by ship to Nansha,
+The story: Aline, in Kicukiro, Kigali, ships her *Urusenda* chili oil in 200 ml glass
+bottles to her cross-border shop's warehouse in South China (the logistics course's lessons 1
+and 3). By air the bottles fly Kigali-Guangzhou (RwandAir, three flights a week) and pay by
+chargeable weight; by sea they go by truck to Dar es Salaam or Mombasa and by ship to Nansha,
 paying for their share of a 40-ft container; a courier takes them door to door. China
 charges import VAT, and a tariff unless Rwanda's zero-tariff treatment applies; the
 cross-border e-commerce channel taxes small orders more lightly.
@@ -20,7 +21,7 @@ from typing import Any
 import ipywidgets as widgets
 import numpy as np
 
-from isoko.econ import duties, freight
+from isoko.econ import duties, freight, fx
 from isoko.sims import _base, inputs
 from isoko.sims._freight_view import MODES, AirOrSeaView
 from isoko.sims.inputs import ASSUMPTION, N_, Input
@@ -30,25 +31,28 @@ ZERO_TARIFF_DATE = duties.ZERO_TARIFF_LDC_FROM
 BEFORE_ZERO_TARIFF = date(2024, 11, 30)
 
 # Inputs. Figures with a source were collected in late 2026; the rest are
-# illustrative assumptions, each a control the learner can change.
-#: The January 2020 livestream sale sold 2,000 packs (New Times).
+# illustrative assumptions, each a control the learner can change. The starting values are
+# Aline's shipment in the logistics course (lesson 1: 50 cartons of 24 bottles), so that
+# a learner sent here from a lesson sees her bottles.
+#: Lesson 1: 50 cartons of 24 bottles.
 UNITS = Input(
     "units",
-    2_000,
-    N_("Packs in the shipment"),
+    1_200,
+    N_("Bottles in the shipment"),
     kind="int",
     low=10,
     high=20_000,
     step=10,
-    unit="packs",
+    unit="bottles",
     main=True,
     css_class="isoko-units",
 )
-#: Assumption: a 500 g pack with its bag (New Times: 3,000 packs were about 1.5 t).
+#: Assumption (lesson 1): a 200 ml glass bottle of oil, packed, about 0.42 kg (10 kg a
+#: carton of 24).
 UNIT_WEIGHT_KG = Input(
     "unit_weight_kg",
-    0.53,
-    N_("Weight of one pack with its bag (kg)"),
+    0.42,
+    N_("Weight of one bottle, packed (kg)"),
     low=0.05,
     high=5.0,
     step=0.01,
@@ -56,21 +60,21 @@ UNIT_WEIGHT_KG = Input(
     readout_format=".2f",
     note=ASSUMPTION,
 )
-#: Assumption: 20 packs to a 40 x 30 x 30 cm carton.
+#: Assumption (lessons 1 and 2): 24 bottles to a 35 x 25 x 22 cm carton.
 UNITS_PER_CARTON = Input(
     "units_per_carton",
-    20,
-    N_("Packs in one carton"),
+    24,
+    N_("Bottles in one carton"),
     kind="int",
     low=1,
     high=200,
     step=1,
-    unit="packs",
+    unit="bottles",
     note=ASSUMPTION,
 )
 CARTON_LENGTH_CM = Input(
     "carton_length_cm",
-    40,
+    35,
     N_("Carton length (cm)"),
     kind="int",
     low=10,
@@ -81,7 +85,7 @@ CARTON_LENGTH_CM = Input(
 )
 CARTON_WIDTH_CM = Input(
     "carton_width_cm",
-    30,
+    25,
     N_("Carton width (cm)"),
     kind="int",
     low=10,
@@ -92,7 +96,7 @@ CARTON_WIDTH_CM = Input(
 )
 CARTON_HEIGHT_CM = Input(
     "carton_height_cm",
-    30,
+    22,
     N_("Carton height (cm)"),
     kind="int",
     low=10,
@@ -101,16 +105,19 @@ CARTON_HEIGHT_CM = Input(
     unit="cm",
     note=ASSUMPTION,
 )
-#: Livestream sales in China in 2020: USD 8 to 12 a pack (New Times); the low end.
+#: Assumption (lesson 1): RWF 2,500 to make a bottle and RWF 150 to pack it, at RWF 1,461
+#: per USD (mid-2026): USD 1.81.
+BOTTLE_VALUE_RWF = 2_650
 GOODS_VALUE_USD = Input(
     "goods_value_usd",
-    8.0,
-    N_("Value of one pack (USD, declared at customs)"),
+    round(BOTTLE_VALUE_RWF / fx.RWF_PER_USD_MID_2026, 2),
+    N_("Value of one bottle (USD, declared at customs)"),
     low=0.5,
     high=100.0,
-    step=0.5,
-    unit="USD per pack",
+    step=0.01,
+    unit="USD per bottle",
     readout_format=".2f",
+    note=ASSUMPTION,
 )
 #: Dar es Salaam handles 65-70% of Rwanda's sea trade.
 ROUTE = Input(
@@ -133,16 +140,20 @@ SHIPPED_ON = Input(
         (N_("Before 1 Dec 2024: the normal tariff"), BEFORE_ZERO_TARIFF),
     ),
 )
-#: Roasted coffee paid 15% in China before the zero-tariff treatment.
+#: Assumption: chili oil is a sauce or condiment, HS 2103.90, for which a published listing
+#: of China's tariff gives a 12% MFN rate; the course has no official source, so check
+#: China's tariff book. (Roasted coffee, sourced, paid 15%: the range holds it.)
+CHILI_OIL_MFN_TARIFF = 0.12
 MFN_DUTY_RATE = Input(
     "mfn_duty_rate",
-    duties.ROASTED_COFFEE_MFN_TARIFF,
-    N_("China's normal tariff for your product (roasted coffee: 15%)"),
+    CHILI_OIL_MFN_TARIFF,
+    N_("China's normal tariff for your product (chili oil, HS 2103.90: about 12%)"),
     low=0.0,
     high=0.5,
     step=0.005,
     unit="share",
     readout_format=".1%",
+    note=ASSUMPTION,
 )
 #: Assumption: China's standard import VAT.
 VAT_RATE = Input(
@@ -166,16 +177,17 @@ CROSS_BORDER_RETAIL = Input(
         (N_("Cross-border e-commerce: buyers order online"), True),
     ),
 )
-#: Assumption: packs in one buyer's order (cross-border e-commerce channel).
+#: Assumption: bottles in one buyer's order (cross-border e-commerce channel); the range
+#: reaches past the CNY 5,000 limit of an order.
 UNITS_PER_ORDER = Input(
     "units_per_order",
     4,
-    N_("Packs in one buyer's order"),
+    N_("Bottles in one buyer's order"),
     kind="int",
     low=1,
-    high=200,
+    high=500,
     step=1,
-    unit="packs",
+    unit="bottles",
     note=ASSUMPTION,
 )
 AIR_RATE_USD_PER_KG = Input(
@@ -245,7 +257,7 @@ INPUTS = (
     inputs.RWF_PER_CNY,
 )
 
-#: Shipment sizes for the "cost per pack by shipment size" chart.
+#: Shipment sizes for the "cost per bottle by shipment size" chart.
 SIZE_CURVE = np.unique(np.round(np.geomspace(10, 20_000, 61))).astype(int)
 
 SOURCES = N_(
@@ -255,9 +267,11 @@ SOURCES = N_(
     "Truck Dar es Salaam-Kigali about 5 days and USD 3,500 per 40-ft container; "
     "Mombasa-Kigali about 7 days; Nansha-Mombasa about 20 days at sea; China-Kenya "
     "40-ft rates USD 1,700-8,500 in 2024. China: zero tariff for least developed "
-    "countries such as Rwanda from 1 Dec 2024 (roasted coffee paid 15% before); "
+    "countries such as Rwanda from 1 Dec 2024 (roasted coffee paid 15% before; the 12% "
+    "for chili oil, HS 2103.90, is an assumption from a published tariff listing); "
     "cross-border e-commerce limits CNY 5,000 an order and CNY 26,000 a person a year, "
     "VAT at 70%. About RWF 1,461 per USD (mid-2026) and RWF 203 per CNY (Sep 2025). "
+    "Aline's bottles, cartons and costs are the logistics course's assumptions. "
     "Collected 2026."
 )
 
@@ -347,9 +361,9 @@ class AirOrSeaSimulator(
 
     ``view`` is the widget to display; ``controls`` maps each input name of
     :func:`model` to its widget. Read the current model through ``result``; ``chart``
-    is the landed-cost bars, ``size_chart`` the cost per pack by shipment size. CSS
+    is the landed-cost bars, ``size_chart`` the cost per bottle by shipment size. CSS
     classes for browser tests: ``isoko-sim`` (view), ``isoko-main-control`` and
-    ``isoko-units`` (shipment size), ``isoko-chart`` (both charts), ``isoko-figure``
+    ``isoko-units`` (bottles in the shipment), ``isoko-chart`` (both charts), ``isoko-figure``
     (main readout).
     """
 
@@ -383,10 +397,10 @@ class AirOrSeaSimulator(
                 _base.heading(_("Air or sea")),
                 _base.paragraph(
                     _(
-                        "A Kigali roaster ships packs of coffee to buyers in South China. "
-                        "By air via Kigali, by sea via Dar es Salaam or Mombasa, or by "
-                        "courier: what does one pack cost when it arrives, and when does "
-                        "it arrive?"
+                        "Aline ships bottles of her chili oil from Kigali to her shop's "
+                        "warehouse in South China. By air via Kigali, by sea via Dar es "
+                        "Salaam or Mombasa, or by courier: what does one bottle cost when "
+                        "it arrives, and when does it arrive?"
                     )
                 ),
                 row("units"),
@@ -427,12 +441,12 @@ class AirOrSeaSimulator(
 
     @property
     def cheapest(self) -> str:
-        """``"air"``, ``"sea"`` or ``"courier"``: the lowest all-in cost per pack."""
+        """``"air"``, ``"sea"`` or ``"courier"``: the lowest all-in cost per bottle."""
         return self.result.cheapest
 
     @property
     def landed_cost_rwf(self) -> dict[str, float]:
-        """Mode -> landed cost of one pack, RWF."""
+        """Mode -> landed cost of one bottle, RWF."""
         return {mode: self.result.landed_rwf(mode) for mode in MODES}
 
     @property
@@ -442,7 +456,7 @@ class AirOrSeaSimulator(
 
     @property
     def size_chart(self) -> widgets.HTML:
-        """Cost per pack by shipment size (CSS class ``isoko-chart``)."""
+        """Cost per bottle by shipment size (CSS class ``isoko-chart``)."""
         return self._size_chart
 
     @property

@@ -85,22 +85,27 @@ SIMULATORS: tuple[SimEntry, ...] = (
         id="air-or-sea",
         course="logistics",
         title=N_("Air or sea"),
-        question=N_("Air via Kigali or sea via Dar es Salaam: what lands cheaper, and when?"),
+        question=N_(
+            "Air via Kigali or sea via Dar es Salaam: what lands a bottle of chili oil "
+            "cheaper, and when?"
+        ),
         target="isoko.sims.freight:AirOrSeaSimulator",
         task=N_(
-            "Find the number of packs from which sea via Dar es Salaam lands a pack "
-            "cheaper than air via Kigali."
+            "Find the number of bottles from which sea via Dar es Salaam costs Aline less "
+            "a bottle than air via Kigali, cash tied up on the way included."
         ),
     ),
     SimEntry(
         id="stock-and-reorder",
         course="logistics",
         title=N_("Stock and reorder"),
-        question=N_("When should I reorder, and how much, so I rarely run out?"),
+        question=N_(
+            "When should I send the next shipment of bottles, and how many, so I rarely run out?"
+        ),
         target="isoko.sims.stock:StockReorderSimulator",
         task=N_(
-            "Find the reorder point at which 95 orders in 100 arrive before Aline "
-            "runs out, and what her stock then costs a year."
+            "Find the reorder point at which 95 of Aline's shipments in 100 arrive before "
+            "her bottles run out, and what her stock then costs a year."
         ),
     ),
     SimEntry(

@@ -1,10 +1,11 @@
 """Stock and reorder: when should I reorder, and how much, so I rarely run out?
 
-The story: a young seller in Kigali sells 500 g packs of coffee online (orders by
-chat, paid with mobile money) and restocks from a roaster who delivers a few days
-after each order, sometimes late. Buyers who find no stock buy elsewhere. The seller
-picks a reorder point (order when stock, counting what is on the way, falls this low)
-and an order quantity.
+The story: Aline, in Kicukiro, Kigali, sells her *Urusenda* chili oil in 200 ml glass
+bottles through a cross-border shop in China, from stock in a warehouse there (the
+logistics course's lesson 5). She restocks by air: the lead time, from starting a batch
+to bottles on the shelf in China, is 8 to 12 days, making included, sometimes late.
+Shoppers who find no stock buy elsewhere. She picks a reorder point (ship when stock,
+counting what is on the way, falls this low) and how many bottles to send each time.
 
 This module is only a view: the simulation is :func:`isoko.econ.stock.simulate_stock`
 (2,000 random futures of 180 days, the same ones for every setting so that a change
@@ -21,62 +22,69 @@ from typing import Any
 import ipywidgets as widgets
 
 from isoko.econ import fx, stock
-from isoko.sims import _base, inputs
+from isoko.sims import _base
 from isoko.sims._svg import Band, Level, Series, multi_line_chart
 from isoko.sims.inputs import ASSUMPTION, N_, Input
 
 # Inputs: illustrative assumptions (no public figures for a small Kigali seller), each a
-# control the learner can change.
+# control the learner can change. The starting values are Aline's in the logistics course
+# (lesson 5 for demand and lead time, lesson 1 for her costs by air), so that a learner
+# sent here from a lesson sees her bottles.
+#: A starting point, not a suggestion: 36 bottles a day for the average 10 days of lead
+#: time, with no safety stock (lesson 5, step 4); the learner moves it.
 REORDER_POINT = Input(
     "reorder_point",
-    100,
+    360,
     N_("Reorder point: order when stock, with what is on the way, falls to"),
     kind="int",
     low=0,
     high=1_000,
     step=5,
-    unit="packs",
+    unit="bottles",
     main=True,
     css_class="isoko-reorder-point",
 )
+#: Lesson 5 (and 1): a shipment of 50 cartons, 1,200 bottles.
 ORDER_QUANTITY = Input(
     "order_quantity",
-    300,
-    N_("Order quantity (packs per order)"),
+    1_200,
+    N_("Bottles per shipment"),
     kind="int",
     low=10,
-    high=3_000,
+    high=6_000,
     step=10,
-    unit="packs",
+    unit="bottles",
 )
-#: Assumption: packs asked for on an average day, and the day-to-day spread.
+#: Assumption (lesson 5): the ordinary days of Aline's made-up 2025 sales, 35.8 bottles a
+#: day on average with a standard deviation of 13.4 (livestream days left out).
 MEAN_DAILY_DEMAND = Input(
     "mean_daily_demand",
-    20.0,
-    N_("Packs asked for on an average day"),
+    36.0,
+    N_("Bottles asked for on an average day"),
     low=1.0,
     high=200.0,
     step=1.0,
-    unit="packs per day",
+    unit="bottles per day",
     readout_format=".0f",
     note=ASSUMPTION,
 )
 SD_DAILY_DEMAND = Input(
     "sd_daily_demand",
-    8.0,
-    N_("Day-to-day spread of demand (standard deviation, packs)"),
+    13.0,
+    N_("Day-to-day spread of demand (standard deviation, bottles)"),
     low=0.0,
     high=100.0,
     step=0.5,
-    unit="packs per day",
+    unit="bottles per day",
     readout_format=".1f",
     note=ASSUMPTION,
 )
-#: Assumption: the roaster delivers 3 to 8 days after an order.
+#: Assumption (lesson 5): by air, 3 days to make a batch and 5 to 8 days door to
+#: warehouse in the quotes, about 8 to 12 days in all.
 LEAD_TIME_DAYS = Input(
     "lead_time_days",
-    (3, 8),
-    N_("Days from order to delivery (shortest to longest)"),
+    (8, 12),
+    N_("Days from starting a batch to bottles on the shelf (shortest to longest)"),
     kind="int range",
     low=1,
     high=30,
@@ -96,28 +104,47 @@ ANNUAL_HOLDING_RATE = Input(
     readout_format=".0%",
     note=ASSUMPTION,
 )
-#: Assumption: transport, mobile-money fees and time for one order.
+#: Assumption (lesson 1): the fees of one air shipment, USD 150 (handling, air waybill,
+#: export papers, clearance) at RWF 1,461 per USD. By sea they are about USD 450.
+AIR_FEES_USD = 150
 ORDER_COST_RWF = Input(
     "order_cost_rwf",
-    15_000,
-    N_("Cost of placing one order (RWF)"),
+    round(AIR_FEES_USD * fx.RWF_PER_USD_MID_2026),
+    N_("Fees of one shipment (RWF)"),
     kind="int",
     low=0,
-    high=200_000,
-    step=500,
-    unit="RWF per order",
+    high=1_000_000,
+    step=50,
+    unit="RWF per shipment",
     note=ASSUMPTION,
 )
-#: Assumption: profit lost when a buyer finds no stock.
+#: Assumption (lesson 1): a bottle landed in China by air, part by part: make RWF 2,500,
+#: pack 150, freight 1,522, insurance 13, retail tax 720, fees 183. By sea it is about
+#: RWF 4,000 (lesson 5).
+LANDED_BY_AIR_RWF = 5_087
+BOTTLE_LANDED_COST_RWF = Input(
+    "unit_cost_rwf",
+    LANDED_BY_AIR_RWF,
+    N_("Cost of one bottle, landed in China (RWF)"),
+    kind="int",
+    low=500,
+    high=50_000,
+    step=1,
+    unit="RWF per bottle",
+    note=ASSUMPTION,
+)
+#: Assumption (lesson 1): the shop price, CNY 39 at RWF 203 per CNY (RWF 7,917), less
+#: the landed cost by air; the shop's commission and the payment fee are still to come.
+SHOP_PRICE_CNY = 39
 LOST_SALE_COST_RWF = Input(
     "lost_sale_cost_rwf",
-    5_000,
-    N_("Profit lost when a buyer finds no stock (RWF per pack)"),
+    round(SHOP_PRICE_CNY * fx.RWF_PER_CNY_SEP_2025) - LANDED_BY_AIR_RWF,
+    N_("Profit lost when a shopper finds no stock (RWF per bottle)"),
     kind="int",
     low=0,
     high=50_000,
-    step=100,
-    unit="RWF per pack",
+    step=1,
+    unit="RWF per bottle",
     note=ASSUMPTION,
 )
 #: The service level the suggested reorder point aims at.
@@ -137,8 +164,7 @@ INPUTS = (
     MEAN_DAILY_DEMAND,
     SD_DAILY_DEMAND,
     LEAD_TIME_DAYS,
-    #: Assumption: cost of one pack (as in the price-and-profit simulator).
-    inputs.UNIT_COST_RWF.but(default=7_000, label=N_("Cost of one pack (RWF)"), high=50_000),
+    BOTTLE_LANDED_COST_RWF,
     ANNUAL_HOLDING_RATE,
     ORDER_COST_RWF,
     LOST_SALE_COST_RWF,
@@ -153,11 +179,12 @@ SEED = 2018
 PERCENTILES = (5, 25, 50, 75, 95)
 
 SOURCES = N_(
-    "Every figure here is an illustrative assumption for a small seller in Kigali; "
-    "change them to your own. Demand each day is normal, rounded to whole packs; each "
+    "Every figure here is an illustrative assumption: Aline's, from the logistics "
+    "course (demand and lead time from lesson 5, costs by air from lesson 1); change "
+    "them to your own. Demand each day is normal, rounded to whole bottles; each "
     "delivery takes a whole number of days drawn evenly from the lead-time range; "
     "buyers who find no stock are lost. The suggestions are the textbook formulas: "
-    "EOQ = square root of (2 x yearly demand x cost per order / holding cost per pack "
+    "EOQ = square root of (2 x yearly demand x cost per order / holding cost per bottle "
     "per year), and reorder point = demand during the average lead time + z x square "
     "root of (average lead time x spread of demand squared + average demand squared x "
     "spread of the lead time squared), so late deliveries are covered too."
@@ -273,10 +300,11 @@ class StockReorderSimulator(_base.Simulator[StockResult], _base.HasFigure, _base
                 _base.heading(_("Stock and reorder")),
                 _base.paragraph(
                     _(
-                        "You sell packs of coffee online from Kigali and restock from a "
-                        "roaster who delivers a few days after you order. When should you "
-                        "reorder, and how much, so that you rarely run out without paying "
-                        "to keep too much?"
+                        "Aline sells her chili oil to shoppers in China from a warehouse "
+                        "there and restocks by air from Kigali: 8 to 12 days from starting "
+                        "a batch to bottles on the shelf. When should she send the next "
+                        "shipment, and how many bottles, so that she rarely runs out "
+                        "without paying to keep too much?"
                     )
                 ),
                 row("reorder_point"),
@@ -317,7 +345,7 @@ class StockReorderSimulator(_base.Simulator[StockResult], _base.HasFigure, _base
 
     @property
     def fill_rate(self) -> float:
-        """Share of the packs asked for that were sold."""
+        """Share of the bottles asked for that were sold."""
         return self.simulation.fill_rate
 
     @property
@@ -357,11 +385,11 @@ class StockReorderSimulator(_base.Simulator[StockResult], _base.HasFigure, _base
             days=DAYS, risk=share(risk)
         )
         served = _(
-            "Buyers served: {fill} of the packs asked for; out of stock on {days} of days."
+            "Buyers served: {fill} of the bottles asked for; out of stock on {days} of days."
         ).format(fill=share(sim.fill_rate, 1), days=share(sim.stockout_day_share, 1))
-        stock = _("Stock on an average day: {units} packs; {orders} orders in {days} days.").format(
-            units=number(sim.average_stock), orders=number(sim.orders_per_path, 1), days=DAYS
-        )
+        stock = _(
+            "Stock on an average day: {units} bottles; {orders} shipments in {days} days."
+        ).format(units=number(sim.average_stock), orders=number(sim.orders_per_path, 1), days=DAYS)
         costs = _(
             "Costs over {days} days: holding {holding}, ordering {ordering}, lost sales "
             "{lost}; total {total} (about {usd})."
@@ -386,8 +414,8 @@ class StockReorderSimulator(_base.Simulator[StockResult], _base.HasFigure, _base
         s = r.suggestion
         lead = self._days(s.lead_time_days)
         text = _(
-            "Suggestion: order {quantity} packs (the economic order quantity) when stock "
-            "falls to {point}: {lead} days of average demand plus {safety} packs of safety "
+            "Suggestion: ship {quantity} bottles (the economic order quantity) when stock "
+            "falls to {point}: {lead} days of average demand plus {safety} bottles of safety "
             "stock for {level} of orders. The safety stock covers busy days and deliveries "
             "later than the average ({days} days)."
         ).format(
@@ -418,7 +446,7 @@ class StockReorderSimulator(_base.Simulator[StockResult], _base.HasFigure, _base
             ],
             levels=[Level(float(r.reorder_point), _("reorder point"), "#c0392b")],
             x_label=_("Day"),
-            y_label=_("Packs in stock at the end of the day"),
+            y_label=_("Bottles in stock at the end of the day"),
             title=_("Stock over {days} days in {paths} possible futures").format(
                 days=sim.days, paths=self._number(sim.paths)
             ),
