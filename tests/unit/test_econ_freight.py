@@ -215,6 +215,22 @@ def test_compare_modes_duty_before_the_zero_tariff_and_in_retail_channel():
     assert big.duty_rate == 0.15 and big.vat_rate == 0.13
 
 
+def test_retail_channel_taxes_the_shop_price_not_the_customs_value():
+    # Aline's bottle (logistics lesson 1): customs value USD 1.81, shop price CNY 39.
+    # Retail VAT 9.1% of CNY 39 x RWF 203 = 9.1% of RWF 7,917 = RWF 720.45 a bottle,
+    # whatever the mode; on the customs value it would be only RWF 240.65.
+    bottle = (1_200, 0.42, 24, 35, 25, 22, 1.81)
+    retail = compare_modes(*bottle, cross_border_retail=True, units_per_order=4, shop_price_cny=39)
+    for mode in ("air", "sea", "courier"):
+        assert retail.quote(mode).landed.vat == pytest.approx(0.091 * 39 * 203)
+    assert retail.order_value_cny == pytest.approx(4 * 39)
+    general = compare_modes(*bottle, shop_price_cny=39)  # general trade ignores the shop price
+    assert general.air.landed.vat == pytest.approx(0.13 * general.air.landed.cif)
+    # an order of 4 bottles at CNY 1,300 is CNY 5,200: over the limit, general trade
+    dear = compare_modes(*bottle, cross_border_retail=True, units_per_order=4, shop_price_cny=1_300)
+    assert dear.fits_cbec_limits is False and dear.vat_rate == 0.13
+
+
 def test_compare_modes_accepts_arrays_of_shipment_sizes():
     sizes = np.array([40, 400, 4000])
     c = compare_modes(sizes, 0.28, 40, 40, 30, 30, 8.0)

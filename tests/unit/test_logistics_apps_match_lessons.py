@@ -53,6 +53,10 @@ def test_air_or_sea_starts_with_alines_shipment():
     assert app["air_rate_usd_per_kg"] == one["air_usd_per_kg"]
     assert app["annual_cost_of_capital"] == three["yearly_rate"]
     assert (app["rwf_per_usd"], app["rwf_per_cny"]) == (one["rwf_per_usd"], one["rwf_per_cny"])
+    # Aline's channel taxes her shop price: the app's retail VAT is the lesson's
+    assert app["shop_price_cny"] == one["price_cny"]
+    retail = freight.model(**{**app, "cross_border_retail": True})
+    assert retail.comparison.air.landed.vat == pytest.approx(one["vat_rwf"])
 
 
 def test_stock_and_reorder_starts_with_alines_ordinary_days_by_air():

@@ -147,11 +147,16 @@ def test_tariff_before_the_zero_tariff_treatment(sim):
 def test_cross_border_channel_and_its_limit(sim):
     sim.controls["shipped_on"].value = date(2024, 11, 30)
     sim.controls["cross_border_retail"].value = True
-    # 4 bottles an order: 4 * 1.81 * 1,461 / 203 = CNY 52 -> no duty, VAT 0.7 * 13% = 9.1%
+    # 4 bottles an order at the shop price CNY 39 = CNY 156 -> no duty, VAT 0.7 * 13%
+    # = 9.1% of the shop price: 0.091 * 39 * 203 = RWF 720.45 a bottle (lesson 1)
     assert sim.comparison.duty_rate == 0 and sim.comparison.vat_rate == pytest.approx(0.091)
-    assert "worth CNY 52, within the CNY 5,000 limit" in sim.figure_html
+    assert "worth CNY 156, within the CNY 5,000 limit" in sim.figure_html
+    assert "on your shop price" in sim.figure_html
     assert "import VAT 9.1%" in sim.figure_html
-    sim.controls["units_per_order"].value = 400  # CNY 5,211
+    assert sim.comparison.air.landed.vat == pytest.approx(0.091 * 39 * 203)
+    sim.controls["shop_price_cny"].value = 45  # a dearer bottle pays more tax
+    assert sim.comparison.sea.landed.vat == pytest.approx(0.091 * 45 * 203)
+    sim.controls["units_per_order"].value = 400  # CNY 18,000
     assert sim.comparison.fits_cbec_limits is False
     assert sim.comparison.duty_rate == pytest.approx(0.12)
     assert "over the CNY 5,000 limit" in sim.figure_html

@@ -373,6 +373,7 @@ def compare_modes(
     vat_rate: ArrayLike = CHINA_VAT_RATE,
     cross_border_retail: bool = False,
     units_per_order: ArrayLike = 1,
+    shop_price_cny: ArrayLike | None = None,
     packaging_rwf: ArrayLike = 0,
     insurance_rate: ArrayLike = INSURANCE_RATE,
     air_rate_usd_per_kg: ArrayLike = AIR_RATE_USD_PER_KG,
@@ -397,9 +398,10 @@ def compare_modes(
     - courier: door to door at ``courier_rate_usd_per_kg`` (divisor 5,000), fees included.
 
     Duty and VAT follow :func:`china_import_rates`: in the cross-border e-commerce
-    retail channel each buyer's order is ``units_per_order`` units worth
-    ``goods_value_usd`` each, and within its limits VAT is taxed on that price (the
-    transaction price), not on the CIF value. Insurance is ``insurance_rate``
+    retail channel each buyer's order is ``units_per_order`` units at
+    ``shop_price_cny`` each (the price the shopper pays; ``goods_value_usd`` when not
+    given), and within its limits VAT is taxed on that price (the transaction price),
+    not on the CIF value. Insurance is ``insurance_rate``
     (:data:`INSURANCE_RATE`) of goods, packaging and freight. The cash tied up is the
     landed cost of the whole shipment for the days on the way at
     ``annual_cost_of_capital`` (:data:`ANNUAL_COST_OF_CAPITAL`).
@@ -439,7 +441,13 @@ def compare_modes(
     billed = {"air": (air_kg, "kg"), "sea": (np.maximum(total_cbm, LCL_MINIMUM_CBM), "CBM")}
     billed["courier"] = (courier_kg, "kg")
 
-    order_value_cny = per_order * value_usd * usd / cny
+    # In the retail channel the shopper's price is both the order's value (for the
+    # limits) and the base of the VAT; general trade taxes the CIF value instead.
+    if shop_price_cny is None:
+        price_rwf = value_usd * usd
+    else:
+        price_rwf = non_negative("shop_price_cny", shop_price_cny) * cny
+    order_value_cny = per_order * price_rwf / cny
     duty_rate, import_vat_rate = china_import_rates(
         mfn_duty_rate,
         shipped_on,
@@ -462,7 +470,7 @@ def compare_modes(
             fees=fees_usd[mode] * usd / n,
         )
         if cross_border_retail:  # within the limits the retail channel taxes the price paid
-            vat = np.where(fits, import_vat_rate * value_usd * usd, landed.vat)
+            vat = np.where(fits, import_vat_rate * price_rwf, landed.vat)
             total = np.asarray(landed.total) - landed.vat + vat
             landed = replace(landed, vat=out(vat), total=out(total))
         in_transit = np.asarray(landed.total) * n

@@ -107,7 +107,10 @@ class AirOrSeaView:
         )
         if self.cross_border_retail:
             if c.fits_cbec_limits:
-                limit = _("within the CNY 5,000 limit: no duty, VAT at 70%")
+                limit = _(
+                    "within the CNY 5,000 limit: no duty; VAT at 70% of the rate, on your "
+                    "shop price"
+                )
             else:
                 limit = _("over the CNY 5,000 limit: taxed as general trade")
             channel = _("Each buyer's order is worth CNY {value}, {limit}.").format(

@@ -190,6 +190,19 @@ UNITS_PER_ORDER = Input(
     unit="bottles",
     note=ASSUMPTION,
 )
+#: Assumption (logistics lesson 1): Aline's shop price on the cross-border channel. That
+#: channel taxes the price the shopper pays, not the customs value.
+SHOP_PRICE_CNY = Input(
+    "shop_price_cny",
+    39.0,
+    N_("Your shop price in China (CNY per bottle; the cross-border channel taxes it)"),
+    low=1.0,
+    high=500.0,
+    step=1.0,
+    unit="CNY per bottle",
+    readout_format=".0f",
+    note=ASSUMPTION,
+)
 AIR_RATE_USD_PER_KG = Input(
     "air_rate_usd_per_kg",
     freight.AIR_RATE_USD_PER_KG,
@@ -249,6 +262,7 @@ INPUTS = (
     VAT_RATE,
     CROSS_BORDER_RETAIL,
     UNITS_PER_ORDER,
+    SHOP_PRICE_CNY,
     AIR_RATE_USD_PER_KG,
     COURIER_RATE_USD_PER_KG,
     SEA_40FT_USD,
@@ -311,6 +325,7 @@ def model(
     vat_rate: float,
     cross_border_retail: bool,
     units_per_order: int,
+    shop_price_cny: float,
     air_rate_usd_per_kg: float,
     courier_rate_usd_per_kg: float,
     sea_40ft_usd: float,
@@ -334,6 +349,7 @@ def model(
         vat_rate=vat_rate,
         cross_border_retail=cross_border_retail,
         units_per_order=units_per_order,
+        shop_price_cny=shop_price_cny,
         air_rate_usd_per_kg=air_rate_usd_per_kg,
         courier_rate_usd_per_kg=courier_rate_usd_per_kg,
         sea_40ft_usd=sea_40ft_usd,
@@ -425,6 +441,7 @@ class AirOrSeaSimulator(
                 row("vat_rate"),
                 row("cross_border_retail"),
                 row("units_per_order"),
+                row("shop_price_cny"),
                 _base.heading(_("Money"), level=4),
                 row("annual_cost_of_capital"),
                 row("rwf_per_usd"),
