@@ -37,6 +37,9 @@ OTHER_TESTS = ("test_best_price_rwf", "test_break_even_packs")
 #: This stops the whole notebook's run, not one cell: after the dead kernel nothing runs,
 #: so its later tests score zero too.
 STOPS_THE_NOTEBOOK = {"kernel-dies-mid-run"}
+#: Code that can change how answers are checked: every test of the notebook scores zero
+#: and waits for the instructor (the patched check would have passed the wrong answer).
+ZEROED_FOR_REVIEW = {"patches-the-checks"}
 #: Graded right although tampered with: nbgrader restores what was tampered with and
 #: grades the learner's right answers; the sandbox cuts a flood of output per cell and
 #: grades the right answer that follows it.
@@ -101,10 +104,10 @@ def graded(request, tmp_path_factory, sandbox_account):
 def test_the_run_finishes_and_prints_the_table(graded):
     run = graded["run"]
     assert run.returncode == 0, run.stderr
-    assert re.search(r"Graded 19 submissions in \d+ s \(.* per second\); 16 need your", run.stdout)
+    assert re.search(r"Graded 20 submissions in \d+ s \(.* per second\); 17 need your", run.stdout)
     for name in BAD_SUBMISSIONS:
         assert re.search(rf"^{name}\s+{NOTEBOOK}\s+(graded|rejected)\s", run.stdout, re.M), name
-    assert f"Grading {ASSIGNMENT}: 19/19" in run.stderr  # the progress bar reached the end
+    assert f"Grading {ASSIGNMENT}: 20/20" in run.stderr  # the progress bar reached the end
 
 
 @pytest.mark.parametrize("name", sorted(BAD_SUBMISSIONS))
@@ -125,7 +128,7 @@ def test_each_bad_submission_has_its_outcome_and_reason(graded, name):
 def test_offending_cells_score_zero_and_the_rest_is_graded(graded, name):
     scores = cell_scores(graded["course"])[name]
     assert scores[BROKEN_TEST] == (2.0 if name in RIGHT_ANYWAY else 0.0)
-    expected = 0.0 if name in STOPS_THE_NOTEBOOK else 2.0
+    expected = 0.0 if name in STOPS_THE_NOTEBOOK | ZEROED_FOR_REVIEW else 2.0
     assert [scores[test] for test in OTHER_TESTS] == [expected, expected]
 
 
@@ -149,7 +152,7 @@ def test_the_rest_of_the_class_is_graded_as_if_the_bad_ones_were_not_there(grade
 def test_the_gradebook_holds_everyone_once_and_the_submissions_are_untouched(graded):
     course = graded["course"]
     assert set(cell_scores(course)) == {"ana", "ben", "cleo", *BAD_SUBMISSIONS}
-    assert grade_rows(course) == 19 * 4  # four grade cells each, none twice
+    assert grade_rows(course) == 20 * 4  # four grade cells each, none twice
     assert submitted_hashes(course) == graded["before"]
 
 

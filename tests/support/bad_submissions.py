@@ -160,6 +160,16 @@ HUNDRED_MB = "for _ in range(1000):\n    print('x' * 100_000)"
 
 KERNEL_DIES = "import os, signal\nos.kill(os.getpid(), signal.SIGKILL)"
 
+#: A wrong answer, and the tests' check replaced so that it passes (it would: see
+#: test_grading_tampering); every test of the notebook then passes, hidden ones too.
+PATCHES_THE_CHECKS = """\
+from isoko.checks import answers
+vars(answers).update(assert_function=lambda *args, **kwargs: None)
+
+
+def seller_keeps_rwf(*args):
+    return 0.0"""
+
 
 BAD_SUBMISSIONS: dict[str, BadSubmission] = {
     "malformed-json": BadSubmission(malformed_json, "rejected", "not valid JSON"),
@@ -188,4 +198,9 @@ BAD_SUBMISSIONS: dict[str, BadSubmission] = {
     ),
     "non-utf8-bytes": BadSubmission(non_utf8_bytes, "rejected", "not UTF-8"),
     "kernel-dies-mid-run": BadSubmission(_with_first_answer(KERNEL_DIES), "graded", "kernel"),
+    "patches-the-checks": BadSubmission(
+        _with_first_answer(PATCHES_THE_CHECKS, keep_answer=False),
+        "graded",
+        "can change how answers are checked",
+    ),
 }

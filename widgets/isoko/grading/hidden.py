@@ -11,7 +11,7 @@ import re
 
 #: Where a hidden region was, the learner reads this instead.
 HIDDEN_NOTE = "# More tests ran here; they stay hidden."
-_HIDDEN_REGION = re.compile(r"### BEGIN HIDDEN TESTS.*?### END HIDDEN TESTS", re.DOTALL)
+HIDDEN_REGION = re.compile(r"### BEGIN HIDDEN TESTS.*?### END HIDDEN TESTS", re.DOTALL)
 #: The first frame of an IPython traceback that is a notebook cell: the test cell itself.
 _CELL_FRAME = re.compile(r"^Cell In\[\d*\], line (?P<line>\d+)")
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
@@ -20,7 +20,7 @@ _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 def hidden_line_numbers(source: str) -> set[int]:
     """The line numbers (from 1) of a cell's hidden regions, their markers included."""
     lines: set[int] = set()
-    for region in _HIDDEN_REGION.finditer(source):
+    for region in HIDDEN_REGION.finditer(source):
         first = source[: region.start()].count("\n") + 1
         lines.update(range(first, first + region.group().count("\n") + 1))
     return lines

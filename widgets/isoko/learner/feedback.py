@@ -10,14 +10,13 @@ learner wrote is shown as text, never as HTML.
 from __future__ import annotations
 
 import copy
-import re
 from dataclasses import dataclass, field
 from html import escape
 
 from nbconvert.exporters import Exporter
 from traitlets import default
 
-from isoko.grading.hidden import HIDDEN_NOTE
+from isoko.grading.hidden import HIDDEN_NOTE, HIDDEN_REGION
 from isoko.learner.page import document
 from isoko.learner.questions import (
     failure_message,
@@ -25,8 +24,6 @@ from isoko.learner.questions import (
     nbgrader_meta,
     question_name,
 )
-
-_HIDDEN_REGION = re.compile(r"### BEGIN HIDDEN TESTS.*?### END HIDDEN TESTS", re.DOTALL)
 
 
 @dataclass
@@ -47,7 +44,7 @@ def _source(cell) -> str:
 
 def visible_lines(cell) -> set[str]:
     """The lines of a cell the learner could read in their own copy of it."""
-    return {line.strip() for line in _HIDDEN_REGION.sub("", _source(cell)).splitlines()}
+    return {line.strip() for line in HIDDEN_REGION.sub("", _source(cell)).splitlines()}
 
 
 def cell_messages(cell) -> list[str]:
