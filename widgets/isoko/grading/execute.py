@@ -26,18 +26,26 @@ from traitlets import Integer, Unicode
 from isoko.grading.sandbox import Limits, SandboxError, run_notebook
 
 SANDBOXED = "isoko.grading.execute.SandboxedExecute"
+#: Runs right after nbgrader saved the scores (see ``isoko.grading.tampering``).
+ZERO_TAMPERED = "isoko.grading.tampering.ZeroTamperedTests"
 
 
 def sandboxed_autograde_preprocessors() -> list[str]:
-    """nbgrader's own ``Autograde.autograde_preprocessors``, with ``Execute`` replaced."""
+    """nbgrader's own ``Autograde.autograde_preprocessors``, with ``Execute`` replaced
+    and ``ZeroTamperedTests`` after ``SaveAutoGrades``."""
     from nbgrader.converters import Autograde
 
     names = []
     for pp in Autograde.class_traits()["autograde_preprocessors"].default():
         name = pp if isinstance(pp, str) else f"{pp.__module__}.{pp.__qualname__}"
         names.append(SANDBOXED if name.rsplit(".", 1)[-1] == "Execute" else name)
-    if SANDBOXED not in names:
-        raise RuntimeError("nbgrader's autograde has no Execute step to put in the sandbox")
+        if name.rsplit(".", 1)[-1] == "SaveAutoGrades":
+            names.append(ZERO_TAMPERED)
+    if SANDBOXED not in names or ZERO_TAMPERED not in names:
+        raise RuntimeError(
+            "nbgrader's autograde has no Execute step to put in the sandbox, or no "
+            "SaveAutoGrades step to follow"
+        )
     return names
 
 

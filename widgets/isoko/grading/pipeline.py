@@ -52,7 +52,6 @@ from isoko.grading.nbgrader_speedups import nbgrader_speedups
 from isoko.grading.problems import NotebookWarnings, Problem, reason_from_warning, wall_problems
 from isoko.grading.report import Progress, RunState, print_result
 from isoko.grading.sandbox import Limits, SandboxError
-from isoko.grading.tampering import instructors_reason, tampering
 
 __all__ = [
     "EXIT_ALREADY_GRADING",
@@ -357,7 +356,6 @@ class GradingRunner:
         """What nbgrader does not do by itself, on the autograded notebook at ``path``."""
         nb = nbformat.read(path, as_version=4)
         reasons = self._zero_deleted_grade_cells(conv, sub, name, nb)
-        reasons += self._zero_tampered_tests(conv, sub, name, nb)
         self._add_reasons(sub, name, reasons + wall_problems(nb))
 
     def _zero_deleted_grade_cells(self, conv, sub: Submission, name: str, nb) -> list[str]:
@@ -379,22 +377,6 @@ class GradingRunner:
             if deleted:
                 gb.db.commit()
         return [f"the grade cell {cell} was deleted; it scores zero" for cell in deleted]
-
-    def _zero_tampered_tests(self, conv, sub: Submission, name: str, nb) -> list[str]:
-        """Learner code that can change how answers are checked (``tampering``): the
-        notebook's tests score zero and wait for the instructor's own grade, since
-        they may have passed only because their checks were replaced."""
-        found = tampering(nb)
-        if not found:
-            return []
-        with Gradebook(conv.coursedir.db_url, conv.coursedir.course_id) as gb:
-            notebook = gb.find_submission_notebook(name, self.assignment, sub.student)
-            for grade in notebook.grades:
-                if grade.auto_score is not None:
-                    grade.auto_score = 0
-                    grade.needs_manual_grade = True
-            gb.db.commit()
-        return [instructors_reason(found)]
 
     def _collecting(self, sub: Submission, name: str):
         runner = self

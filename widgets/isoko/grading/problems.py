@@ -112,6 +112,8 @@ def reason_from_warning(message: str) -> str | None:
         return f"the grade cell {m[1]} was deleted; nbgrader put it back"
     if m := re.match(r"Grading sandbox: (.*)", message, re.S):
         return m[1]
+    if m := re.match(r"Tampering: (.*)", message, re.S):  # tampering.WARNING_PREFIX
+        return m[1]
     return None
 
 

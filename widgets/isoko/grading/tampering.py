@@ -18,8 +18,9 @@ each line of a learner's cell that
 - runs code from text (``exec``, ``eval``, ``compile``), which hides the rest.
 
 None of this is needed to answer an assignment of these courses (a test holds every
-solution of every course to that). Grading gives the notebook's tests zero and tells the
-instructor which line, who then grades it by hand. A learner who hides such code well
+solution of every course to that). :class:`ZeroTamperedTests`, a step of every autograde
+(``isoko grade`` and the formgrader's alike), gives such a notebook's tests zero, marks
+them for a manual grade and tells the instructor which line. A learner who hides such code well
 enough can still get past a reader; the checks running outside the learner's Python
 would close that, and are not built.
 """
@@ -30,7 +31,13 @@ import ast
 import re
 from dataclasses import dataclass
 
+from nbgrader.api import Gradebook
+from nbgrader.preprocessors import NbGraderPreprocessor
+
 from isoko.grading.hidden import HIDDEN_REGION
+
+#: How the step's warning starts: ``problems.reason_from_warning`` passes the rest on.
+WARNING_PREFIX = "Tampering: "
 
 #: Modules whose import in a learner's cell is itself the sign.
 MACHINERY = frozenset({"builtins", "importlib", "gc", "ctypes"})
@@ -106,6 +113,28 @@ def instructors_reason(found: list[Tampering], shown: int = 3) -> str:
         f"code that can change how answers are checked ({lines}{more}): its tests score "
         "zero until you grade them by hand"
     )
+
+
+class ZeroTamperedTests(NbGraderPreprocessor):
+    """After nbgrader saved the autograde scores: a notebook with learner code that can
+    change how answers are checked gets zero on every autograded test, each marked for
+    the instructor's manual grade, and a warning that names the lines."""
+
+    def preprocess(self, nb, resources):
+        found = tampering(nb)
+        if found:
+            ids = resources["nbgrader"]
+            with Gradebook(ids["db_url"]) as gb:
+                notebook = gb.find_submission_notebook(
+                    ids["notebook"], ids["assignment"], ids["student"]
+                )
+                for grade in notebook.grades:
+                    if grade.auto_score is not None:
+                        grade.auto_score = 0
+                        grade.needs_manual_grade = True
+                gb.db.commit()
+            self.log.warning("%s%s", WARNING_PREFIX, instructors_reason(found))
+        return nb, resources
 
 
 def learner_cells(nb) -> list[tuple[str, str]]:
