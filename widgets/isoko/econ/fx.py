@@ -27,9 +27,7 @@ def usd_to_rwf(amount_usd: ArrayLike, rwf_per_usd: ArrayLike) -> float | FloatAr
     >>> usd_to_rwf(10, 1461)
     14610.0
     """
-    amount = as_float_array("amount_usd", amount_usd)
-    rate = positive("rwf_per_usd", rwf_per_usd)
-    return out(amount * rate)
+    return _to_rwf(amount_usd, rwf_per_usd, "usd")
 
 
 def rwf_to_usd(amount_rwf: ArrayLike, rwf_per_usd: ArrayLike) -> float | FloatArray:
@@ -38,9 +36,7 @@ def rwf_to_usd(amount_rwf: ArrayLike, rwf_per_usd: ArrayLike) -> float | FloatAr
     >>> rwf_to_usd(14610, 1461)
     10.0
     """
-    amount = as_float_array("amount_rwf", amount_rwf)
-    rate = positive("rwf_per_usd", rwf_per_usd)
-    return out(amount / rate)
+    return _from_rwf(amount_rwf, rwf_per_usd, "usd")
 
 
 def cny_to_rwf(amount_cny: ArrayLike, rwf_per_cny: ArrayLike) -> float | FloatArray:
@@ -49,9 +45,7 @@ def cny_to_rwf(amount_cny: ArrayLike, rwf_per_cny: ArrayLike) -> float | FloatAr
     >>> cny_to_rwf(70, 203)
     14210.0
     """
-    amount = as_float_array("amount_cny", amount_cny)
-    rate = positive("rwf_per_cny", rwf_per_cny)
-    return out(amount * rate)
+    return _to_rwf(amount_cny, rwf_per_cny, "cny")
 
 
 def rwf_to_cny(amount_rwf: ArrayLike, rwf_per_cny: ArrayLike) -> float | FloatArray:
@@ -60,6 +54,16 @@ def rwf_to_cny(amount_rwf: ArrayLike, rwf_per_cny: ArrayLike) -> float | FloatAr
     >>> rwf_to_cny(14210, 203)
     70.0
     """
-    amount = as_float_array("amount_rwf", amount_rwf)
-    rate = positive("rwf_per_cny", rwf_per_cny)
-    return out(amount / rate)
+    return _from_rwf(amount_rwf, rwf_per_cny, "cny")
+
+
+def _to_rwf(amount: ArrayLike, rate: ArrayLike, currency: str) -> float | FloatArray:
+    """``amount`` of ``currency`` in RWF; errors name the caller's arguments."""
+    value = as_float_array(f"amount_{currency}", amount)
+    return out(value * positive(f"rwf_per_{currency}", rate))
+
+
+def _from_rwf(amount_rwf: ArrayLike, rate: ArrayLike, currency: str) -> float | FloatArray:
+    """``amount_rwf`` in ``currency``; errors name the caller's arguments."""
+    value = as_float_array("amount_rwf", amount_rwf)
+    return out(value / positive(f"rwf_per_{currency}", rate))
