@@ -137,8 +137,8 @@ class ZeroTamperedTests(NbGraderPreprocessor):
         return nb, resources
 
 
-def learner_cells(nb) -> list[tuple[str, str]]:
-    """(where, source) of each code cell a learner writes or may change: every code
+def learner_cells(nb) -> list[tuple[int, str]]:
+    """(index, where) of each code cell a learner writes or may change: every code
     cell but the autograder tests, which grading replaces with the instructor's, and
     unchanged copies of a test as the learner saw it (a cell duplicated by mistake)."""
 
@@ -153,7 +153,7 @@ def learner_cells(nb) -> list[tuple[str, str]]:
         if is_test(cell) or _as_released(cell.source) in tests:
             continue
         grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
-        cells.append((grade_id or f"cell {index + 1}", cell.source))
+        cells.append((index, grade_id or f"cell {index + 1}"))
     return cells
 
 
@@ -164,28 +164,38 @@ def _as_released(source: str) -> str:
 
 def tampering(nb) -> list[Tampering]:
     """Each line of ``nb``'s learner cells that can change how answers are checked."""
-    every = [_parse(cell.source) for cell in nb.cells if cell.cell_type == "code"]
-    modules = _module_names([tree for tree in every if tree is not None])
-    parsed = [(where, _parse(source)) for where, source in learner_cells(nb)]
+    transform = _magics_transformer()
+    trees = {
+        index: _parse(cell.source, transform)
+        for index, cell in enumerate(nb.cells)
+        if cell.cell_type == "code"
+    }
+    modules = _module_names([tree for tree in trees.values() if tree is not None])
     found: list[Tampering] = []
-    for (where, source), (_, tree) in zip(learner_cells(nb), parsed, strict=True):
-        if tree is not None:
-            found += [Tampering(where, line, what) for line, what in _signs(tree, modules)]
+    for index, where in learner_cells(nb):
+        if trees[index] is not None:
+            signs = _signs(trees[index], modules)
+            found += [Tampering(where, line, what) for line, what in signs]
         # The shell itself (its hooks, its run_cell), named in the cell's own text: the
         # parsed form names it for every %magic too, which is harmless.
-        for number, line in enumerate(source.splitlines(), start=1):
+        for number, line in enumerate(nb.cells[index].source.splitlines(), start=1):
             if _SHELL.search(line):
                 found.append(Tampering(where, number, "get_ipython()"))
     return found
 
 
-def _parse(source: str) -> ast.Module | None:
-    """The cell as Python, its IPython magics turned into calls (a cell that is not
-    Python fails when it runs and scores nothing anyway)."""
+def _magics_transformer():
+    """IPython's own rewriting of a cell's magics into Python calls."""
     from IPython.core.inputtransformer2 import TransformerManager
 
+    return TransformerManager().transform_cell
+
+
+def _parse(source: str, transform) -> ast.Module | None:
+    """The cell as Python, its IPython magics turned into calls (a cell that is not
+    Python fails when it runs and scores nothing anyway)."""
     try:
-        return ast.parse(TransformerManager().transform_cell(source))
+        return ast.parse(transform(source))
     except (SyntaxError, ValueError):
         return None
 

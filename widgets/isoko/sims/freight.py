@@ -194,7 +194,7 @@ UNITS_PER_ORDER = Input(
 #: channel taxes the price the shopper pays, not the customs value.
 SHOP_PRICE_CNY = Input(
     "shop_price_cny",
-    39.0,
+    inputs.ALINE_BOTTLE_PRICE_CNY,
     N_("Your shop price in China (CNY per bottle; the cross-border channel taxes it)"),
     low=1.0,
     high=500.0,

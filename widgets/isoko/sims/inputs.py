@@ -151,3 +151,9 @@ ORDER_VALUE_RWF = Input(
     unit="RWF per order",
     note=ASSUMPTION,
 )
+
+
+# Figures several simulators start from ------------------------------------------------
+#: Assumption (logistics lesson 1): Aline's shop price for a bottle of chili oil on the
+#: cross-border channel, CNY.
+ALINE_BOTTLE_PRICE_CNY = 39.0

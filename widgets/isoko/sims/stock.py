@@ -21,8 +21,8 @@ from typing import Any
 
 import ipywidgets as widgets
 
-from isoko.econ import fx, stock
-from isoko.sims import _base
+from isoko.econ import freight, fx, stock
+from isoko.sims import _base, inputs
 from isoko.sims._svg import Band, Level, Series, multi_line_chart
 from isoko.sims.inputs import ASSUMPTION, N_, Input
 
@@ -106,10 +106,9 @@ ANNUAL_HOLDING_RATE = Input(
 )
 #: Assumption (lesson 1): the fees of one air shipment, USD 150 (handling, air waybill,
 #: export papers, clearance) at RWF 1,461 per USD. By sea they are about USD 450.
-AIR_FEES_USD = 150
 ORDER_COST_RWF = Input(
     "order_cost_rwf",
-    round(AIR_FEES_USD * fx.RWF_PER_USD_MID_2026),
+    round(freight.AIR_FEES_USD * fx.RWF_PER_USD_MID_2026),
     N_("Fees of one shipment (RWF)"),
     kind="int",
     low=0,
@@ -135,10 +134,9 @@ BOTTLE_LANDED_COST_RWF = Input(
 )
 #: Assumption (lesson 1): the shop price, CNY 39 at RWF 203 per CNY (RWF 7,917), less
 #: the landed cost by air; the shop's commission and the payment fee are still to come.
-SHOP_PRICE_CNY = 39
 LOST_SALE_COST_RWF = Input(
     "lost_sale_cost_rwf",
-    round(SHOP_PRICE_CNY * fx.RWF_PER_CNY_SEP_2025) - LANDED_BY_AIR_RWF,
+    round(inputs.ALINE_BOTTLE_PRICE_CNY * fx.RWF_PER_CNY_SEP_2025) - LANDED_BY_AIR_RWF,
     N_("Profit lost when a shopper finds no stock (RWF per bottle)"),
     kind="int",
     low=0,
